@@ -1,0 +1,182 @@
+"""The tidy data model: table names, column contract and the Dataset container.
+
+The column lists below are the public contract documented in the README ("Data model").
+Every row of every table carries ``source_file`` and ``source_line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+# dtype names are pandas extension dtypes so that missing values stay <NA> and ids stay strings.
+STR = "string"
+INT = "Int64"
+FLOAT = "Float64"
+BOOL = "boolean"
+
+SOURCE_COLUMNS = {"source_file": STR, "source_line": INT}
+
+DOCUMENTS = {
+    "source_file": STR,
+    "source_sha256": STR,
+    "encoding": STR,
+    "layout": STR,
+    "form": STR,  # "rows" or "cells": the physical form the reader recognised
+    "budget_year": INT,
+    "title": STR,
+    "front_matter": STR,
+    "source_line": INT,
+}
+
+UNITS = {
+    "unit_id": STR,
+    "unit_name": STR,
+    "unit_code": STR,
+    "department": STR,
+    "budget_year": INT,
+    "layout": STR,
+    **SOURCE_COLUMNS,
+}
+
+PROJECTS = {
+    "project_id": STR,
+    "unit_id": STR,
+    "seq": INT,
+    "project_name": STR,
+    "project_code": STR,
+    "budget_total": FLOAT,
+    "fiscal_funds": FLOAT,
+    "special_funds": FLOAT,
+    "other_funds": FLOAT,
+    "fund_use": STR,
+    "goal": STR,
+    "plan_mar": FLOAT,
+    "plan_jun": FLOAT,
+    "plan_oct": FLOAT,
+    "plan_dec": FLOAT,
+    "confidential": BOOL,
+    "goal_line": INT,
+    "budget_line": INT,
+    "plan_line": INT,
+    **SOURCE_COLUMNS,
+}
+
+_PARSED_VALUE = {"op": STR, "number": FLOAT, "measure_unit": STR, "value_kind": STR}
+
+INDICATORS = {
+    "project_id": STR,
+    "unit_id": STR,
+    "seq": INT,
+    "level1": STR,
+    "level2": STR,
+    "level1_code": STR,
+    "level2_code": STR,
+    "level3": STR,
+    "description": STR,
+    "target_period": STR,
+    "target_annual": STR,
+    "basis": STR,
+    **_PARSED_VALUE,
+    **{f"period_{name}": dtype for name, dtype in _PARSED_VALUE.items()},
+    "value_line": INT,
+    **SOURCE_COLUMNS,
+}
+
+DECLARED_TOTALS = {
+    "scope": STR,
+    "unit_id": STR,
+    "budget_total": FLOAT,
+    "fiscal_funds": FLOAT,
+    "special_funds": FLOAT,
+    "other_funds": FLOAT,
+    **SOURCE_COLUMNS,
+}
+
+TABLES: dict[str, dict[str, str]] = {
+    "documents": DOCUMENTS,
+    "units": UNITS,
+    "projects": PROJECTS,
+    "indicators": INDICATORS,
+    "declared_totals": DECLARED_TOTALS,
+}
+
+VALUE_KINDS = ("percent", "count", "money", "quantity", "duration", "deadline", "boolean", "text", "empty")
+OPERATORS = ("≥", ">", "≤", "<", "=")
+AMOUNT_COLUMNS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
+PLAN_COLUMNS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
+
+
+def make_table(name: str, records: list[dict]) -> pd.DataFrame:
+    """Build one contract table from row dicts: exactly the contract's columns, in order, typed."""
+    columns = TABLES[name]
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    return frame.astype(columns)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The five tidy tables of one or more documents."""
+
+    documents: pd.DataFrame
+    units: pd.DataFrame
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    declared_totals: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> "Dataset":
+        return cls(**{name: make_table(name, []) for name in TABLES})
+
+    @classmethod
+    def concat(cls, parts: list["Dataset"]) -> "Dataset":
+        if not parts:
+            return cls.empty()
+        return cls(
+            **{
+                name: pd.concat([getattr(p, name) for p in parts], ignore_index=True).astype(TABLES[name])
+                for name in TABLES
+            }
+        )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def for_unit(self, unit_id: str) -> "Dataset":
+        """The slice of every table that belongs to one unit (its documents included)."""
+        units = self.units[self.units["unit_id"] == unit_id]
+        files = set(units["source_file"])
+        return Dataset(
+            documents=self.documents[self.documents["source_file"].isin(files)].reset_index(drop=True),
+            units=units.reset_index(drop=True),
+            projects=self.projects[self.projects["unit_id"] == unit_id].reset_index(drop=True),
+            indicators=self.indicators[self.indicators["unit_id"] == unit_id].reset_index(drop=True),
+            declared_totals=self.declared_totals[
+                (self.declared_totals["unit_id"] == unit_id)
+                | (
+                    self.declared_totals["unit_id"].isna()
+                    & self.declared_totals["source_file"].isin(files)
+                )
+            ].reset_index(drop=True),
+        )
+
+    def write(self, directory: Path) -> dict[str, Path]:
+        """Write one Parquet file per table; returns the paths written."""
+        directory.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name, frame in self.tables().items():
+            path = directory / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            written[name] = path
+        return written
+
+    @classmethod
+    def read(cls, directory: Path) -> "Dataset":
+        return cls(
+            **{
+                name: pd.read_parquet(directory / f"{name}.parquet").astype(TABLES[name])
+                for name in TABLES
+            }
+        )

@@ -1,0 +1,96 @@
+"""Configuration: documented defaults shipped in the package, overridden by a user TOML file.
+
+Loaded once into a frozen object; stages read their own section. Unknown keys are errors (a
+typo in a threshold must not silently fall back to the default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+DEFAULTS_RESOURCE = "defaults.toml"
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def _merge(base: dict, override: dict, origin: str, path: str = "") -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        where = f"{path}{key}"
+        if key not in base:
+            raise ConfigError(f"{origin}: unknown setting '{where}' (see the defaults in perfaudit/config/{DEFAULTS_RESOURCE})")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{origin}: '{where}' must be a table")
+            merged[key] = _merge(base[key], value, origin, where + ".")
+        else:
+            if type(base[key]) is not type(value) and not (
+                isinstance(base[key], float) and isinstance(value, int)
+            ):
+                raise ConfigError(
+                    f"{origin}: '{where}' must be {type(base[key]).__name__}, got {type(value).__name__}"
+                )
+            merged[key] = value
+    return merged
+
+
+def default_config_text() -> str:
+    return resources.files("perfaudit.config").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration, frozen. ``section('audit')`` gives a read-only mapping."""
+
+    data: Mapping[str, Any]
+    origin: str = "defaults"
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.data[name]
+
+    def as_dict(self) -> dict:
+        return _thaw(self.data)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the effective configuration: part of every report's provenance."""
+        canonical = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Defaults, with ``config_file`` (TOML) merged over them when given."""
+    data = tomllib.loads(default_config_text())
+    origin = "defaults"
+    if config_file is not None:
+        try:
+            override = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{config_file}: configuration file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: not valid TOML ({exc})") from None
+        data = _merge(data, override, str(config_file))
+        origin = str(config_file)
+    return Settings(data=_freeze(data), origin=origin)
