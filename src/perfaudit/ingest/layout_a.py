@@ -1,0 +1,209 @@
+"""Layout A: one summary table (项目支出绩效目标表), indicators packed in one cell per project.
+
+``1、1-产出指标；11-数量指标；<名称>；实施周期指标值:<值>；年度指标值:<值>。2、…``
+Items are found by their running number followed by a level1 field, never by splitting on
+``。`` (values contain it) — so ``…:1002、1-产出指标`` still reads as value ``100`` then item 2.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..taxonomy import is_level2, split_code
+from ..text import squash
+from .parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedTotal, ParsedUnit, parse_amount
+from .rows import CELLS, Row, merge_split_rows
+
+# Header labels (squashed, parenthesised part removed) -> field.
+COLUMNS = {
+    "项目名称": "name",
+    "项目名称及资金使用单位": "name",
+    "总计": "budget_total",
+    "合计": "budget_total",
+    "预算数": "budget_total",
+    "财政拨款": "fiscal_funds",
+    "财政专户拨款": "special_funds",
+    "财政专户管理资金": "special_funds",
+    "其他资金": "other_funds",
+    "绩效目标": "goal",
+    "绩效指标": "indicators",
+}
+REQUIRED = ("name", "budget_total", "goal", "indicators")
+AMOUNT_FIELDS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
+_TOTAL_NAMES = {"合计", "总计"}
+_COLUMN_LABEL = {"name": "项目名称", "budget_total": "总计", "goal": "绩效目标", "indicators": "绩效指标"}
+
+_SEP = "[;；]"
+_LEVEL1 = r"(?:\d\s*[-－—–]\s*)?(?:产出|效益|满意度|成本)指标"
+_LEVEL1_FIELD = re.compile(rf"\s*(?P<level1>{_LEVEL1})\s*{_SEP}\s*")
+_PERIOD_LABEL = re.compile(r"实施周期指标值\s*[:：]\s*")
+_ANNUAL_LABEL = re.compile(r"(?<!周期)(?:年度指标值|指标值)\s*[:：]\s*")
+_HEAD_KEY = re.compile(r"\(.*?\)")
+
+
+def header_key(text: str) -> str:
+    return _HEAD_KEY.sub("", squash(text))
+
+
+def is_header(row: Row) -> bool:
+    fields = {COLUMNS.get(header_key(t)) for t in row.texts}
+    return {"name", "goal", "indicators"} <= fields
+
+
+def _item_starts(text: str) -> list[tuple[int, int]]:
+    """(start, content start) of each numbered item ``N、<level1>；``, N = 1, 2, 3 … in order."""
+    starts = []
+    position = 0
+    number = 1
+    while True:
+        match = re.compile(rf"{number}\s*[、，,．.]\s*(?={_LEVEL1}\s*{_SEP})").search(text, position)
+        if not match:
+            break
+        starts.append((match.start(), match.end()))
+        position = match.end()
+        number += 1
+    return starts
+
+
+def _strip_end(value: str) -> str:
+    value = value.strip()
+    value = re.sub(rf"{_SEP}+$", "", value).strip()
+    return value
+
+
+def parse_indicator_cell(text: str, source_file: str, line: int) -> list[ParsedIndicator]:
+    if not text.strip():
+        return []
+    starts = _item_starts(text)
+    if not starts:
+        raise InputError(source_file, "indicator cell is not in the form '1、1-产出指标；11-数量指标；名称；…'", line)
+    indicators = []
+    bounds = starts[1:] + [(len(text), len(text))]
+    for (start, content), (end, _) in zip(starts, bounds):
+        item = text[content:end]
+        number = len(indicators) + 1
+        level1 = _LEVEL1_FIELD.match(item)
+        annual = None
+        for annual in _ANNUAL_LABEL.finditer(item):
+            pass  # the last match: 年度指标值 follows 实施周期指标值
+        if level1 is None or annual is None:
+            raise InputError(source_file, f"indicator item {number} is incomplete (no 年度指标值)", line)
+        period = _PERIOD_LABEL.search(item, level1.end(), annual.start())
+        head = item[level1.end(): period.start() if period else annual.start()]
+        head = _strip_end(head)
+        level2, name = (re.split(_SEP, head, maxsplit=1) + [""])[:2]
+        code, level2_name = split_code(level2)
+        if not name or not (code or is_level2(level2_name)):
+            # no level2 field: the whole head is the indicator name
+            level2, name = None, head
+        annual_value = _strip_end(item[annual.end():])
+        annual_value = re.sub(r"[。.]$", "", annual_value).strip()
+        period_value = _strip_end(item[period.end(): annual.start()]) if period else None
+        indicators.append(
+            ParsedIndicator(
+                level1=level1.group("level1"),
+                level2=level2.strip() if level2 else None,
+                level3=_strip_end(name),
+                description=None,
+                target_period=period_value,
+                target_annual=annual_value,
+                basis=None,
+                line=line,
+                value_line=line,
+            )
+        )
+    return indicators
+
+
+def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> ParsedDocument:
+    header_at = next((i for i, row in enumerate(rows) if is_header(row)), None)
+    if header_at is None:  # detection guarantees a header; keep the reader honest anyway
+        raise InputError(source_file, "layout A table header not found")
+    header = rows[header_at]
+    columns = {COLUMNS[header_key(t)]: i for i, t in reversed(list(enumerate(header.texts))) if header_key(t) in COLUMNS}
+    missing = [_COLUMN_LABEL[f] for f in REQUIRED if f not in columns]
+    if missing:
+        raise InputError(source_file, f"table header lacks column {', '.join(missing)}", header.line)
+    width = len(header.trimmed().cells)
+
+    front_lines = lines[: header.line - 1]
+    title = next((l.strip() for l in front_lines if "绩效" in l), None)
+    header_unit = department = None
+    header_unit_line = 1
+    for number, text in enumerate(front_lines, start=1):
+        key = squash(text)
+        if key.startswith("单位名称:"):
+            header_unit, header_unit_line = text.split("：" if "：" in text else ":", 1)[1].strip(), number
+        elif key.startswith("部门名称:"):
+            department = text.split("：" if "：" in text else ":", 1)[1].strip()
+
+    body = rows[header_at + 1:]
+    if form == CELLS:
+        body = merge_split_rows(body, width, min_cells=width // 2 + 1)
+
+    units: list[ParsedUnit] = []
+    projects: list[ParsedProject] = []
+    totals: list[ParsedTotal] = []
+    last_kind = None
+    for number, row in enumerate(body, start=1):
+        cells = list(row.cells)
+        if number == len(body) and len(cells) <= columns["indicators"] and len(row.filled()) > 1:
+            raise InputError(source_file, "last table row ends before its 绩效指标 cell (truncated?)", row.line)
+        if len(cells) > width:  # a stray tab inside the last cell: keep its text
+            extra = " ".join(c.text for c in cells[width - 1:] if c.text)
+            cells = cells[: width - 1] + [type(cells[0])(extra, cells[width - 1].line)]
+
+        def cell(field: str):
+            index = columns.get(field)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        name_cell = cell("name")
+        if not any(c.text for c in cells):
+            continue
+        if name_cell is None or not name_cell.text:
+            raise InputError(source_file, "table row without a project name", row.line)
+        amounts = {}
+        for f in AMOUNT_FIELDS:
+            c = cell(f)
+            amounts[f] = parse_amount(c.text, source_file, c.line, header.texts[columns[f]]) if c else None
+        goal, indicators = cell("goal"), cell("indicators")
+        if squash(name_cell.text) in _TOTAL_NAMES:
+            totals.append(ParsedTotal("document", None, amounts, row.line))
+            last_kind = "total"
+            continue
+        if not (goal and goal.text) and not (indicators and indicators.text):
+            units.append(ParsedUnit(name=name_cell.text, line=row.line, department=department))
+            totals.append(ParsedTotal("unit", len(units) - 1, amounts, row.line))
+            last_kind = "unit"
+            continue
+        if not units:
+            if header_unit is None:
+                raise InputError(source_file, "no unit row and no 单位名称 before the first project", row.line)
+            units.append(ParsedUnit(name=header_unit, line=header_unit_line, department=department))
+        projects.append(
+            ParsedProject(
+                unit_index=len(units) - 1,
+                name=name_cell.text,
+                line=row.line,
+                budget_line=cell("budget_total").line,
+                goal=goal.text if goal else None,
+                goal_line=goal.line if goal else row.line,
+                indicators=parse_indicator_cell(indicators.text, source_file, indicators.line) if indicators else [],
+                **amounts,
+            )
+        )
+        last_kind = "project"
+    if last_kind == "unit":
+        raise InputError(source_file, "table ends with a unit row and no projects (truncated?)", body[-1].line)
+    if not projects:
+        raise InputError(source_file, "layout A table has no project rows", header.line)
+    return ParsedDocument(
+        layout="A",
+        form=form,
+        title=title,
+        front_matter="\n".join(front_lines).rstrip(),
+        units=units,
+        projects=projects,
+        totals=totals,
+    )

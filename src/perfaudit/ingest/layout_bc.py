@@ -1,0 +1,350 @@
+"""Layouts B (Hebei 部门预算绩效文本) and C (Tianjin): one table per project.
+
+Each table opens with a title ``N.<项目名称>绩效目标表``, then a unit line (``721001 …``),
+labelled fields (项目编码, 项目名称, 预算数, 财政资金, 其他资金, 资金用途, 资金支出计划, 绩效目标)
+and the indicator grid (一级/二级/三级指标, 绩效指标描述, 指标值[, 指标值确定依据]).
+Labels are matched on squashed NFKC text, so wraps (``资金支出计 划``) and widths do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..taxonomy import is_level1, is_level2
+from ..text import nfkc, squash
+from .parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, parse_amount
+from .rows import CELLS, Cell, Row, merge_split_rows
+
+FIELD_LABELS = {
+    "项目编码": "code",
+    "项目代码": "code",
+    "项目名称": "name",
+    "预算数": "budget_total",
+    "年度预算数": "budget_total",
+    "预算总额": "budget_total",
+    "资金总额": "budget_total",
+    "其中:财政资金": "fiscal_funds",
+    "财政资金": "fiscal_funds",
+    "其中:财政拨款": "fiscal_funds",
+    "财政拨款": "fiscal_funds",
+    "其他资金": "other_funds",
+    "绩效目标": "goal",
+    "年度绩效目标": "goal",
+    "项目绩效目标": "goal",
+    "预算规模及资金用途": "funds_block",
+    "资金支出计划(%)": "plan_block",
+    "资金支出计划": "plan_block",
+    "单位:万元": "money_unit",
+    "单位:元": "money_unit",
+}
+AMOUNT_FIELDS = ("budget_total", "fiscal_funds", "other_funds")
+TEXT_FIELDS = ("code", "name", "goal")
+PLAN_MONTHS = {"3": "plan_mar", "6": "plan_jun", "10": "plan_oct", "12": "plan_dec"}
+
+GRID_COLUMNS = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "level3",
+    "绩效指标": "level3",
+    "指标名称": "level3",
+    "绩效指标描述": "description",
+    "指标描述": "description",
+    "指标解释": "description",
+    "指标值": "value",
+    "年度指标值": "value",
+    "目标值": "value",
+    "指标值确定依据": "basis",
+    "确定依据": "basis",
+}
+GRID_REQUIRED = {"level3": "三级指标", "value": "指标值"}
+
+_TITLE = re.compile(r"^\s*(?:(?P<number>\d+)\s*[.．、]\s*)?(?P<name>\S.*?)\s*绩效目标表\s*$")
+_LEADERS = re.compile(r"[·.…．]{3,}")
+_UNIT_LINE = re.compile(r"^(?P<code>\d{3,})\s*(?P<name>[^\d\s:：年].*)$")
+_PLAN_LABEL = re.compile(r"^(?P<month>\d{1,2})月(?:底|末)?$")
+_PERCENT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)%?$")
+_NOTE = re.compile(r"^(注|备注|说明)[:：]")
+
+
+def field_of(cell: Cell) -> str | None:
+    key = cell.key
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    month = _PLAN_LABEL.match(key)
+    if month:
+        return f"month:{month.group('month')}"
+    return None
+
+
+def is_grid_header(row: Row) -> bool:
+    fields = {GRID_COLUMNS.get(k) for k in row.keys}
+    return "level3" in fields and ("level1" in fields or "level2" in fields)
+
+
+def title_name(cell: Cell) -> str | None:
+    """The project name of a table title cell, or None (TOC lines with leaders are not titles)."""
+    if _LEADERS.search(cell.text):
+        return None
+    match = _TITLE.match(cell.text)
+    return match.group("name").strip() if match and match.group("name").strip() else None
+
+
+@dataclass
+class _Section:
+    title: Cell
+    rows: list[Row]
+
+
+def _split_titles(rows: list[Row]) -> list[Row | Cell]:
+    """Rows with title cells lifted out as separate items (cells-form blocks glue a title to its unit line)."""
+    items: list[Row | Cell] = []
+    for row in rows:
+        current: list[Cell] = []
+        cells = row.cells
+        for i, cell in enumerate(cells):
+            next_is_page = i + 1 < len(cells) and cells[i + 1].key.isdigit()
+            if title_name(cell) and not next_is_page:
+                if current:
+                    items.append(Row(tuple(current)))
+                    current = []
+                items.append(cell)
+            else:
+                current.append(cell)
+        if current:
+            items.append(Row(tuple(current)))
+    return items
+
+
+def _sections(rows: list[Row]) -> tuple[list[_Section], list[Row]]:
+    items = _split_titles(rows)
+    sections: list[_Section] = []
+    before: list[Row] = []
+    for item in items:
+        if isinstance(item, Cell):
+            sections.append(_Section(item, []))
+        elif sections:
+            sections[-1].rows.append(item)
+        else:
+            before.append(item)
+
+    def is_table(section: _Section) -> bool:
+        return any(
+            is_grid_header(r) or any(field_of(c) == "name" for c in r.cells) for r in section.rows
+        )
+
+    tables = [s for s in sections if is_table(s)]
+    return tables, before
+
+
+def _unit_of(section: _Section) -> tuple[str, str, int] | None:
+    """The unit line (``721001 巨鹿县…``) between the title and the first labelled field."""
+    for row in section.rows:
+        for cell in row.cells:
+            match = _UNIT_LINE.match(cell.text)
+            if match and not field_of(cell):
+                return match.group("code"), match.group("name").strip(), cell.line
+        if any(field_of(c) not in (None, "money_unit") for c in row.cells):
+            break
+    return None
+
+
+def _labelled_fields(rows: list[Row], source_file: str, project: ParsedProject) -> None:
+    """Fill the project's labelled fields from the rows before the grid."""
+    flat: list[tuple[int, int, Cell]] = [(r, c, cell) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
+    used: set[tuple[int, int]] = set()
+    fields = [field_of(cell) for _, _, cell in flat]
+    funds_at = next((p for p, f in enumerate(fields) if f == "funds_block"), None)
+    boundary_at = next(
+        (p for p, f in enumerate(fields) if funds_at is not None and p > funds_at
+         and f is not None and (f in ("plan_block", "goal") or f.startswith("month:"))),
+        None,
+    )
+    for (r, c, cell), field in zip(flat, fields):
+        if field is None:
+            continue
+        used.add((r, c))
+        following = rows[r].cells[c + 1] if c + 1 < len(rows[r].cells) else None
+        if following is not None and field_of(following):
+            following = None
+        if field in AMOUNT_FIELDS:
+            value = parse_amount(following.text, source_file, following.line, cell.text) if following else None
+            setattr(project, field, value)
+            if field == "budget_total":
+                project.budget_line = following.line if following else cell.line
+            if following:
+                used.add((r, c + 1))
+        elif field in TEXT_FIELDS:
+            if following is None and r + 1 < len(rows) and rows[r + 1].cells[0].text and not field_of(rows[r + 1].cells[0]):
+                following, at = rows[r + 1].cells[0], (r + 1, 0)
+            else:
+                at = (r, c + 1)
+            if following is not None:
+                used.add(at)
+                text = following.text
+                if field == "code":
+                    text = re.sub(r"\s+", "", text)
+                setattr(project, field, text or None)
+                if field == "goal":
+                    project.goal_line = following.line
+    for r, row in enumerate(rows):
+        months = [(c, PLAN_MONTHS.get(f[6:])) for c, f in ((c, field_of(cell) or "") for c, cell in enumerate(row.cells)) if f.startswith("month:")]
+        if months:
+            _read_plan(months, rows[r + 1] if r + 1 < len(rows) else None, source_file, project)
+    if project.goal_line is None:
+        project.goal_line = project.line
+    if funds_at is not None:
+        window = flat[funds_at + 1: boundary_at]
+        use = [cell for r, c, cell in window if (r, c) not in used and cell.text and not _PERCENT.match(cell.key)]
+        project.fund_use = use[0].text if use else None
+
+
+def _read_plan(months: list[tuple[int, str | None]], values: Row | None, source_file: str, project: ParsedProject) -> None:
+    """Checkpoint labels (3月底 …) paired with the percentages of the next row."""
+    if values is None:
+        raise InputError(source_file, "资金支出计划 has no row of percentages", project.line)
+    filled = [(c, cell) for c, cell in enumerate(values.cells) if cell.text]
+    if len(filled) == len(months):
+        pairs = [(field, cell) for (_, field), (_, cell) in zip(months, filled)]
+    else:  # pair by column position when some cells are missing
+        pairs = [(field, values.cells[c]) for c, field in months if c < len(values.cells)]
+    for field, cell in pairs:
+        if field is None or not cell.text:
+            continue
+        match = _PERCENT.match(cell.key)
+        if not match:
+            raise InputError(source_file, f"spending-plan value {cell.text!r} is not a percentage", cell.line)
+        project.plan[field] = float(match.group("number"))
+    project.plan_line = values.line
+
+
+def _grid(rows: list[Row], header: Row, source_file: str, form: str, layout: str) -> list[ParsedIndicator]:
+    columns: dict[str, int] = {}
+    for i, key in enumerate(header.keys):
+        field = GRID_COLUMNS.get(key)
+        if field and field not in columns:
+            columns[field] = i
+    missing = [label for field, label in GRID_REQUIRED.items() if field not in columns]
+    if missing:
+        raise InputError(source_file, f"indicator table lacks column {', '.join(missing)}", header.line)
+    width = len(header.trimmed().cells)
+    min_cells = width - sum(1 for f in ("level1", "level2") if f in columns)
+    if form == CELLS:
+        rows = merge_split_rows(rows, width, max(1, min_cells))
+    indicators = []
+    level1 = level2 = None
+    for row in rows:
+        cells = list(row.trimmed().cells) if len(row.cells) > width else list(row.cells)
+        if len(cells) == 1 and _NOTE.match(nfkc(cells[0].text)):
+            continue
+        # In cells form even an empty cell line belongs to a row: a short block is a cut-off row.
+        if form == CELLS and len(cells) < min_cells:
+            raise InputError(source_file, "indicator row is incomplete (table truncated?)", row.line)
+        if not any(c.text for c in cells):
+            continue
+        if len(cells) > width:
+            raise InputError(source_file, f"indicator row has {len(cells)} cells, the table has {width} columns", row.line)
+        if len(cells) < min_cells:
+            raise InputError(source_file, "indicator row is incomplete (table truncated?)", row.line)
+        cells = _align(cells, width, columns)
+        get = {field: cells[i] for field, i in columns.items()}
+        if get.get("level1") is not None and get["level1"].text:
+            if get["level1"].text != level1:
+                level2 = None
+            level1 = get["level1"].text
+        if get.get("level2") is not None and get["level2"].text:
+            level2 = get["level2"].text
+        name = get["level3"]
+        value = get["value"]
+        description = get.get("description")
+        basis = get.get("basis")
+        if not name.text and not value.text:
+            continue
+        indicators.append(
+            ParsedIndicator(
+                level1=level1,
+                level2=level2,
+                level3=name.text,
+                description=description.text if description is not None else None,
+                target_period=None,
+                target_annual=value.text,
+                basis=(basis.text or None) if basis is not None else None,
+                line=name.line,
+                value_line=value.line,
+            )
+        )
+    return indicators
+
+
+def _align(cells: list[Cell], width: int, columns: dict[str, int]) -> list[Cell]:
+    """Place a short row's cells: merged 一级/二级 cells may be missing at the front."""
+    if len(cells) == width:
+        return cells
+    line = cells[-1].line
+    first = cells[0].text
+    if not first or is_level1(first):
+        offset = 0  # left-aligned; trailing cells empty
+    elif is_level2(first) and "level2" in columns:
+        offset = columns["level2"]
+    else:
+        offset = columns["level3"]
+    placed = [Cell("", line)] * offset + cells
+    return (placed + [Cell("", line)] * width)[:width]
+
+
+def read(rows: list[Row], lines: list[str], source_file: str, form: str, layout: str) -> ParsedDocument:
+    sections, _ = _sections(rows)
+    if not sections:
+        raise InputError(source_file, "no project table (title '…绩效目标表' followed by 项目名称) found")
+    front_lines = lines[: sections[0].title.line - 1]
+    title = next((l.strip() for l in front_lines if "绩效" in l and not _LEADERS.search(l)), None)
+    department = _department(front_lines)
+
+    units: list[ParsedUnit] = []
+    unit_index: dict[str | None, int] = {}
+    projects: list[ParsedProject] = []
+    for section in sections:
+        found = _unit_of(section)
+        if found is None:
+            if not units:
+                raise InputError(source_file, "project table without a unit line (e.g. '721001 单位名称')", section.title.line)
+            index = len(units) - 1
+        else:
+            code, name, line = found
+            if code not in unit_index:
+                unit_index[code] = len(units)
+                units.append(ParsedUnit(name=name, line=line, code=code, department=department))
+            index = unit_index[code]
+        header_at = next((i for i, r in enumerate(section.rows) if is_grid_header(r)), None)
+        if header_at is None:
+            raise InputError(source_file, "project table has no indicator grid (truncated?)", section.title.line)
+        project = ParsedProject(unit_index=index, name=title_name(section.title) or "", line=section.title.line)
+        _labelled_fields(section.rows[:header_at], source_file, project)
+        project.indicators = _grid(section.rows[header_at + 1:], section.rows[header_at], source_file, form, layout)
+        if not project.indicators:
+            raise InputError(source_file, "indicator grid has no rows (truncated?)", section.rows[header_at].line)
+        if project.budget_line is None:
+            project.budget_line = project.line
+        projects.append(project)
+    return ParsedDocument(
+        layout=layout,
+        form=form,
+        title=title,
+        front_matter="\n".join(front_lines).rstrip(),
+        units=units,
+        projects=projects,
+    )
+
+
+def _department(front_lines: list[str]) -> str | None:
+    """B's cover names the department on the line before '<year>年部门预算绩效文本'."""
+    previous = None
+    for line in front_lines:
+        text = line.strip()
+        if not text:
+            continue
+        if "部门预算" in text and previous and not re.search(r"\d", previous):
+            return previous
+        previous = text
+    return None
