@@ -10,6 +10,10 @@ _LAYOUT_CHARS = re.compile("[\u2028\u2029\f\v\u0085\ufeff\u200b]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
+def remove_layout_chars(text: str) -> str:
+    return _LAYOUT_CHARS.sub("", text)
+
+
 def clean_cell(text: str) -> str:
     """A cell's text as kept in the tables: layout characters removed, outer white space trimmed."""
     return _LAYOUT_CHARS.sub("", text).strip(" \t\u3000\u00a0")

@@ -11,8 +11,16 @@ import re
 
 from ..errors import InputError
 from ..taxonomy import is_level2, split_code
-from ..text import squash
-from .parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedTotal, ParsedUnit, parse_amount
+from ..text import clean_cell, squash
+from .parsed import (
+    ParsedDocument,
+    ParsedIndicator,
+    ParsedProject,
+    ParsedTotal,
+    ParsedUnit,
+    front_parts,
+    parse_amount,
+)
 from .rows import CELLS, Row, merge_split_rows
 
 # Header labels (squashed, parenthesised part removed) -> field.
@@ -128,10 +136,11 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> Pars
     width = len(header.trimmed().cells)
 
     front_lines = lines[: header.line - 1]
-    title = next((l.strip() for l in front_lines if "绩效" in l), None)
+    title, front_matter = front_parts(front_lines)
     header_unit = department = None
     header_unit_line = 1
     for number, text in enumerate(front_lines, start=1):
+        text = clean_cell(text)
         key = squash(text)
         if key.startswith("单位名称:"):
             header_unit, header_unit_line = text.split("：" if "：" in text else ":", 1)[1].strip(), number
@@ -202,7 +211,7 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> Pars
         layout="A",
         form=form,
         title=title,
-        front_matter="\n".join(front_lines).rstrip(),
+        front_matter=front_matter,
         units=units,
         projects=projects,
         totals=totals,

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..taxonomy import is_level1, is_level2
 from ..text import nfkc, squash
-from .parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, parse_amount
+from .parsed import (
+    LEADERS,
+    ParsedDocument,
+    ParsedIndicator,
+    ParsedProject,
+    ParsedUnit,
+    front_parts,
+    parse_amount,
+)
 from .rows import CELLS, Cell, Row, merge_split_rows
 
 FIELD_LABELS = {
@@ -61,7 +69,6 @@ GRID_COLUMNS = {
 GRID_REQUIRED = {"level3": "三级指标", "value": "指标值"}
 
 _TITLE = re.compile(r"^\s*(?:(?P<number>\d+)\s*[.．、]\s*)?(?P<name>\S.*?)\s*绩效目标表\s*$")
-_LEADERS = re.compile(r"[·.…．]{3,}")
 _UNIT_LINE = re.compile(r"^(?P<code>\d{3,})\s*(?P<name>[^\d\s:：年].*)$")
 _PLAN_LABEL = re.compile(r"^(?P<month>\d{1,2})月(?:底|末)?$")
 _PERCENT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)%?$")
@@ -85,7 +92,7 @@ def is_grid_header(row: Row) -> bool:
 
 def title_name(cell: Cell) -> str | None:
     """The project name of a table title cell, or None (TOC lines with leaders are not titles)."""
-    if _LEADERS.search(cell.text):
+    if LEADERS.search(cell.text):
         return None
     match = _TITLE.match(cell.text)
     return match.group("name").strip() if match and match.group("name").strip() else None
@@ -230,8 +237,9 @@ def _grid(rows: list[Row], header: Row, source_file: str, form: str, layout: str
         raise InputError(source_file, f"indicator table lacks column {', '.join(missing)}", header.line)
     width = len(header.trimmed().cells)
     min_cells = width - sum(1 for f in ("level1", "level2") if f in columns)
-    if form == CELLS:
-        rows = merge_split_rows(rows, width, max(1, min_cells))
+    if form != CELLS:
+        rows = [r.trimmed() for r in rows]
+    rows = merge_split_rows(rows, width, max(1, min_cells))
     indicators = []
     level1 = level2 = None
     for row in rows:
@@ -298,7 +306,7 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str, layout:
     if not sections:
         raise InputError(source_file, "no project table (title '…绩效目标表' followed by 项目名称) found")
     front_lines = lines[: sections[0].title.line - 1]
-    title = next((l.strip() for l in front_lines if "绩效" in l and not _LEADERS.search(l)), None)
+    title, front_matter = front_parts(front_lines)
     department = _department(front_lines)
 
     units: list[ParsedUnit] = []
@@ -331,7 +339,7 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str, layout:
         layout=layout,
         form=form,
         title=title,
-        front_matter="\n".join(front_lines).rstrip(),
+        front_matter=front_matter,
         units=units,
         projects=projects,
     )

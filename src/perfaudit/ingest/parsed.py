@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import squash
+from ..text import clean_cell, remove_layout_chars, squash
 
 
 @dataclass
@@ -70,6 +70,21 @@ class ParsedDocument:
     units: list[ParsedUnit]
     projects: list[ParsedProject]
     totals: list[ParsedTotal] = field(default_factory=list)
+
+
+LEADERS = re.compile(r"[·.…．]{3,}")  # table-of-contents dot leaders
+
+
+def front_parts(front_lines: list[str]) -> tuple[str | None, str]:
+    """(title, front matter) of the text before the first table.
+
+    The title is the first line that speaks of 绩效 and is not a table-of-contents entry; the
+    front matter keeps every line (so line numbers can be counted in it), layout characters removed.
+    """
+    title = next(
+        (clean_cell(line) for line in front_lines if "绩效" in line and not LEADERS.search(line)), None
+    )
+    return title, remove_layout_chars("\n".join(front_lines)).rstrip()
 
 
 _AMOUNT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")

@@ -1,0 +1,269 @@
+"""Indicator target values: every value of the three samples, the spec's examples, edge cases."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfaudit.ingest.values import VALUE_KINDS, ParsedValue, parse_value
+
+EMPTY = (None, None, None, "empty")
+BOOLEAN = (None, None, None, "boolean")
+DEADLINE = (None, None, None, "deadline")
+TEXT = (None, None, None, "text")
+
+# (raw value, (op, number, measure_unit, value_kind))
+SAMPLE_GUANGZHOU = [
+    ("100%", ("=", 100.0, "%", "percent")),
+    ("100%。", ("=", 100.0, "%", "percent")),
+    ("98%", ("=", 98.0, "%", "percent")),
+    ("95%。", ("=", 95.0, "%", "percent")),
+    ("≥90%", ("≥", 90.0, "%", "percent")),
+    ("≥95%", ("≥", 95.0, "%", "percent")),
+    ("≥85%。", ("≥", 85.0, "%", "percent")),
+    ("≥60%", ("≥", 60.0, "%", "percent")),
+    ("≥100%", ("≥", 100.0, "%", "percent")),
+    ("≤0%", ("≤", 0.0, "%", "percent")),
+    ("85%以上", ("≥", 85.0, "%", "percent")),
+    ("地方志资料报送通过率不低于95%", ("≥", 95.0, "%", "percent")),
+    ("本单位对聘用的编外人员满意度100%。", ("=", 100.0, "%", "percent")),
+    ("发行对象满意度>85%", (">", 85.0, "%", "percent")),
+    ("是", BOOLEAN),
+    ("是。", BOOLEAN),
+    ("健全", TEXT),
+    ("健全。", TEXT),
+    ("执行当年广州市财政局标准", TEXT),
+    ("每周不少于45小时，不少于26周。", TEXT),
+    ("1000册/期，全年：6000册", TEXT),
+    ("按月及时支付", DEADLINE),
+    ("2024年12月31日前", DEADLINE),
+    ("少于10次", ("<", 10.0, "次", "count")),
+    ("少于10次。", ("<", 10.0, "次", "count")),
+    ("不少于5篇次", ("≥", 5.0, "篇次", "count")),
+    ("5篇次以上", ("≥", 5.0, "篇次", "count")),
+    ("全年不少于4篇次", ("≥", 4.0, "篇次", "count")),
+    ("全年不少于3篇次", ("≥", 3.0, "篇次", "count")),
+    ("5场次以上", ("≥", 5.0, "场次", "count")),
+    ("不少于5场次", ("≥", 5.0, "场次", "count")),
+    ("不少于4场（次）", ("≥", 4.0, "场(次)", "count")),
+    ("不少于3场（次）。", ("≥", 3.0, "场(次)", "count")),
+    ("不少于3000人（次）", ("≥", 3000.0, "人(次)", "count")),
+    ("不少于1000人（次）", ("≥", 1000.0, "人(次)", "count")),
+    ("不少于5个", ("≥", 5.0, "个", "count")),
+    ("不少于2类", ("≥", 2.0, "类", "count")),
+    ("不少于1个品牌", ("≥", 1.0, "个品牌", "count")),
+    ("不少于10班次", ("≥", 10.0, "班次", "count")),
+    ("7个以上", ("≥", 7.0, "个", "count")),
+    ("5个以上", ("≥", 5.0, "个", "count")),
+    ("3场及以上", ("≥", 3.0, "场", "count")),
+    ("300件以上", ("≥", 300.0, "件", "count")),
+    ("2个及以上", ("≥", 2.0, "个", "count")),
+    ("1场以上", ("≥", 1.0, "场", "count")),
+    ("5个", ("=", 5.0, "个", "count")),
+    ("2个", ("=", 2.0, "个", "count")),
+    ("1个", ("=", 1.0, "个", "count")),
+    ("6期", ("=", 6.0, "期", "count")),
+    ("6个版", ("=", 6.0, "个版", "count")),
+    ("6000册", ("=", 6000.0, "册", "count")),
+    ("5台", ("=", 5.0, "台", "count")),
+    ("400条", ("=", 400.0, "条", "count")),
+    ("10条", ("=", 10.0, "条", "count")),
+    ("2人次", ("=", 2.0, "人次", "count")),
+    ("25人次", ("=", 25.0, "人次", "count")),
+    ("2人", ("=", 2.0, "人", "count")),
+    ("1次", ("=", 1.0, "次", "count")),
+    ("1场", ("=", 1.0, "场", "count")),
+    ("1团次", ("=", 1.0, "团次", "count")),
+    ("10万人次/年", ("=", 10.0, "万人次/年", "count")),
+    ("500平方米", ("=", 500.0, "平方米", "quantity")),
+    ("12个月", ("=", 12.0, "个月", "duration")),
+    ("6年", ("=", 6.0, "年", "duration")),
+]
+
+SAMPLE_JULU = [
+    ("3 次", ("=", 3.0, "次", "count")),
+    ("95%", ("=", 95.0, "%", "percent")),
+    ("100%", ("=", 100.0, "%", "percent")),
+    ("4 万元", ("=", 4.0, "万元", "money")),
+    ("5 万元", ("=", 5.0, "万元", "money")),
+    ("6 万元", ("=", 6.0, "万元", "money")),
+    ("按照文件及时开展", TEXT),
+    ("按照文件要求及时开展", TEXT),
+    ("按文件要求 及时开展", TEXT),
+]
+
+SAMPLE_TIANJIN = [
+    ("≥90%", ("≥", 90.0, "%", "percent")),
+    ("≥95%", ("≥", 95.0, "%", "percent")),
+    ("≥99%", ("≥", 99.0, "%", "percent")),
+    ("≥5%", ("≥", 5.0, "%", "percent")),
+    ("≤5%", ("≤", 5.0, "%", "percent")),
+    ("≥1个", ("≥", 1.0, "个", "count")),
+    ("≥2场", ("≥", 2.0, "场", "count")),
+    ("≥3场", ("≥", 3.0, "场", "count")),
+    ("≥6场", ("≥", 6.0, "场", "count")),
+    ("≥8场", ("≥", 8.0, "场", "count")),
+    ("≥10场", ("≥", 10.0, "场", "count")),
+    ("≥12场", ("≥", 12.0, "场", "count")),
+    ("≥15场", ("≥", 15.0, "场", "count")),
+    ("≥28场次", ("≥", 28.0, "场次", "count")),
+    ("≥50篇", ("≥", 50.0, "篇", "count")),
+    ("≥12项", ("≥", 12.0, "项", "count")),
+    ("≥584条", ("≥", 584.0, "条", "count")),
+    ("≥2300万人次", ("≥", 2300.0, "万人次", "count")),
+    ("≥1.1万平方米", ("≥", 1.1, "万平方米", "quantity")),
+    ("≤10分钟", ("≤", 10.0, "分钟", "duration")),
+    ("≥30小时", ("≥", 30.0, "小时", "duration")),
+    ("≥360天", ("≥", 360.0, "天", "duration")),
+    ("1年", ("=", 1.0, "年", "duration")),
+    ("≤1万元", ("≤", 1.0, "万元", "money")),
+    ("≤2.3万元", ("≤", 2.3, "万元", "money")),
+    ("≤7万元", ("≤", 7.0, "万元", "money")),
+    ("≤8.3万元", ("≤", 8.3, "万元", "money")),
+    ("≤13万元", ("≤", 13.0, "万元", "money")),
+    ("≤20万元", ("≤", 20.0, "万元", "money")),
+    ("≤25万元", ("≤", 25.0, "万元", "money")),
+    ("≤45万元", ("≤", 45.0, "万元", "money")),
+    ("≤50万元", ("≤", 50.0, "万元", "money")),
+    ("≤51.5万元", ("≤", 51.5, "万元", "money")),
+    ("≤68.5万元", ("≤", 68.5, "万元", "money")),
+    ("≤83.9万元", ("≤", 83.9, "万元", "money")),
+    ("≤200万元", ("≤", 200.0, "万元", "money")),
+    ("≤226万元", ("≤", 226.0, "万元", "money")),
+    ("≤372万元", ("≤", 372.0, "万元", "money")),
+    ("2025年12月底前", DEADLINE),
+    ("2025年9月底前", DEADLINE),
+    ("有效促进", TEXT),
+    ("有效提升", TEXT),
+    ("持续推动", TEXT),
+    ("持续推进", TEXT),
+    ("进一步丰富", TEXT),
+    ("促进我市现代化公共文化服务体系高质量发展", TEXT),
+]
+
+# The spec's own examples and the variants real documents show beyond the samples.
+SPEC_AND_VARIANTS = [
+    # operators as symbols, ASCII pairs, full width and words; the longest word wins
+    (">=95%", ("≥", 95.0, "%", "percent")),
+    ("≧95%", ("≥", 95.0, "%", "percent")),
+    ("＞85％", (">", 85.0, "%", "percent")),
+    ("<=5%", ("≤", 5.0, "%", "percent")),
+    ("≦5%", ("≤", 5.0, "%", "percent")),
+    ("＜3次", ("<", 3.0, "次", "count")),
+    ("=100%", ("=", 100.0, "%", "percent")),
+    ("至少3场", ("≥", 3.0, "场", "count")),
+    ("大于80%", (">", 80.0, "%", "percent")),
+    ("高于80%", (">", 80.0, "%", "percent")),
+    ("超过1000人次", (">", 1000.0, "人次", "count")),
+    ("不超过5万元", ("≤", 5.0, "万元", "money")),
+    ("不高于3%", ("≤", 3.0, "%", "percent")),
+    ("小于2次", ("<", 2.0, "次", "count")),
+    ("低于5%", ("<", 5.0, "%", "percent")),
+    ("不低于5%", ("≥", 5.0, "%", "percent")),
+    ("5%以下", ("≤", 5.0, "%", "percent")),
+    ("10分钟以内", ("≤", 10.0, "分钟", "duration")),
+    ("控制在50万元内", ("≤", 50.0, "万元", "money")),
+    ("控制在50万元以内。", ("≤", 50.0, "万元", "money")),
+    ("≥-5%", ("≥", -5.0, "%", "percent")),
+    # units and kinds
+    ("5‰", ("=", 5.0, "‰", "percent")),
+    ("提高2个百分点", ("=", 2.0, "个百分点", "percent")),
+    ("≤300元/人", ("≤", 300.0, "元/人", "money")),
+    ("≤5千元", ("≤", 5.0, "千元", "money")),
+    ("1.2亿元", ("=", 1.2, "亿元", "money")),
+    ("≥3公里", ("≥", 3.0, "公里", "quantity")),
+    ("20吨", ("=", 20.0, "吨", "quantity")),
+    ("500GB", ("=", 500.0, "GB", "quantity")),
+    ("≤60分贝", ("≤", 60.0, "分贝", "quantity")),
+    ("≥500㎡", ("≥", 500.0, "m2", "quantity")),
+    ("≤5个工作日", ("≤", 5.0, "个工作日", "duration")),
+    ("≤30秒", ("≤", 30.0, "秒", "duration")),
+    ("2周", ("=", 2.0, "周", "duration")),
+    ("3月内", ("≤", 3.0, "月", "duration")),
+    ("1年内", ("≤", 1.0, "年", "duration")),
+    ("不少于4部", ("≥", 4.0, "部", "count")),
+    ("3场（次）以上", ("≥", 3.0, "场(次)", "count")),
+    ("全年开展3次，覆盖全市", ("=", 3.0, "次", "count")),
+    # numbers: separators, wraps, bare numbers
+    ("1,000人次", ("=", 1000.0, "人次", "count")),
+    ("1,500.06万元", ("=", 1500.06, "万元", "money")),
+    ("1 000册", ("=", 1000.0, "册", "count")),
+    ("≥9 5%", ("≥", 95.0, "%", "percent")),
+    ("85", ("=", 85.0, None, "quantity")),
+    ("85以上", ("≥", 85.0, None, "quantity")),
+    ("45657", ("=", 45657.0, None, "quantity")),
+    # several numbers are text
+    ("80%-90%", TEXT),
+    ("1-2场", TEXT),
+    ("3,1000人", TEXT),
+    ("1/2", TEXT),
+    # deadlines and schedules
+    ("12月底前", DEADLINE),
+    ("年底前", DEADLINE),
+    ("6月30日前", DEADLINE),
+    ("2025年内", DEADLINE),
+    ("2025年12月31日", DEADLINE),
+    ("2025-12-31前", DEADLINE),
+    ("2025年底前完成", DEADLINE),
+    ("按季度", DEADLINE),
+    ("每月", DEADLINE),
+    ("按时", TEXT),
+    ("及时", TEXT),
+    # a date does not count as a second number
+    ("2025年12月底前完成率≥95%", ("≥", 95.0, "%", "percent")),
+    ("每月1次", ("=", 1.0, "次", "count")),
+    # yes / no
+    ("否", BOOLEAN),
+    ("是/否", BOOLEAN),
+    ("是／否", BOOLEAN),
+    ("是否按时完成", TEXT),
+    # empty
+    ("", EMPTY),
+    ("   \t", EMPTY),
+    ("\u3000", EMPTY),
+    ("。", EMPTY),
+    (None, EMPTY),
+    # a unit without a number keeps the unit so that a rule can flag it
+    ("次", (None, None, "次", "text")),
+    ("万元", (None, None, "万元", "text")),
+    ("万", TEXT),
+]
+
+CASES = SAMPLE_GUANGZHOU + SAMPLE_JULU + SAMPLE_TIANJIN + SPEC_AND_VARIANTS
+
+
+@pytest.mark.parametrize(("raw", "expected"), CASES, ids=[repr(raw) for raw, _ in CASES])
+def test_parse_value(raw, expected):
+    assert parse_value(raw) == ParsedValue(*expected)
+
+
+FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)} | {" ": "\u3000"}
+# Pieces real values are made of, so that generated text often looks like a value.
+PIECES = st.sampled_from(
+    ["≥", "≤", ">", "<", "=", ">=", "不少于", "少于", "不低于", "以上", "及以上", "以内", "控制在", "内",
+     "1", "0", "95", "3.5", "1,000", "-", "%", "‰", "次", "场(次)", "人次", "万元", "元/人", "万平方米",
+     "个月", "年", "2025年", "12月", "31日", "底前", "按月", "每周", "是", "否", "/", ",", "，", ":",
+     "。", ".", ";", " ", "\t", "有效促进", "m2", "A"]
+)
+VALUE_LIKE = st.lists(PIECES, max_size=8).map("".join)
+ANY_TEXT = st.one_of(st.text(), VALUE_LIKE)
+
+NUMERIC_KINDS = {"percent", "count", "money", "quantity", "duration"}
+
+
+@given(ANY_TEXT)
+def test_parse_value_never_raises_and_is_consistent(raw):
+    parsed = parse_value(raw)
+    assert parsed.value_kind in VALUE_KINDS
+    if parsed.value_kind in NUMERIC_KINDS:
+        assert parsed.op in {"≥", ">", "≤", "<", "="}
+        assert parsed.number is not None
+    else:
+        assert parsed.op is None and parsed.number is None
+
+
+@given(ANY_TEXT)
+def test_parse_value_ignores_character_width(raw):
+    widened = "".join(FULL_WIDTH.get(char, char) for char in raw)
+    assert parse_value(widened) == parse_value(raw)
