@@ -103,7 +103,7 @@ def item_endings(ending: str):
 # Variants that must read to the same tables as the original (text compared NFKC, lines ignored).
 IDENTICAL = {
     "guangzhou": [utf8_bom, gb18030, utf16, crlf, lone_cr, swap_punctuation, layout_characters,
-                  item_endings("."), item_endings("")],
+                  item_endings("."), item_endings(""), rows_to_cells],
     "julu": [utf8_bom, gb18030, utf16, crlf, lone_cr, swap_punctuation, layout_characters,
              rows_to_cells, split_code],
     "tianjin": [utf8_bom, gb18030, utf16, crlf, lone_cr, swap_punctuation, layout_characters, cells_to_rows],
