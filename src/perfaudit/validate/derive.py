@@ -1,0 +1,162 @@
+"""Derived columns: the computed quantities the suites check with GX's built-in expectations.
+
+GX has no built-in for "a column equals the sum of other columns" or "these columns are
+non-decreasing", so we compute the quantity here, in pandas, and the suite checks the derived
+column with a plain built-in (``expect_column_values_to_be_between``, ``…_to_be_in_set``).
+The tolerance therefore lives in the suite JSON, in one place.
+
+Derived columns, by table:
+
+- units: ``project_count``, ``indicator_count`` (rows of the unit in projects / indicators).
+- projects: ``sources_diff`` = 总计 − (财政拨款 + 财政专户拨款 + 其他资金), empty = 0;
+  ``plan_min_step`` = the smallest rise between consecutive present checkpoints of the
+  spending plan (3月底 → 6月底 → 10月底 → 12月底, a missing one skipped), empty with fewer than
+  two checkpoints; ``unit_known`` = the unit_id is in units.
+- indicators: ``level_pair`` = ``"level1|level2"`` (empty unless both are set);
+  ``number_matches_kind`` / ``period_number_matches_kind`` = a parsed number is present exactly
+  when the value kind is numeric; ``project_known`` = the project_id is in projects.
+- declared_totals: ``parts_diff`` = declared 总计 − Σ its parts, empty = 0. A unit row's parts
+  are the unit's projects in the same file; a document's 合计 has the unit rows of its file as
+  parts, or the file's projects when it states no unit rows.
+
+All functions are pure: they return new frames and never change their input. A derived column
+whose inputs are missing is left out, so that the expectation on it is reported as an error
+(beside the failed ``<table>.columns`` expectation) instead of the stage crashing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model import AMOUNT_COLUMNS, PLAN_COLUMNS, Dataset
+
+# Value kinds whose text carries a number the parser must have read.
+NUMBERED_KINDS = ("percent", "count", "money", "quantity", "duration")
+
+# Declared-total scopes: a document's 合计 row and a unit row (layout A).
+SCOPE_DOCUMENT = "document"
+SCOPE_UNIT = "unit"
+
+LEVEL_PAIR_SEPARATOR = "|"
+
+# Differences of amounts are rounded so that float noise cannot decide a tolerance comparison
+# (amounts have at most 4 decimals: 万元 to the 元).
+_AMOUNT_DECIMALS = 6
+
+
+def level_pair(level1: str, level2: str) -> str:
+    """The ``level_pair`` value of one (level1, level2) pair, as the indicators suite lists them."""
+    return f"{level1}{LEVEL_PAIR_SEPARATOR}{level2}"
+
+
+def _zero_filled(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].astype("Float64").fillna(0.0)
+
+
+def _amount(values: pd.Series) -> pd.Series:
+    return values.astype("Float64").round(_AMOUNT_DECIMALS)
+
+
+def _count_by(keys: pd.Series, rows: pd.Series) -> pd.Series:
+    counts = rows.value_counts()
+    return keys.map(counts).fillna(0).astype("Int64")
+
+
+def _has(frame: pd.DataFrame, *columns: str) -> bool:
+    return all(column in frame.columns for column in columns)
+
+
+def units_derived(units: pd.DataFrame, projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    derived = {}
+    if _has(units, "unit_id") and _has(projects, "unit_id"):
+        derived["project_count"] = _count_by(units["unit_id"], projects["unit_id"])
+    if _has(units, "unit_id") and _has(indicators, "unit_id"):
+        derived["indicator_count"] = _count_by(units["unit_id"], indicators["unit_id"])
+    return units.assign(**derived)
+
+
+def sources_diff(projects: pd.DataFrame) -> pd.Series:
+    sources = sum(_zero_filled(projects, column) for column in AMOUNT_COLUMNS[1:])
+    return _amount(_zero_filled(projects, "budget_total") - sources)
+
+
+def plan_min_step(projects: pd.DataFrame) -> pd.Series:
+    plans = projects[list(PLAN_COLUMNS)].astype("float64")  # NA -> NaN for row-wise arithmetic
+    # Each checkpoint minus the last present one before it; a missing checkpoint is skipped.
+    previous = plans.ffill(axis=1).shift(1, axis=1)
+    steps = plans - previous
+    return steps.min(axis=1, skipna=True).astype("Float64")
+
+
+def projects_derived(projects: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    derived = {}
+    if _has(projects, *AMOUNT_COLUMNS):
+        derived["sources_diff"] = sources_diff(projects)
+    if _has(projects, *PLAN_COLUMNS):
+        derived["plan_min_step"] = plan_min_step(projects)
+    if _has(projects, "unit_id") and _has(units, "unit_id"):
+        derived["unit_known"] = projects["unit_id"].isin(units["unit_id"].dropna()).astype("boolean")
+    return projects.assign(**derived)
+
+
+def _number_matches_kind(numbers: pd.Series, kinds: pd.Series) -> pd.Series:
+    numbered = kinds.isin(NUMBERED_KINDS).fillna(False).astype(bool)
+    return pd.Series(numbers.notna().to_numpy() == numbered.to_numpy(), index=numbers.index, dtype="boolean")
+
+
+def indicators_derived(indicators: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    derived = {}
+    if _has(indicators, "level1", "level2"):
+        derived["level_pair"] = indicators["level1"] + LEVEL_PAIR_SEPARATOR + indicators["level2"]
+    for prefix in ("", "period_"):
+        if _has(indicators, f"{prefix}number", f"{prefix}value_kind"):
+            derived[f"{prefix}number_matches_kind"] = _number_matches_kind(
+                indicators[f"{prefix}number"], indicators[f"{prefix}value_kind"]
+            )
+    if _has(indicators, "project_id") and _has(projects, "project_id"):
+        derived["project_known"] = indicators["project_id"].isin(projects["project_id"].dropna()).astype("boolean")
+    return indicators.assign(**derived)
+
+
+def declared_parts(declared: pd.DataFrame, projects: pd.DataFrame) -> pd.Series:
+    """Σ 总计 of each declared row's parts (see the module docstring), empty counted as 0."""
+    project_totals = projects.assign(budget_total=_zero_filled(projects, "budget_total"))
+    by_unit = project_totals.groupby(["source_file", "unit_id"])["budget_total"].sum()
+    by_file = project_totals.groupby("source_file")["budget_total"].sum()
+    is_unit = declared["scope"].eq(SCOPE_UNIT).fillna(False).to_numpy(bool)
+    is_document = declared["scope"].eq(SCOPE_DOCUMENT).fillna(False).to_numpy(bool)
+    unit_rows = declared[is_unit]
+    unit_rows_by_file = unit_rows.assign(budget_total=_zero_filled(unit_rows, "budget_total")).groupby(
+        "source_file"
+    )["budget_total"].sum()
+
+    unit_keys = pd.MultiIndex.from_arrays([declared["source_file"], declared["unit_id"]])
+    unit_parts = pd.Series(by_unit.reindex(unit_keys).to_numpy(), index=declared.index)
+    document_parts = declared["source_file"].map(unit_rows_by_file).fillna(declared["source_file"].map(by_file))
+    parts = np.select(
+        [is_unit, is_document],
+        [unit_parts.fillna(0.0), document_parts.fillna(0.0)],
+        default=np.nan,
+    )
+    return pd.Series(parts, index=declared.index, dtype="Float64")
+
+
+def declared_totals_derived(declared: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    keys = ("unit_id", "budget_total", "source_file")
+    if not (_has(declared, "scope", *keys) and _has(projects, *keys)):
+        return declared
+    return declared.assign(
+        parts_diff=_amount(_zero_filled(declared, "budget_total") - declared_parts(declared, projects))
+    )
+
+
+def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Every table of the dataset with its derived columns added (documents unchanged)."""
+    return {
+        "documents": dataset.documents,
+        "units": units_derived(dataset.units, dataset.projects, dataset.indicators),
+        "projects": projects_derived(dataset.projects, dataset.units),
+        "indicators": indicators_derived(dataset.indicators, dataset.projects),
+        "declared_totals": declared_totals_derived(dataset.declared_totals, dataset.projects),
+    }

@@ -1,0 +1,91 @@
+"""The expectation suites: one GX JSON file per table in ``expectations/``, read without GX.
+
+Where the suites are: ``suites_dir()`` returns the repository's top-level ``expectations/``
+folder, found relative to this source file (``src/perfaudit/validate/`` → three levels up),
+which is what a checkout and an editable install use. An installed wheel has no repository
+around it, so the fallback is package data at ``perfaudit/validate/expectations/``: in the
+repository that is a symlink to the top-level folder, which the wheel build follows and copies
+(package-data pattern ``validate/expectations/*.json``). Callers can always pass another folder.
+
+Each expectation carries ``meta.id`` (stable, ``<table>.<check>``, referred to by the audit
+rules and the report) and ``meta.description_zh`` (shown in the report); ``meta.line_column``
+optionally names the column holding the line of the checked value (e.g. ``budget_line``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import SuiteError
+from ..model import TABLES
+
+SUITE_SUFFIX = ".json"
+
+
+def suites_dir() -> Path:
+    """The folder holding the shipped suites (see the module docstring)."""
+    checkout = Path(__file__).resolve().parents[3] / "expectations"
+    if all((checkout / f"{table}{SUITE_SUFFIX}").is_file() for table in TABLES):
+        return checkout
+    packaged = resources.files("perfaudit.validate") / "expectations"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    raise SuiteError(f"{checkout}: expectation suites not found (nor in the installed package)")
+
+
+@dataclass(frozen=True)
+class SuiteFile:
+    """One suite as read from disk: the table it checks and GX's JSON, untouched."""
+
+    table: str
+    path: Path
+    spec: dict[str, Any]
+    sha256: str  # of the file's bytes: which version of the suite checked the data
+
+    @property
+    def expectations(self) -> list[dict[str, Any]]:
+        return self.spec["expectations"]
+
+    def expectation_ids(self) -> list[str]:
+        return [expectation["meta"]["id"] for expectation in self.expectations]
+
+
+def _check(path: Path, spec: Any, table: str) -> None:
+    if not isinstance(spec, dict) or not isinstance(spec.get("expectations"), list):
+        raise SuiteError(f"{path}: not a GX expectation suite (no 'expectations' list)")
+    if spec.get("name") != table:
+        raise SuiteError(f"{path}: suite name {spec.get('name')!r} must be the table name {table!r}")
+    seen = set()
+    for position, expectation in enumerate(spec["expectations"], start=1):
+        meta = expectation.get("meta") if isinstance(expectation, dict) else None
+        expectation_id = meta.get("id") if isinstance(meta, dict) else None
+        if not isinstance(expectation_id, str) or not expectation_id.startswith(f"{table}."):
+            raise SuiteError(f"{path}: expectation {position} needs meta.id '{table}.<check>'")
+        if not meta.get("description_zh"):
+            raise SuiteError(f"{path}: expectation {expectation_id} needs meta.description_zh")
+        if expectation_id in seen:
+            raise SuiteError(f"{path}: expectation id {expectation_id} is used twice")
+        seen.add(expectation_id)
+
+
+def read_suites(directory: Path | None = None) -> list[SuiteFile]:
+    """One SuiteFile per contract table, in ``TABLES`` order; SuiteError naming the file otherwise."""
+    directory = suites_dir() if directory is None else Path(directory)
+    suites = []
+    for table in TABLES:
+        path = directory / f"{table}{SUITE_SUFFIX}"
+        try:
+            data = path.read_bytes()
+            spec = json.loads(data.decode("utf-8"))
+        except FileNotFoundError:
+            raise SuiteError(f"{path}: suite for table '{table}' not found") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SuiteError(f"{path}: not valid JSON ({exc})") from None
+        _check(path, spec, table)
+        suites.append(SuiteFile(table=table, path=path, spec=spec, sha256=hashlib.sha256(data).hexdigest()))
+    return suites
