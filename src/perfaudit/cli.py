@@ -45,6 +45,90 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if not result.refused else EXIT_INPUT
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 all passed, 1 data failed an expectation, 2 input refused or a suite could not run."""
+    from .validate import validate_dataset
+
+    _, ingested = _ingest(args)
+    if ingested.dataset.documents.empty:
+        return EXIT_INPUT
+    data_docs = args.out / "data_docs" if args.data_docs else None
+    result = validate_dataset(ingested.dataset, data_docs_dir=data_docs)
+    for line in result.summary_lines():
+        print(line)
+    print(f"wrote {result.write(args.out)}" + (f" and {data_docs}/index.html" if data_docs else ""))
+    if ingested.refused or result.has_errors:
+        return EXIT_INPUT
+    return EXIT_OK if result.success else EXIT_FAILED
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Exit 0 when every document was read (findings are the product, not a failure), 2 when one was refused."""
+    from .audit import audit_dataset, write_findings
+
+    settings, ingested = _ingest(args)
+    if ingested.dataset.documents.empty:
+        return EXIT_INPUT
+    result = audit_dataset(ingested.dataset, settings)
+    for line in result.summary_lines():
+        print(line)
+    written = write_findings(result.findings, args.out, ingested.dataset.units, grades=result.grades)
+    print("wrote " + ", ".join(str(path) for path in written))
+    return EXIT_INPUT if ingested.refused else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .audit.reference import listing, markdown
+    from .settings import load_settings
+
+    if args.markdown:
+        sys.stdout.write(markdown(load_settings(args.config)))
+    else:
+        print("\n".join(listing()))
+    return EXIT_OK
+
+
+def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
+    """Shared by ``report`` and ``run``: bundles, then one report per unit, sequentially."""
+    from .errors import ReportError
+    from .report import BUNDLES_DIR, report_unit
+    from .report.prepare import write_unit_bundles
+
+    settings, ingested = _ingest(args)
+    dataset = ingested.dataset
+    if dataset.documents.empty:
+        return EXIT_INPUT
+    known = sorted(dataset.units["unit_id"])
+    unknown = sorted(set(unit_ids or ()) - set(known))
+    if unknown:
+        raise ReportError(f"unit {', '.join(unknown)} is not in the documents (units: {', '.join(known)})")
+    bundles = write_unit_bundles(dataset, args.out / BUNDLES_DIR, settings, unit_ids=unit_ids)
+    failed = []
+    for unit_id in bundles:
+        record = report_unit(args.out / BUNDLES_DIR, unit_id, args.out)
+        if record.ok:
+            print(f"ok      {unit_id}: {Path(record.folder) / 'report'}.{{ipynb,html,pdf}}")
+        else:
+            failed.append(unit_id)
+            print(f"FAILED  {unit_id}: {record.error} (executed notebook: {Path(record.folder) / 'report.ipynb'})",
+                  file=sys.stderr)
+    print(f"{len(bundles)} unit(s): {len(bundles) - len(failed)} ok, {len(failed)} failed"
+          + (f" ({', '.join(failed)})" if failed else ""))
+    if ingested.refused:
+        return EXIT_INPUT
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return _report_units(args, [args.unit])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The main job: ingest -> validate -> audit -> report for every unit (default examples/ -> reports/)."""
+    args.paths = args.paths or [Path("examples")]
+    return _report_units(args, None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfaudit",
@@ -57,6 +141,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--out", type=Path, required=True, help="folder for the Parquet tables")
     p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("validate", help="check the tables against the expectation suites (Great Expectations)")
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, required=True, help="folder for validation.json")
+    p.add_argument(
+        "--data-docs", action="store_true",
+        help="also build GX Data Docs in OUT/data_docs/ (built offline; the pages load CSS/JS from CDNs when viewed)",
+    )
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("audit", help="run the rule catalogue: findings (Parquet, CSV, Excel) and unit grades")
+    _add_inputs(p)
+    p.add_argument("--out", type=Path, required=True, help="folder for findings.{parquet,csv,xlsx} and grades.csv")
+    p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("rules", help="list the audit rule catalogue")
+    p.add_argument("--markdown", action="store_true", help="print the full rules reference (docs/rules.md) as Markdown")
+    p.add_argument("--config", type=Path, help="TOML file overriding the default configuration")
+    p.set_defaults(handler=cmd_rules)
+
+    p = sub.add_parser("report", help="write one unit's audit report: OUT/units/UNIT/report.{ipynb,html,pdf}")
+    _add_inputs(p)
+    p.add_argument("--unit", required=True, metavar="UNIT_ID", help="the unit to report on (ids are listed by 'ingest')")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("run", help="the main job: reports for every unit (default: examples/ -> reports/)")
+    _add_inputs(p, required=False)
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    p.set_defaults(handler=cmd_run)
 
     return parser
 

@@ -1,0 +1,249 @@
+"""What a rule reads: the tidy tables with derived features, configuration, lexicon, validation.
+
+Features are computed once here (what kind of name, what kind of value), so every rule that
+asks "is this a rate?" gets the same answer. Missing cells become ``""`` / ``None`` so rules
+work on plain Python values. ``on_indicator`` / ``on_project`` / ``on_document`` build hits that
+point at the right file, line and evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping
+
+import pandas as pd
+
+from ..model import Dataset
+from ..taxonomy import BENEFIT, COST, LEVEL2_BY_LEVEL1, OUTPUT, SATISFACTION
+from .lexicon import Lexicon, has_digit, norm
+from .registry import Hit
+
+if TYPE_CHECKING:  # the validate package may import GX; the audit only reads its plain result
+    from ..validate.result import ValidationResult
+
+COST_LEVEL2 = ("成本指标", *LEVEL2_BY_LEVEL1[COST])
+BENEFIT_LEVEL2 = LEVEL2_BY_LEVEL1[BENEFIT]
+
+
+def text(value: Any) -> str:
+    """A cell as display text: '' for missing, outer white space removed."""
+    return "" if value is None else str(value).strip()
+
+
+Row = dict[str, Any]
+
+
+def rows(frame: pd.DataFrame) -> list[Row]:
+    """A table as a list of dicts of plain Python values (None for missing)."""
+    columns = list(frame.columns)
+    values = [[None if _missing(v) else v for v in frame[column].tolist()] for column in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def indicator_features(indicators: pd.DataFrame, lexicon: Lexicon) -> list[Row]:
+    """Indicators with their features; template filler rows (name 无) are left out."""
+    features = []
+    for row in rows(indicators):
+        name_n, value_n = norm(row["level3"]), norm(row["target_annual"])
+        if lexicon.is_placeholder(name_n):
+            continue
+        if lexicon.is_empty_value(value_n):  # a dash is no target (S09), not a value to judge
+            value_n = ""
+        level1, level2 = row["level1"] or "", row["level2"] or ""
+        features.append(
+            {
+                **row,
+                "name": text(row["level3"]),
+                "value": text(row["target_annual"]),
+                "period": text(row["target_period"]),
+                "name_n": name_n,
+                "value_n": value_n,
+                "period_n": "" if lexicon.is_empty_value(norm(row["target_period"])) else norm(row["target_period"]),
+                "description_n": norm(row["description"]),
+                "basis_n": norm(row["basis"]),
+                "l1": level1,
+                "l2": level2,
+                "is_output": level1 == OUTPUT,
+                "is_benefit": level1 == BENEFIT or level2 in BENEFIT_LEVEL2,
+                "is_satisfaction_level": level1 == SATISFACTION,
+                "is_cost": level2 in COST_LEVEL2 or level1 == COST,
+                "is_timeliness": level2 == "时效指标",
+                "is_quantity": level2 == "数量指标",
+                "is_quality": level2 == "质量指标",
+                "name_rate": lexicon.is_rate(name_n),
+                "name_count": lexicon.is_count(name_n),
+                "name_time_count": lexicon.is_time_count(name_n),
+                "name_satisfaction": lexicon.is_satisfaction(name_n),
+                "name_negative": lexicon.is_negative(name_n),
+                "name_positive": lexicon.is_positive(name_n),
+                "name_quality_rate": lexicon.is_quality_rate(name_n),
+                "name_growth": lexicon.is_growth(name_n),
+                "value_percent": row["value_kind"] == "percent" or "%" in value_n,
+                "value_digit": has_digit(value_n),
+            }
+        )
+    return features
+
+
+def project_features(projects: pd.DataFrame, units: list[Row], indicators: list[Row]) -> list[Row]:
+    unit_info = {u["unit_id"]: u for u in units}
+    counts: dict[str, int] = {}
+    for indicator in indicators:
+        counts[indicator["project_id"]] = counts.get(indicator["project_id"], 0) + 1
+    return [
+        {
+            **row,
+            "name": text(row["project_name"]),
+            "goal_text": text(row["goal"]),
+            "layout": unit_info.get(row["unit_id"], {}).get("layout"),
+            "budget_year": unit_info.get(row["unit_id"], {}).get("budget_year"),
+            "n_indicators": counts.get(row["project_id"], 0),
+            "confidential": bool(row["confidential"]),
+        }
+        for row in rows(projects)
+    ]
+
+
+@dataclass(frozen=True)
+class AuditInput:
+    """The rows one rule reads (confidential projects removed for the rules exempt for them).
+
+    Every table is a list of dicts of plain values; projects carry ``name``, ``goal_text``,
+    ``layout``, ``budget_year`` and ``n_indicators``; indicators carry the features above.
+    """
+
+    documents: list[Row]
+    units: list[Row]
+    projects: list[Row]
+    indicators: list[Row]
+    declared_totals: list[Row]
+    config: Mapping  # the [audit] section
+    lexicon: Lexicon
+    validation: "ValidationResult | None" = None
+
+    @property
+    def thresholds(self) -> Mapping:
+        return self.config["thresholds"]
+
+    @cached_property
+    def _by_project(self) -> dict[str, list[Row]]:
+        grouped: dict[str, list[Row]] = {p["project_id"]: [] for p in self.projects}
+        for row in self.indicators:
+            grouped.setdefault(row["project_id"], []).append(row)
+        return grouped
+
+    def indicators_of(self, project_id: str) -> list[Row]:
+        return self._by_project.get(project_id, [])
+
+    def project(self, project_id: str | None) -> Row | None:
+        return next((p for p in self.projects if p["project_id"] == project_id), None)
+
+    def indicator_at(self, project_id: str | None, seq: int | None) -> Row | None:
+        return next((r for r in self.indicators_of(project_id) if r["seq"] == seq), None)
+
+    def units_of_file(self, source_file: str) -> list[str]:
+        return [u["unit_id"] for u in self.units if u["source_file"] == source_file]
+
+    def failures(self, expectation_id: str) -> tuple:
+        """Offending rows of one expectation of the validation result (the engine supplies it)."""
+        if self.validation is None:
+            raise RuntimeError("rule needs the validation result, which the engine did not supply")
+        return self.validation.failures(expectation_id)
+
+    def without(self, project_ids: set[str]) -> "AuditInput":
+        return replace(
+            self,
+            projects=[p for p in self.projects if p["project_id"] not in project_ids],
+            indicators=[r for r in self.indicators if r["project_id"] not in project_ids],
+        )
+
+
+def build_input(dataset: Dataset, config: Mapping, validation: "ValidationResult | None") -> AuditInput:
+    lexicon = Lexicon(config["lexicon"])
+    units = rows(dataset.units)
+    indicators = indicator_features(dataset.indicators, lexicon)
+    return AuditInput(
+        documents=rows(dataset.documents),
+        units=units,
+        projects=project_features(dataset.projects, units, indicators),
+        indicators=indicators,
+        declared_totals=rows(dataset.declared_totals),
+        config=config,
+        lexicon=lexicon,
+        validation=validation,
+    )
+
+
+# --- hits ---------------------------------------------------------------------------------------
+def indicator_evidence(row: Mapping, value: str | None = None) -> str:
+    """``名称：值`` as written (the annual value unless another is given); the name alone when empty."""
+    value = row["value"] if value is None else value
+    return f"{row['name']}：{value}" if value else row["name"]
+
+
+def on_indicator(
+    row: Mapping,
+    message: str,
+    *,
+    evidence: str | None = None,
+    line: int | None = None,
+    severity: str | None = None,
+    about_name: bool = False,
+) -> Hit:
+    """A hit on one indicator: at its value's line, or its own line when the problem is its name."""
+    where = row["source_line"] if about_name else (row["value_line"] or row["source_line"])
+    return Hit(
+        unit_id=row["unit_id"],
+        source_file=row["source_file"],
+        source_line=line or where,
+        evidence=evidence if evidence is not None else indicator_evidence(row),
+        message=message,
+        project_id=row["project_id"],
+        indicator=row["name"] or None,
+        severity=severity,
+    )
+
+
+def on_project(
+    row: Mapping,
+    message: str,
+    *,
+    evidence: str | None = None,
+    line: int | None = None,
+    severity: str | None = None,
+) -> Hit:
+    """A hit on one project: its name (or the given text) at its first line unless told."""
+    return Hit(
+        unit_id=row["unit_id"],
+        source_file=row["source_file"],
+        source_line=line or row["source_line"],
+        evidence=evidence if evidence is not None else row["name"],
+        message=message,
+        project_id=row["project_id"],
+        severity=severity,
+    )
+
+
+def on_document(
+    data: AuditInput, source_file: str, line: int | None, evidence: str, message: str, severity: str | None = None
+) -> list[Hit]:
+    """A hit on a document as a whole: one per unit read from that file (each unit's report shows it)."""
+    return [
+        Hit(unit_id=unit_id, source_file=source_file, source_line=line, evidence=evidence, message=message, severity=severity)
+        for unit_id in data.units_of_file(source_file)
+    ]
+
+
+def percent(number: float | None) -> str:
+    """30.0 -> '30%', 62.5 -> '62.5%'."""
+    return "（空）" if number is None else f"{number:g}%"
+
+
+def amount(number: float | None) -> str:
+    """1500.06 -> '1,500.06' (万元, as the documents write it)."""
+    return "（空）" if number is None else f"{number:,.2f}"

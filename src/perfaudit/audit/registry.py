@@ -1,0 +1,128 @@
+"""The rule registry: every rule of the catalogue (docs/rules.md), registered by id, in order.
+
+A rule is a small pure function over the audit input (the tidy tables with derived features,
+the configuration and, for four rules, the validation result) that returns ``Hit`` records. The
+engine turns hits into findings: it adds the rule's metadata, the project name and the stable
+finding id, and applies the confidential-project exemption, so rules never deal with those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Review criteria of 财预〔2015〕88号 (key used in configuration, Chinese label used in findings).
+CRITERIA = {
+    "completeness": "完整性",
+    "relevance": "相关性",
+    "appropriateness": "适当性",
+    "feasibility": "可行性",
+}
+CONTEXT = "context"  # X01: reported for context, not scored
+CRITERION_ZH = {**CRITERIA, CONTEXT: "背景信息"}
+
+# audit-rules.md: a confidential project keeps A01–A08 and S01–S07 (its money and structure are
+# disclosed) and is exempt from these, which would only restate that its content is withheld.
+_EXEMPT_FOR_CONFIDENTIAL_PREFIXES = ("Q", "C", "D")
+_EXEMPT_FOR_CONFIDENTIAL_IDS = ("S08", "S09", "S10", "S11")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a rule found: where it is, the text a reviewer would quote, and what is wrong."""
+
+    unit_id: str
+    source_file: str
+    source_line: int | None
+    evidence: str
+    message: str
+    project_id: str | None = None
+    indicator: str | None = None
+    severity: str | None = None  # None: the rule's default severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name_zh: str
+    name_en: str
+    severity: str  # default severity
+    criterion: str  # a key of CRITERIA, or CONTEXT
+    check_zh: str  # what is checked (the catalogue's "check" column, in Chinese)
+    basis: str  # 依据
+    suggestion: str  # 整改建议
+    check: Callable[[Any], Iterable[Hit]]
+    config_keys: tuple[str, ...] = ()  # keys of [audit] read by the rule (dotted)
+    severities: tuple[str, ...] = ()  # every severity the rule can give, default first
+    uses_validation: bool = False  # findings come from the validation result (one source of truth)
+
+    @property
+    def applies_to_confidential(self) -> bool:
+        return not (self.id.startswith(_EXEMPT_FOR_CONFIDENTIAL_PREFIXES) or self.id in _EXEMPT_FOR_CONFIDENTIAL_IDS)
+
+    @property
+    def criterion_zh(self) -> str:
+        return CRITERION_ZH[self.criterion]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    name_zh: str,
+    name_en: str,
+    severity: str,
+    criterion: str,
+    check_zh: str,
+    basis: str,
+    suggestion: str,
+    config: tuple[str, ...] = (),
+    also: tuple[str, ...] = (),
+    uses_validation: bool = False,
+) -> Callable:
+    """Register the decorated function as rule ``rule_id``; ``also`` lists further severities it gives."""
+    if severity not in SEVERITIES or any(s not in SEVERITIES for s in also):
+        raise ValueError(f"{rule_id}: unknown severity")
+    if criterion not in CRITERION_ZH:
+        raise ValueError(f"{rule_id}: unknown criterion {criterion}")
+
+    def register(check: Callable[[Any], Iterable[Hit]]) -> Callable[[Any], Iterable[Hit]]:
+        if rule_id in REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        REGISTRY[rule_id] = Rule(
+            id=rule_id,
+            name_zh=name_zh,
+            name_en=name_en,
+            severity=severity,
+            criterion=criterion,
+            check_zh=check_zh,
+            basis=basis,
+            suggestion=suggestion,
+            check=check,
+            config_keys=config,
+            severities=(severity, *also),
+            uses_validation=uses_validation,
+        )
+        return check
+
+    return register
+
+
+FAMILIES = "SAQCDX"
+
+
+def rule_order(rule_id: str) -> tuple[int, str]:
+    """Catalogue order: S, A, Q, C, D, X; by number within a family."""
+    return FAMILIES.index(rule_id[0]), rule_id
+
+
+def catalogue() -> list[Rule]:
+    """Every registered rule, in catalogue order."""
+    from . import rules  # noqa: F401  (importing the rules package registers the rules)
+
+    return sorted(REGISTRY.values(), key=lambda r: rule_order(r.id))

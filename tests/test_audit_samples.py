@@ -1,0 +1,165 @@
+"""The audit on the three real samples, through the CLI: every sample instance of the catalogue
+(docs in ../shared/docs/audit-rules.md) is found, A01/A02 find nothing, grades are as asserted,
+and every finding names file and line and quotes text that stands there."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from perfaudit.audit import FINDINGS
+from perfaudit.cli import main
+from perfaudit.text import squash
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+GZ, JL, TJ = "guangzhou_wenlian_2024.txt", "julu_wenlian_2024.txt", "tianjin_qunyiguan_2025.txt"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One CLI run on the samples (ingest, validation with GX, audit, files), shared by the tests."""
+    out = tmp_path_factory.mktemp("audit")
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = main(["audit", str(EXAMPLES), "--out", str(out)])
+    return code, stdout.getvalue(), out
+
+
+@pytest.fixture(scope="module")
+def findings(run) -> pd.DataFrame:
+    return pd.read_parquet(run[2] / "findings.parquet")
+
+
+def hits(findings, rule, file, project=None, text=None) -> pd.DataFrame:
+    """Findings of a rule in a file, of a project (name contains), whose indicator or evidence contains text."""
+    found = findings[(findings["rule_id"] == rule) & (findings["source_file"] == file)]
+    if project is not None:
+        found = found[found["project_name"].fillna("").str.contains(project, regex=False)]
+    if text is not None:
+        found = found[found["indicator"].fillna("").str.contains(text, regex=False) | found["evidence"].str.contains(text, regex=False)]
+    return found
+
+
+# (rule, file, project, indicator or evidence text): the sample instances listed in audit-rules.md
+CATALOGUE_INSTANCES = [
+    ("S02", GZ, "广州市地方志资料年报编写工作经费", None),
+    ("S02", GZ, "市文联因公出国（境）经费", None),
+    ("S03", GZ, "广州市文学艺术创作基地建设", None),
+    ("S03", GZ, "麓湖路13号物业修缮项目", None),
+    ("S04", GZ, "机构运行辅助经费", None),
+    ("S05", GZ, "机构运行辅助经费", None),
+    ("S08", JL, "老研会书画活动经费", None),
+    ("S11", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转：调查问卷"),
+    ("A05", JL, "2024 年县文联创先争优工作经费", None),
+    ("A06", GZ, "业务用房物业管理费", "工作人员资质达标率：≥100%"),
+    ("A06", GZ, "市文联因公出国（境）经费", "出访费用超支率：≤0%"),
+    ("A07", GZ, "编辑出版《广州文艺家》", "刊物发行数量"),
+    ("Q01", GZ, "专项工作经费", "差旅费用标准：执行当年广州市财政局标准"),
+    ("Q02", GZ, None, "行业影响：是"),
+    ("Q03", TJ, "群众艺术馆免费开放补助经费", "促进我市公共服务发展：有效促进"),
+    ("Q03", GZ, "业务用房物业管理费", "应急机制健全性：健全"),
+    ("Q05", JL, "2024 年县文联创先争优工作经费", "开展创先争优及时性：按照文件及时开展"),
+    ("Q06", GZ, "专项工作经费", "差旅费用标准"),
+    ("Q06", GZ, "2024年办公设备购置经费", "采购经费是否按标准进行采购：是"),
+    ("C03", GZ, "专项工作经费", "慰问人数（人）：25人次"),
+    ("C03", GZ, "其他运行经费", "文书档案进行数字化处理的数量：6年"),
+    ("C04", GZ, "广州文艺市民空间系列活动经费", "参与人员满意度：少于10次"),
+    ("C05", JL, "2024 年县文联创先争优工作经费", "服务对象满意度：100%"),
+    ("C05", GZ, "业务用房物业管理费", "场馆正常运行率：≥60%"),
+    ("C06", GZ, "机构运行辅助经费", "编外人员的满意度"),
+    ("C07", GZ, "广州文艺市民空间系列活动经费", "参与人员满意度：少于10次"),
+    ("C08", GZ, "广州文艺市民空间系列活动经费", "参加活动人数（人）"),
+    ("C08", GZ, "业务用房物业管理费", "工作人员到岗率"),
+    ("C08", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转"),
+    ("C09", GZ, None, "媒体报道次数"),
+    ("D02", GZ, "市文艺家协会业务活动补助经费", "媒体报道次数"),
+    ("D02", GZ, "广州市文学艺术创作基地建设", "行业影响"),
+    ("D02", GZ, "协会（第二批）换届工作经费", "推动广州文艺高质量发展"),
+    ("D02", GZ, "广州市文艺市民中心各文艺场馆建设及举办展会项目", "媒体报道次数"),
+    ("D02", JL, "老年诗词楹联协会经费", None),
+    ("D02", JL, "老研会书画活动经费", None),
+    ("D03", JL, None, "开展活动次数"),
+    ("X02", JL, None, "XXX 财政（厅/局）审核"),
+    ("X02", GZ, "广州市文联2024年信息化运维项目", "<p>（1）广州市文联2024年信息化运维项目"),
+]
+
+
+@pytest.mark.parametrize(("rule", "file", "project", "text"), CATALOGUE_INSTANCES, ids=[f"{r}-{i}" for i, (r, *_) in enumerate(CATALOGUE_INSTANCES)])
+def test_catalogue_instance_is_found(findings, rule, file, project, text):
+    assert not hits(findings, rule, file, project, text).empty
+
+
+def test_s05_names_the_missing_quality_dimension(findings):
+    assert hits(findings, "S05", GZ, "机构运行辅助经费")["message"].tolist() == ["产出指标缺少质量指标。"]
+
+
+def test_cli_exit_code_summary_and_files(run):
+    code, stdout, out = run
+    assert code == 0
+    assert "广州市文学艺术界联合会（本级） (n-a68528022d76): 17 projects" in stdout
+    assert re.search(r"天津市群众艺术馆 \(c-363207\): 10 projects, \d+ findings \(error \d+, warning \d+, info \d+\)", stdout)
+    assert re.search(r"^  .*D03 80", stdout, re.M)
+    for name in ("findings.parquet", "findings.csv", "findings.xlsx", "grades.csv"):
+        assert (out / name).is_file()
+    assert (out / "findings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_workbook_has_one_sheet_per_unit(run, findings):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(run[2] / "findings.xlsx", read_only=True)
+    assert workbook.sheetnames == ["广州市文学艺术界联合会（本级）", "巨鹿县文学艺术界联合会本级", "天津市群众艺术馆"]
+    rows = {name: workbook[name].max_row - 1 for name in workbook.sheetnames}
+    assert sum(rows.values()) == len(findings)
+
+
+def test_no_arithmetic_failures_on_the_samples(findings):
+    assert findings[findings["rule_id"].isin(["A01", "A02", "A04", "S06"])].empty
+    # TJ 期刊交流展示 has an empty 财政资金 (all 其他资金); TJ 免费开放: ≤51.5 + ≤68.5 = 120.00
+    assert findings[findings["rule_id"] == "A03"].empty
+
+
+def test_d03_on_every_tianjin_row_and_d02_only_where_blocks_repeat(findings):
+    assert len(hits(findings, "D03", TJ)) == 80
+    assert len(hits(findings, "D03", JL)) == 21
+    assert set(hits(findings, "D02", GZ)["project_name"]) == {
+        "市文艺家协会业务活动补助经费", "广州市文学艺术创作基地建设", "协会（第二批）换届工作经费",
+        "广州市文艺市民中心各文艺场馆建设及举办展会项目",
+    }
+    assert set(hits(findings, "D02", JL)["project_name"]) == {"老年诗词楹联协会经费", "老研会书画活动经费"}
+
+
+def test_grades(run):
+    grades = pd.read_csv(run[2] / "grades.csv", dtype={"unit_id": str}).set_index("unit_id")
+    assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(74.33, abs=0.01)
+    assert grades.loc["c-721001", "grade"] == "中" and grades.loc["c-721001", "score"] == pytest.approx(64.24, abs=0.01)
+    assert grades.loc["c-363207", "grade"] == "良" and grades.loc["c-363207", "score"] == pytest.approx(87.09, abs=0.01)
+
+
+def test_findings_table(findings):
+    assert list(findings.columns) == list(FINDINGS)
+    assert findings["finding_id"].is_unique
+    assert findings[["rule_id", "severity", "criterion", "unit_id", "evidence", "source_file", "source_line", "message", "suggestion"]].notna().all().all()
+
+
+# Rules whose evidence states figures under the document's labels instead of quoting one passage.
+_COMPOSED = {"A01", "A02", "A03", "A04", "A05"}
+
+
+def test_every_finding_quotes_text_that_stands_at_its_line(findings):
+    texts = {name: (EXAMPLES / name).read_text(encoding="utf-8").split("\n") for name in (GZ, JL, TJ)}
+    for finding in findings.itertuples(index=False):
+        lines = texts[finding.source_file]
+        assert 1 <= finding.source_line <= len(lines), finding
+        if finding.rule_id in _COMPOSED:
+            continue
+        # the quoted pieces stand on the finding's line or, in the cell-per-line form, next to it
+        after = 60 if finding.rule_id == "D02" else 3
+        window = squash("".join(lines[max(0, finding.source_line - 4) : finding.source_line + after]))
+        for piece in re.split(r"[：；]", finding.evidence):
+            assert squash(piece) in window, (finding.rule_id, finding.source_line, piece)
