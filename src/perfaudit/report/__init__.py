@@ -1,0 +1,158 @@
+"""Report stage: unit bundle -> executed notebook -> HTML and PDF.
+
+Entry points:
+
+- ``prepare.write_unit_bundles(dataset, root, settings)``: validate, audit and write one bundle
+  per unit (driver side, once per batch);
+- ``report_unit(bundle_root, unit_id, out_dir)``: a plain function of paths, picklable for worker
+  processes, writing ``out_dir/units/<unit_id>/report.{ipynb,html,pdf}`` and ``provenance.json``
+  and returning a small ``UnitReport`` record. It never raises for a unit that fails: the record
+  says why, and the executed notebook with the error stays in the unit's folder.
+
+The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert and
+WeasyPrint are imported when ``report_unit`` runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+from .. import __version__
+from .bundle import read_meta
+
+BUNDLES_DIR = "bundles"
+UNITS_DIR = "units"
+REPORT_STEM = "report"
+PROVENANCE_FILE = "provenance.json"
+OK, FAILED = "ok", "failed"
+_RECORDED_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "pandas", "great_expectations")
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """What happened to one unit's report (small and picklable: a batch collects these)."""
+
+    unit_id: str
+    status: str
+    folder: str
+    files: tuple[str, ...] = ()
+    error_class: str | None = None
+    error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+def unit_report_dir(out_dir: Path, unit_id: str) -> Path:
+    return out_dir / UNITS_DIR / unit_id
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime) -> dict:
+    return {
+        "unit_id": record.unit_id,
+        "status": record.status,
+        "error": record.error,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": record.seconds,
+        "host": socket.gethostname(),
+        "python": platform.python_version(),
+        "perfaudit_version": __version__,
+        "packages": {name: version(name) for name in _RECORDED_PACKAGES},
+        "sources": meta["sources"],
+        "fingerprints": meta["fingerprints"],
+        "files": {name: _sha256_file(staging / name) for name in record.files},
+    }
+
+
+def report_unit(
+    bundle_root: Path,
+    unit_id: str,
+    out_dir: Path,
+    *,
+    notebook: Path | None = None,
+    kernel_manager_class: type | None = None,
+) -> UnitReport:
+    """Write one unit's report files (see the module docstring); returns what happened.
+
+    ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
+    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
+    """
+    from .execute import NOTEBOOK, ReportKernelManager, run_notebook
+    from .pdf import render_pdf
+    from .render import render_html
+    from .sections import REPORT_TITLE
+
+    started = datetime.now(timezone.utc)
+    meta = read_meta(bundle_root, unit_id)
+    settings = meta["report_settings"]
+    final = unit_report_dir(out_dir, unit_id)
+    staging = final.with_name(f".{unit_id}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    executed, html_path, pdf_path = (staging / f"{REPORT_STEM}.{ext}" for ext in ("ipynb", "html", "pdf"))
+    done_marker = staging / ".complete"
+    seconds: dict[str, float] = {}
+
+    clock = time.perf_counter()
+    execution = run_notebook(
+        notebook or NOTEBOOK,
+        executed,
+        {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve()), "done_marker": str(done_marker)},
+        done_marker=done_marker,
+        cell_timeout=settings["cell_timeout"],
+        kernel_manager_class=kernel_manager_class or ReportKernelManager,
+    )
+    seconds["execute"] = round(time.perf_counter() - clock, 3)
+    done_marker.unlink(missing_ok=True)
+    error: Exception | None = execution.error
+    if error is None:
+        try:
+            clock = time.perf_counter()
+            html = render_html(
+                execution.notebook,
+                title=f"{meta['unit_name']} {REPORT_TITLE}",
+                font_family=settings["cjk_font_family"],
+                mono_font_family=settings["mono_font_family"],
+            )
+            html_path.write_text(html, encoding="utf-8")
+            seconds["html"] = round(time.perf_counter() - clock, 3)
+            clock = time.perf_counter()
+            pdf_path.write_bytes(render_pdf(html))
+            seconds["pdf"] = round(time.perf_counter() - clock, 3)
+        except Exception as exc:  # a rendering failure fails this unit, not the batch
+            error = exc
+            html_path.unlink(missing_ok=True)
+            pdf_path.unlink(missing_ok=True)
+    record = UnitReport(
+        unit_id=unit_id,
+        status=OK if error is None else FAILED,
+        folder=str(final),
+        files=tuple(path.name for path in (executed, html_path, pdf_path) if path.is_file()),
+        error_class=type(error).__name__ if error else None,
+        error=str(error) if error else None,
+        seconds=seconds,
+    )
+    provenance = _provenance(meta, staging, record, started)
+    (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(final, ignore_errors=True)
+    staging.rename(final)
+    return record
+
+
+__all__ = ["BUNDLES_DIR", "FAILED", "OK", "UnitReport", "report_unit", "unit_report_dir"]

@@ -1,0 +1,57 @@
+"""What ``notebooks/unit_audit.ipynb`` calls: open a unit's bundle, show the report's sections.
+
+The notebook passes only ASCII ids and paths; every text it shows comes from the bundle through
+``sections`` (escaped in ``markup``), wrapped here as IPython HTML. This module must stay cheap to
+import: it runs in every report kernel (no papermill, nbconvert, WeasyPrint or Great Expectations).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from IPython.display import HTML
+
+from . import charts, sections
+from .bundle import UnitBundle, read_bundle
+from .examples import example_bundle_root
+
+
+def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> UnitBundle:
+    """The unit to report on. Without a bundle folder, the bundled examples (built into a cache on
+    first use); without a unit id, the first unit of the folder."""
+    root = Path(bundle_dir) if bundle_dir else example_bundle_root()
+    bundle = read_bundle(root, unit_id)
+    settings = bundle.report_settings
+    charts.configure_fonts(settings["cjk_font_file"], settings["cjk_font_family"])
+    return bundle
+
+
+def cover(bundle: UnitBundle) -> HTML:
+    return HTML(sections.cover(bundle))
+
+
+def summary(bundle: UnitBundle) -> HTML:
+    return HTML(sections.summary(bundle))
+
+
+def charts_section(bundle: UnitBundle) -> HTML:
+    return HTML(sections.chart_section(bundle))
+
+
+def findings(bundle: UnitBundle) -> HTML:
+    return HTML(sections.findings_section(bundle))
+
+
+def data_quality(bundle: UnitBundle) -> HTML:
+    return HTML(sections.data_quality(bundle))
+
+
+def appendix(bundle: UnitBundle) -> HTML:
+    return HTML(sections.appendix(bundle))
+
+
+def finish(bundle: UnitBundle, done_marker: str | None = None) -> None:
+    """Last cell: prove the notebook ran to its end (papermill returns normally on ``sys.exit``)."""
+    if done_marker:
+        Path(done_marker).write_text(json.dumps({"unit_id": bundle.unit_id}) + "\n", encoding="utf-8")

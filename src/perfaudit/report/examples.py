@@ -1,0 +1,65 @@
+"""The bundled examples as unit bundles, for a notebook opened without parameters.
+
+An auditor who opens ``notebooks/unit_audit.ipynb`` on a fresh clone and runs it unchanged sees
+the first example unit. The bundles are built once into a cache folder keyed by the content of
+everything they are made from (examples, suites, package code), so an update rebuilds them.
+The build runs in a child process: Great Expectations never enters the report kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import ReportError
+from .bundle import bundled_unit_ids
+
+CACHE_ENV = "PERFAUDIT_CACHE_DIR"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CHECKOUT_DIR = PACKAGE_DIR.parents[1]
+EXAMPLES_DIR = CHECKOUT_DIR / "examples"
+SUITES_DIR = CHECKOUT_DIR / "expectations"
+
+
+def cache_dir() -> Path:
+    """``$PERFAUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/perfaudit``, else ``~/.cache/perfaudit``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfaudit"
+
+
+def _content_key(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def example_bundle_root() -> Path:
+    """The folder of the examples' unit bundles, built on first use."""
+    if not EXAMPLES_DIR.is_dir():
+        raise ReportError(f"{EXAMPLES_DIR}: examples not found; set bundle_dir to a folder written by 'perfaudit run'")
+    root = cache_dir() / f"examples-{_content_key([EXAMPLES_DIR, SUITES_DIR, PACKAGE_DIR])}"
+    if bundled_unit_ids(root):
+        return root
+    staging = root.with_name(f".{root.name}.{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    print(f"首次使用：正在由 {EXAMPLES_DIR.name}/ 中的示例文件生成数据包，约需半分钟……", flush=True)
+    build = subprocess.run(
+        [sys.executable, "-m", "perfaudit.report.prepare", str(staging), str(EXAMPLES_DIR)],
+        capture_output=True, text=True, check=False,
+    )
+    if build.returncode != 0 or not bundled_unit_ids(staging):
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = (build.stderr.strip().splitlines() or ["no units"])[-1]
+        raise ReportError(f"{EXAMPLES_DIR}: building the example bundles failed: {reason}")
+    try:
+        staging.rename(root)
+    except OSError:  # another kernel built it at the same time: keep theirs
+        shutil.rmtree(staging, ignore_errors=True)
+    return root

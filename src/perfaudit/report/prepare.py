@@ -1,0 +1,77 @@
+"""Driver side of the reports: a dataset -> validation and audit -> one bundle per unit.
+
+Runs once per batch in the driver process (Great Expectations is imported here, via the validate
+stage, and never in a report kernel). ``python -m perfaudit.report.prepare OUT PATH...`` does the
+same for a folder of documents; the notebook uses it to build the bundled examples.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import Dataset
+from ..settings import Settings, load_settings
+from .bundle import RULE_COLUMNS, canonical_json, sha256_text, write_bundle
+
+
+def suites_fingerprint(suites_dir: Path | None = None) -> str:
+    """SHA-256 of the expectation suites' content (file locations left out)."""
+    from ..validate import read_suites
+
+    return sha256_text(canonical_json({suite.table: suite.spec for suite in read_suites(suites_dir)}))
+
+
+def with_rule_columns(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings with each rule's Chinese name, basis and catalogue position (``RULE_COLUMNS``),
+    so the report kernel needs no rule catalogue."""
+    from ..audit import catalogue
+
+    rules = {rule.id: (rule.name_zh, rule.basis, rank) for rank, rule in enumerate(catalogue())}
+    extra = pd.DataFrame([rules[rule_id] for rule_id in findings["rule_id"]], columns=list(RULE_COLUMNS), index=findings.index)
+    return pd.concat([findings, extra.astype({"rule_name": "string", "basis": "string", "rule_rank": "Int64"})], axis=1)
+
+
+def write_unit_bundles(
+    dataset: Dataset, root: Path, settings: Settings, *, unit_ids: list[str] | None = None
+) -> dict[str, Path]:
+    """Validate and audit the whole dataset, then write the bundle of each unit (default: all)."""
+    from ..audit import audit_dataset
+    from ..validate import validate_dataset
+
+    validation = validate_dataset(dataset)
+    audit = audit_dataset(dataset, settings, validation)
+    fingerprints = {"rules": settings.fingerprint(), "suites": suites_fingerprint()}
+    report_settings = dict(settings.section("report"))
+    written = {}
+    for unit_id in unit_ids if unit_ids is not None else sorted(dataset.units["unit_id"]):
+        written[unit_id] = write_bundle(
+            root,
+            dataset.for_unit(unit_id),
+            unit_id=unit_id,
+            findings=with_rule_columns(audit.for_unit(unit_id)),
+            grade=audit.grade_record(unit_id),
+            validation=validation.for_unit(unit_id).to_dict(),
+            fingerprints=fingerprints,
+            report_settings=report_settings,
+        )
+    return written
+
+
+def main(argv: list[str]) -> int:
+    """``OUT PATH...``: bundles of every unit in the documents under PATH, with default settings."""
+    from ..ingest import ingest_paths
+
+    out, *paths = (Path(arg) for arg in argv)
+    settings = load_settings()
+    result = ingest_paths(paths, settings=settings)
+    for refused in result.refused:
+        print(refused.summary_line(), file=sys.stderr)
+    write_unit_bundles(result.dataset, out, settings)
+    return 1 if result.refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+"""Executed notebook -> report HTML, with the template shipped in this package.
+
+Pure: takes a notebook node, returns a string. Code, prompts and the parameter cells (ours and
+the one papermill injects, which carries a random cell id) are left out, and no cell id, time or
+path is written, so the same notebook outputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from .. import __version__
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "perfaudit"
+# Cells left out of the report: the notebook's own parameter cell, papermill's injected one,
+# and cells meant only for the auditor working in JupyterLab.
+REMOVED_CELL_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True)
+    return exporter
+
+
+def render_html(notebook: nbformat.NotebookNode, *, title: str, font_family: str, mono_font_family: str) -> str:
+    """The report page for an executed notebook; ``title`` is the unit's report title (escaped here)."""
+    resources = {
+        "perfaudit": {
+            "title": title,
+            "version": __version__,
+            "font_family": font_family,
+            "mono_font_family": mono_font_family,
+        }
+    }
+    html, _ = _exporter().from_notebook_node(notebook, resources=resources)
+    return html

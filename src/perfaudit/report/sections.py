@@ -1,0 +1,441 @@
+"""The report's content, in Chinese: one function per section, each turning a bundle into markup.
+
+Every piece of text goes through ``markup`` (the one escaping point); nothing here writes a tag
+by string concatenation. Sections appear in the order an auditor reads them: cover, summary,
+charts, findings, data quality, appendix. Everything shown is sorted explicitly, so the same
+bundle always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import PurePath
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..taxonomy import LEVEL1, LEVEL2
+from ..validate.result import ExpectationOutcome, ValidationResult
+from . import charts
+from .bundle import UnitBundle
+from .markup import Content, definition_table, element, lines, table, void
+
+REPORT_TITLE = "项目支出绩效目标审核报告"
+MISSING = "—"
+FUNDING_SOURCES = {"fiscal_funds": "财政拨款", "special_funds": "财政专户拨款", "other_funds": "其他资金"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+TABLE_LABELS = {"documents": "文档", "units": "单位", "projects": "项目", "indicators": "绩效指标", "declared_totals": "申报合计"}
+# How an indicator value is expressed (model.VALUE_KINDS grouped for the quantification chart).
+VALUE_CATEGORIES = {"quantified": "数值量化", "deadline": "时限", "boolean": "是/否", "text": "定性表述", "empty": "空值"}
+_CATEGORY_OF_KIND = {
+    "percent": "quantified", "count": "quantified", "money": "quantified", "quantity": "quantified",
+    "duration": "quantified", "deadline": "deadline", "boolean": "boolean", "text": "text", "empty": "empty",
+}
+PLAN_LABELS = {"plan_mar": "3月底", "plan_jun": "6月底", "plan_oct": "10月底", "plan_dec": "12月底"}
+UNIT_LEVEL = "单位整体（不属于具体项目）"
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+def amount(value: object) -> str:
+    """万元 with thousands separators and two decimals; missing -> —."""
+    return MISSING if pd.isna(value) else f"{float(value):,.2f}"
+
+
+def percent(value: object) -> str:
+    return MISSING if pd.isna(value) else f"{float(value):g}%"
+
+
+def text_or_missing(value: object) -> Content:
+    return MISSING if pd.isna(value) or str(value).strip() == "" else str(value)
+
+
+def observed_text(value: object) -> str:
+    """A checked value as a reviewer reads it (numbers without float noise, pairs as k=v)."""
+    if isinstance(value, dict):
+        return "；".join(f"{key}={observed_text(item)}" for key, item in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return "、".join(observed_text(item) for item in value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return MISSING if value is None else str(value)
+
+
+def section(title: str, *body: Content, anchor: str) -> Markup:
+    """A top-level report section: its h1 is a PDF bookmark and starts a new printed page."""
+    return element("section", element("h1", title), *body, cls="report-section", id=anchor)
+
+
+def figure(png: bytes, caption: str) -> Markup:
+    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return element("figure", void("img", src=source, alt=caption), element("figcaption", caption))
+
+
+def note(*content: Content) -> Markup:
+    return element("p", *content, cls="note")
+
+
+def severity_badge(severity: str) -> Markup:
+    return element("span", SEVERITY_LABELS.get(severity, severity), cls=f"sev sev-{severity}")
+
+
+def project_label(seq: object, name: object) -> str:
+    return f"{int(seq)}. {name}"
+
+
+def _projects(bundle: UnitBundle) -> pd.DataFrame:
+    return bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
+
+
+def _indicators(bundle: UnitBundle) -> pd.DataFrame:
+    return bundle.dataset.indicators.sort_values(["project_id", "seq"]).reset_index(drop=True)
+
+
+class Locator:
+    """Where a row came from, as the report names it: ``第N行``, with the source file (as ingest
+    names it: never a folder of this machine) only when the unit has several."""
+
+    def __init__(self, bundle: UnitBundle):
+        self.several_files = len(bundle.meta["sources"]) > 1
+
+    def __call__(self, source_file: object, line: object) -> str:
+        where = "" if pd.isna(line) else f"第{int(line)}行"
+        if self.several_files and not pd.isna(source_file):
+            return f"{source_file} {where}".strip()
+        return where
+
+
+# ---------------------------------------------------------------- cover
+
+def cover(bundle: UnitBundle) -> Markup:
+    unit = bundle.dataset.units.iloc[0]
+    meta = bundle.meta
+    fingerprints = meta["fingerprints"]
+    sources = [element("div", element("span", source["file"], cls="file"), element("code", source["sha256"]))
+               for source in meta["sources"]]
+    facts: list[tuple[str, Content]] = [
+        ("单位名称", unit["unit_name"]),
+        ("单位编码", text_or_missing(unit["unit_code"])),
+        ("主管部门", text_or_missing(unit["department"])),
+        ("预算年度", MISSING if pd.isna(unit["budget_year"]) else f"{int(unit['budget_year'])}年"),
+        ("源文件及 SHA-256", sources),
+        ("软件版本", f"perfaudit {meta['perfaudit_version']}"),
+        ("输入指纹", element("code", fingerprints["input"])),
+        ("审核配置指纹", element("code", fingerprints["rules"])),
+        ("数据校验规则集指纹", element("code", fingerprints["suites"])),
+        ("报告数据指纹", element("code", fingerprints["bundle"])),
+    ]
+    signoff = element(
+        "table",
+        element("tbody", [element("tr", element("th", role), element("td", "", cls="sign"))
+                          for role in ("审核人", "复核人", "日期")]),
+        cls="signoff",
+    )
+    return element(
+        "section",
+        element("p", REPORT_TITLE, cls="cover-kicker"),
+        element("h1", unit["unit_name"], cls="unit-name"),
+        definition_table(facts, cls="facts cover-facts"),
+        element("h2", "审核签署", cls="signoff-title"),
+        signoff,
+        note("本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告。"
+             "报告中的等级为机器建议，须经审核人、复核人核实后签署。"),
+        cls="cover",
+        id="cover",
+    )
+
+
+# ---------------------------------------------------------------- summary
+
+def _funding_table(bundle: UnitBundle) -> Markup:
+    projects = bundle.dataset.projects
+    declared = bundle.dataset.declared_totals
+    declared_unit = declared[declared["scope"] == "unit"]
+    header = ["资金", "各项目合计"] + (["文件所列合计"] if not declared_unit.empty else [])
+    rows = []
+    for column, label in {"budget_total": "预算总额", **FUNDING_SOURCES}.items():
+        row = [label, amount(projects[column].sum(min_count=1))]
+        if not declared_unit.empty:
+            row.append(amount(declared_unit[column].iloc[0]))
+        rows.append(row)
+    return table(header, rows, widths=["40%", "30%", "30%"][: len(header)], numeric=(1, 2))
+
+
+def _severity_counts(findings: pd.DataFrame) -> dict[str, int]:
+    counts = findings["severity"].value_counts()
+    return {severity: int(counts.get(severity, 0)) for severity in SEVERITY_LABELS}
+
+
+def summary(bundle: UnitBundle) -> Markup:
+    projects, indicators, findings = bundle.dataset.projects, bundle.dataset.indicators, bundle.findings
+    counts = _severity_counts(findings)
+    overview = [
+        ("项目数", f"{len(projects)} 个"),
+        ("绩效指标数", f"{len(indicators)} 个（平均每个项目 {len(indicators) / max(len(projects), 1):.1f} 个）"),
+        ("涉密项目", f"{int(projects['confidential'].fillna(False).sum())} 个"),
+        ("审核发现", f"共 {len(findings)} 条：" + "，".join(f"{SEVERITY_LABELS[s]} {n} 条" for s, n in counts.items())),
+        ("数据质量校验", _validation_status(ValidationResult.from_dict(bundle.validation))),
+    ]
+    return section(
+        "一、审核概况",
+        element("h2", "基本情况"),
+        definition_table(overview),
+        element("h2", "预算总额与资金来源（万元）"),
+        _funding_table(bundle),
+        grade_block(bundle.grade),
+        anchor="summary",
+    )
+
+
+def grade_block(grade: dict) -> Markup:
+    """The machine-suggested grade, its score and the breakdown by review criterion."""
+    rows = [
+        [item["label"], f"{item['weight']:g}", str(item["findings"]),
+         " / ".join(str(item[s]) for s in SEVERITY_LABELS), f"{item['penalty']:g}", f"{item['score']:.2f}"]
+        for item in grade["breakdown"]
+    ]
+    rows.append(["合计", f"{sum(item['weight'] for item in grade['breakdown']):g}",
+                 str(sum(item["findings"] for item in grade["breakdown"])), "", "", f"{grade['score']:.2f}"])
+    return element(
+        "div",
+        element("h2", "建议等级（机器建议）"),
+        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100）"),
+        table(["审核要点", "权重", "发现数", "错误 / 警告 / 提示", "平均扣分", "得分"], rows,
+              widths=["18%", "12%", "14%", "20%", "16%", "20%"], numeric=(1, 2, 4, 5)),
+        element("p", "计分方法：", grade["formula_zh"], cls="machine-mark"),
+        cls="grade",
+    )
+
+
+# ---------------------------------------------------------------- charts
+
+def structure_counts(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Indicators per (level1, level2), in taxonomy order (unknown names last, alphabetically)."""
+    named = indicators.fillna({"level1": "（未分类）", "level2": "（未分类）"})
+    frame = named.groupby(["level1", "level2"]).size().rename("count").reset_index()
+    rank1 = frame["level1"].map({name: i for i, name in enumerate(LEVEL1)}).fillna(len(LEVEL1))
+    rank2 = frame["level2"].map({name: i for i, name in enumerate(LEVEL2)}).fillna(len(LEVEL2))
+    order = sorted(range(len(frame)), key=lambda i: (rank1[i], frame["level1"][i], rank2[i], frame["level2"][i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def quantification_counts(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    category = indicators["value_kind"].map(_CATEGORY_OF_KIND).fillna("empty")
+    counts = pd.crosstab(indicators["project_id"], category).reindex(columns=list(VALUE_CATEGORIES), fill_value=0)
+    counts = counts.reindex(projects["project_id"], fill_value=0)
+    counts.index = [project_label(s, n) for s, n in zip(projects["seq"], projects["project_name"])]
+    return counts
+
+
+def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings per rule (rows in catalogue order, labelled 'id name') and severity (columns)."""
+    ordered = findings.sort_values(["rule_rank", "rule_id"])
+    labels = ordered["rule_id"] + " " + ordered["rule_name"]
+    counts = pd.crosstab(labels, ordered["severity"]).reindex(columns=list(SEVERITY_LABELS), fill_value=0)
+    return counts.reindex(list(dict.fromkeys(labels)))
+
+
+def chart_section(bundle: UnitBundle) -> Markup:
+    projects, indicators = _projects(bundle), _indicators(bundle)
+    labels = [project_label(s, n) for s, n in zip(projects["seq"], projects["project_name"])]
+    figures = [
+        (charts.budget_by_project(labels, projects, FUNDING_SOURCES), "图1 各项目预算及资金来源（万元）"),
+        (charts.indicator_structure(structure_counts(indicators)), "图2 绩效指标结构（一级 / 二级指标）"),
+        (charts.quantification_share(quantification_counts(projects, indicators), VALUE_CATEGORIES),
+         "图3 各项目指标值的表述方式"),
+    ]
+    if not bundle.findings.empty:
+        figures.append((charts.findings_by_rule(rule_counts(bundle.findings), SEVERITY_LABELS), "图4 审核发现按规则分布"))
+    return section("二、图表分析", *(figure(charts.png(fig), caption) for fig, caption in figures), anchor="charts")
+
+
+# ---------------------------------------------------------------- findings
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (plain Python is faster than pandas at this size)."""
+    return [{key: None if pd.isna(value) else value for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _grouped(records: list[dict], key: str) -> dict[object, list[dict]]:
+    """Records grouped by ``key``, groups and their members in the order given."""
+    groups: dict[object, list[dict]] = {}
+    for record in records:
+        groups.setdefault(record[key], []).append(record)
+    return groups
+
+
+def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
+    """One table row for a rule's findings in one project: the same rule repeating collapses into
+    one entry that lists its indicators and every piece of evidence with its line."""
+    first = group[0]
+    messages = list(dict.fromkeys(finding["message"] for finding in group))
+    items = dict.fromkeys((f["evidence"], f["source_file"], f["source_line"], f["message"]) for f in group)
+    evidence = element("ul", [
+        element("li", element("span", quote, cls="quote"), " ", element("span", locate(file, line), cls="where"),
+                element("div", message, cls="item-message") if len(messages) > 1 else None)
+        for quote, file, line, message in items
+    ], cls="evidence")
+    indicators = list(dict.fromkeys(finding["indicator"] for finding in group if finding["indicator"]))
+    problem: list[Content] = [element("p", messages[0]) if len(messages) == 1 else None]
+    if len(indicators) > 1:
+        problem.append(element("p", f"涉及指标（{len(indicators)} 个）：", "、".join(indicators), cls="indicator-list"))
+    problem.append(evidence)
+    severities = [s for s in SEVERITY_LABELS if any(finding["severity"] == s for finding in group)]
+    return [
+        [element("strong", first["rule_id"]), element("div", first["rule_name"]), element("div", first["criterion"], cls="criterion")],
+        [severity_badge(s) for s in severities],
+        problem,
+        [element("p", first["suggestion"]), element("p", "依据：", first["basis"], cls="basis") if first["basis"] else None],
+    ]
+
+
+def _findings_table(findings: list[dict], locate: Locator) -> Markup:
+    rows = [_finding_entry(group, locate) for group in _grouped(findings, "rule_id").values()]
+    return table(["规则", "级别", "问题及原文证据", "整改建议"], rows, widths=["15%", "8%", "49%", "28%"], cls="findings")
+
+
+def findings_section(bundle: UnitBundle) -> Markup:
+    findings, locate = bundle.findings, Locator(bundle)
+    if findings.empty:
+        return section("三、审核发现", note("未发现问题。"), anchor="findings")
+    # Catalogue order within a project; the audit's order (by line) within a rule.
+    by_project = _grouped(_records(findings.sort_values(["rule_rank", "rule_id"], kind="stable")), "project_id")
+    parts: list[Content] = [note(
+        f"共 {len(findings)} 条发现，按项目分组；同一项目内同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。"
+        "原文证据照录源文件文字，行号指源文件中的行。")]
+    if None in by_project:
+        parts.append(element("article", element("h2", UNIT_LEVEL), _findings_table(by_project[None], locate), cls="project"))
+    for project in _records(_projects(bundle)):
+        own = by_project.get(project["project_id"])
+        parts.append(element(
+            "article",
+            element("h2", project_label(project["seq"], project["project_name"])),
+            _findings_table(own, locate) if own else note("未发现问题。"),
+            cls="project",
+        ))
+    return section("三、审核发现", *parts, anchor="findings")
+
+
+# ---------------------------------------------------------------- data quality
+
+def _validation_status(result: ValidationResult) -> str:
+    return {"passed": "全部通过", "failed": "有未通过的检查", "error": "部分检查无法执行"}[result.status]
+
+
+def _outcome_state(outcome: ExpectationOutcome) -> Markup:
+    if outcome.error is not None:
+        return element("span", "无法执行", cls="status-fail")
+    return element("span", "通过", cls="status-pass") if outcome.success else element("span", "未通过", cls="status-fail")
+
+
+def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Locator, limit: int) -> Markup:
+    projects = bundle.dataset.projects.set_index("project_id")
+    rows = []
+    for row in outcome.offending[:limit]:
+        project = projects.loc[row.project_id] if row.project_id in projects.index else None
+        rows.append([
+            locate(row.source_file, row.line),
+            project_label(project["seq"], project["project_name"]) if project is not None else MISSING,
+            MISSING if row.seq is None or project is None or outcome.table != "indicators" else f"第{row.seq}个指标",
+            observed_text(row.observed),
+        ])
+    more = len(outcome.offending) - limit
+    return element("div",
+                   table(["出处", "项目", "位置", "检查值"], rows, widths=["16%", "40%", "14%", "30%"]),
+                   note(f"另有 {more} 行未列出（完整结果见数据包 validation.json）。") if more > 0 else None)
+
+
+def data_quality(bundle: UnitBundle) -> Markup:
+    result = ValidationResult.from_dict(bundle.validation)
+    locate, limit = Locator(bundle), bundle.report_settings["max_offending_rows"]
+    overview_rows = []
+    for suite in result.tables:
+        failed, errored = len(suite.failed), len(suite.errored)
+        overview_rows.append([
+            TABLE_LABELS.get(suite.table, suite.table), PurePath(suite.suite_file).name,
+            str(len(suite.outcomes)), str(len(suite.outcomes) - failed - errored), str(failed),
+            str(errored) if suite.error is None else "整套",
+        ])
+    parts: list[Content] = [
+        note("数据质量校验（Great Expectations 规则集）检查解析所得数据表的完整性与一致性。逐行检查只列本单位的行；"
+             "表级检查（列、行数）针对同批处理的全部文件。"),
+        element("p", "校验结论：", element("strong", _validation_status(result))),
+        table(["数据表", "规则集文件", "检查项", "通过", "未通过", "无法执行"], overview_rows,
+              widths=["14%", "30%", "14%", "14%", "14%", "14%"], numeric=(2, 3, 4, 5)),
+    ]
+    problems: list[Content] = [
+        element("article", element("h3", TABLE_LABELS.get(suite.table, suite.table), "：整套规则无法执行"),
+                element("p", suite.error), cls="check")
+        for suite in result.tables if suite.error is not None
+    ]
+    for outcome in result.outcomes():
+        if outcome.success:
+            continue
+        if outcome.error is not None:
+            detail = element("p", "无法执行：", outcome.error)
+        elif outcome.row_level:
+            detail = _offending_table(outcome, bundle, locate, limit)
+        else:
+            detail = element("p", "检查值：", observed_text(outcome.observed))
+        problems.append(element("article", element("h3", outcome.id, "：", outcome.description_zh), detail, cls="check"))
+    if problems:
+        parts += [element("h2", "未通过的检查"), *problems]
+    parts.append(element("h2", "全部检查项"))
+    parts.append(table(
+        ["数据表", "检查项", "说明", "结果"],
+        [[TABLE_LABELS.get(o.table, o.table), o.id, o.description_zh, _outcome_state(o)] for o in result.outcomes()],
+        widths=["11%", "36%", "41%", "12%"], cls="checks",
+    ))
+    return section("四、数据质量校验", *parts, anchor="data-quality")
+
+
+# ---------------------------------------------------------------- appendix
+
+def _indicator_table(indicators: list[dict], locate: Locator) -> Markup:
+    """A project's indicators as parsed; columns that none of them fills are left out."""
+    two_values = any(row["target_period"] is not None for row in indicators)
+    columns = {
+        "level1": ("一级指标", 11), "level2": ("二级指标", 13), "level3": ("三级指标", 19),
+        "description": ("指标描述", 19), "target_period": ("实施周期指标值", 15),
+        "target_annual": ("年度指标值" if two_values else "指标值", 15),
+        "basis": ("指标值确定依据", 11), "value_line": ("出处", 10),
+    }
+    shown = [column for column in columns if any(row[column] is not None for row in indicators)]
+    total = sum(columns[column][1] for column in shown)
+    rows = [[locate(row["source_file"], row["value_line"]) if column == "value_line" else text_or_missing(row[column])
+             for column in shown] for row in indicators]
+    return table([columns[c][0] for c in shown], rows,
+                 widths=[f"{columns[c][1] * 100 / total:.1f}%" for c in shown], cls="indicators")
+
+
+def _project_facts(project: dict, locate: Locator) -> list[tuple[str, Content]]:
+    money = "；".join(f"{label} {amount(project[column])}" for column, label in FUNDING_SOURCES.items()
+                     if project[column] is not None)
+    facts: list[tuple[str, Content]] = []
+    if project["project_code"] is not None:
+        facts.append(("项目编码", project["project_code"]))
+    facts.append(("预算数（万元）", amount(project["budget_total"]) + (f"（{money}）" if money else "")))
+    if project["fund_use"] is not None:
+        facts.append(("资金用途", project["fund_use"]))
+    if any(project[column] is not None for column in PLAN_LABELS):
+        facts.append(("资金支出计划（累计）", "；".join(f"{label} {percent(project[c])}" for c, label in PLAN_LABELS.items())))
+    facts.append(("绩效目标", lines(text_or_missing(project["goal"]))))
+    if project["confidential"]:
+        facts.append(("涉密情况", "涉密项目（内容不予公开）"))
+    facts.append(("出处", locate(project["source_file"], project["source_line"])))
+    return facts
+
+
+def appendix(bundle: UnitBundle) -> Markup:
+    by_project, locate = _grouped(_records(_indicators(bundle)), "project_id"), Locator(bundle)
+    parts: list[Content] = [note("以下为从源文件解析得到的全部项目及其绩效指标，按源文件顺序排列，文字照录源文件。")]
+    for project in _records(_projects(bundle)):
+        own = by_project.get(project["project_id"])
+        parts.append(element(
+            "article",
+            element("h2", project_label(project["seq"], project["project_name"])),
+            definition_table(_project_facts(project, locate)),
+            _indicator_table(own, locate) if own else note("该项目未列出绩效指标。"),
+            cls="project",
+        ))
+    return section("附录 项目明细", *parts, anchor="appendix")

@@ -1,0 +1,252 @@
+"""The report stage, end to end: the real notebook executed for each sample unit (and one unit
+whose document carries hostile markup), rendered to HTML and PDF, and checked the way a
+reviewer would read it (pdftotext, pdffonts, pdfinfo)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
+from perfaudit.report import BUNDLES_DIR, FAILED, unit_report_dir
+from perfaudit.report.bundle import bundled_unit_ids, read_bundle
+from perfaudit.report.markup import element, lines, table
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"
+SECTIONS = ("一、审核概况", "二、图表分析", "三、审核发现", "四、数据质量校验", "附录 项目明细")
+
+# A copy of the Julu sample whose unit name, project name, goal and an indicator carry markup
+# (and a "$", which matplotlib would read as TeX). Its unit id differs from Julu's.
+HOSTILE_EDITS = (
+    ("721001 巨鹿县文学艺术界联合会本级", "721999 巨鹿县<i>文联</i>&amp;本级", 3),
+    ("项目名称\t老年诗词楹联协会经费", "项目名称\t老年诗词<script>alert(1)</script>$经费", 1),
+    ("1.按照文件要求，开展老年活动", "1.按照文件要求<img src=x onerror=alert(1)>，开展老年活动", 1),
+    ("开展活动覆盖率\t开展活动覆盖率\t95%", "<p>开展活动覆盖率</p>\t开展活动覆盖率\t95%", 1),
+)
+HOSTILE_UNIT = "c-721999"
+HOSTILE_TEXTS = (
+    "巨鹿县<i>文联</i>&amp;本级",
+    "老年诗词<script>alert(1)</script>$经费",
+    "<img src=x onerror=alert(1)>",
+    "<p>开展活动覆盖率</p>",
+)
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in content order (-raw keeps each table cell's text together)."""
+    return subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def flat(text: str) -> str:
+    """Text without white space: a PDF line break can fall anywhere in a sentence."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_outline_titles(pdf: Path) -> list[str]:
+    """Bookmark titles: WeasyPrint writes them as UTF-16 strings, inside compressed object streams."""
+    data = pdf.read_bytes()
+    chunks = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    titles = []
+    for chunk in chunks:
+        for hexstring in re.findall(rb"/Title\s*<([0-9A-Fa-f]+)>", chunk):
+            raw = bytes.fromhex(hexstring.decode())
+            titles.append(raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode("latin-1"))
+        for literal in re.findall(rb"/Title\s*\((.*?)\)", chunk):
+            titles.append(literal.decode("latin-1"))
+    return titles
+
+
+@pytest.fixture(scope="session")
+def hostile_dir(tmp_path_factory) -> Path:
+    text = (EXAMPLES / "julu_wenlian_2024.txt").read_text(encoding="utf-8")
+    for old, new, count in HOSTILE_EDITS:
+        assert text.count(old) == count, f"the Julu sample changed: {old!r}"
+        text = text.replace(old, new)
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "hostile_2024.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory, hostile_dir) -> Path:
+    """`perfaudit run` over the three samples and the hostile document: four unit reports."""
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["run", str(EXAMPLES), str(hostile_dir), "--out", str(out)]) == EXIT_OK
+    return out
+
+
+@pytest.fixture(scope="session")
+def units(run_dir) -> list[str]:
+    ids = bundled_unit_ids(run_dir / BUNDLES_DIR)
+    assert len(ids) == 4 and HOSTILE_UNIT in ids
+    return ids
+
+
+def report_file(run_dir: Path, unit_id: str, ext: str) -> Path:
+    return unit_report_dir(run_dir, unit_id) / f"report.{ext}"
+
+
+# ------------------------------------------------------------------ markup (no notebook)
+
+def test_markup_escapes_text_and_attributes():
+    html = str(element("td", "<script>x</script>", title='"><img onerror=1>'))
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert 'title="&#34;&gt;&lt;img onerror=1&gt;"' in html
+    assert str(lines("a<b>\nc")) == "a&lt;b&gt;<br>c"
+    rendered = str(table(["<h>"], [["<v>", None]]))
+    assert "&lt;h&gt;" in rendered and "&lt;v&gt;" in rendered and "<thead>" in rendered
+
+
+# ------------------------------------------------------------------ the executed reports
+
+def test_every_unit_has_notebook_html_pdf_and_provenance(run_dir, units):
+    for unit_id in units:
+        folder = unit_report_dir(run_dir, unit_id)
+        assert sorted(p.name for p in folder.iterdir()) == ["provenance.json", "report.html", "report.ipynb", "report.pdf"]
+        provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        assert provenance["status"] == "ok" and provenance["host"] and provenance["started"]
+        assert set(provenance["files"]) == {"report.ipynb", "report.html", "report.pdf"}
+
+
+def test_executed_notebooks_have_no_errors_or_stray_output(run_dir, units):
+    """No tracebacks, warnings (e.g. missing glyphs) or printed text: only the report's HTML."""
+    for unit_id in units:
+        notebook = nbformat.read(report_file(run_dir, unit_id, "ipynb"), as_version=4)
+        outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+        assert outputs and all(output.output_type == "execute_result" for output in outputs), unit_id
+        assert all("text/html" in output.data for output in outputs)
+
+
+def test_html_has_no_code_prompts_or_parameter_cells(run_dir, units):
+    for unit_id in units:
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        for code in ("unit_id =", "bundle_dir", "done_marker", "open_unit", "report.cover", "import "):
+            assert code not in html, (unit_id, code)
+        assert "In&nbsp;[" not in html and "In [" not in html and "<pre" not in html
+        for title in SECTIONS:
+            assert f"<h1>{title}</h1>" in html
+
+
+def test_html_is_self_contained_and_names_no_local_path(run_dir, units):
+    for unit_id in units:
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        assert "<script" not in html and "<link" not in html
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//|file:)""", html)
+        assert "http://" not in html and "https://" not in html
+        for local in (str(run_dir), str(REPO), str(Path.home())):
+            assert local not in html, (unit_id, local)
+        assert 'src="data:image/png;base64,' in html
+
+
+def test_pdf_shows_unit_name_and_every_findings_evidence(run_dir, units):
+    for unit_id in units:
+        bundle = read_bundle(run_dir / BUNDLES_DIR, unit_id)
+        text = flat(pdf_text(report_file(run_dir, unit_id, "pdf")))
+        assert flat(bundle.unit_name) in text
+        assert not bundle.findings.empty
+        missing = [evidence for evidence in bundle.findings["evidence"] if flat(evidence) not in text]
+        assert missing == [], unit_id
+
+
+def test_pdf_embeds_a_cjk_font(run_dir, units):
+    for unit_id in units:
+        listing = subprocess.run(["pdffonts", str(report_file(run_dir, unit_id, "pdf"))],
+                                 check=True, capture_output=True, text=True).stdout
+        rows = [line.split() for line in listing.splitlines()[2:]]
+        cjk = [row for row in rows if "CJK" in row[0]]
+        assert cjk and all(row[-5] == "yes" for row in cjk), listing  # the "emb" column
+        assert not any("Type 3" in line for line in listing.splitlines())
+
+
+def test_pdf_is_a4_with_page_numbers_running_header_and_bookmarks(run_dir, units):
+    for unit_id in units:
+        pdf = report_file(run_dir, unit_id, "pdf")
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        assert "(A4)" in info
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        assert pages >= 5
+        second_page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+                                     check=True, capture_output=True, text=True).stdout
+        assert f"第 2 页 共 {pages} 页" in second_page
+        assert flat(read_bundle(run_dir / BUNDLES_DIR, unit_id).unit_name) in flat(second_page)
+        titles = pdf_outline_titles(pdf)
+        assert all(title in titles for title in SECTIONS), titles
+
+
+def test_hostile_text_is_text_in_html_and_pdf(run_dir, units):
+    html = report_file(run_dir, HOSTILE_UNIT, "html").read_text(encoding="utf-8")
+    for raw in ("<script", "<img src=x", "<i>", "<p>开展"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;p&gt;开展活动覆盖率&lt;/p&gt;" in html
+    assert "<title>巨鹿县&lt;i&gt;文联&lt;/i&gt;&amp;amp;本级 " in html
+    text = flat(pdf_text(report_file(run_dir, HOSTILE_UNIT, "pdf")))
+    for hostile in HOSTILE_TEXTS:
+        assert flat(hostile) in text, hostile
+
+
+def test_report_command_renders_a_unit_again_byte_identical(run_dir, units, hostile_dir):
+    """`perfaudit report` for one unit, same inputs, same folder: the same HTML and PDF bytes."""
+    unit_id = "c-721001"
+    before = {ext: report_file(run_dir, unit_id, ext).read_bytes() for ext in ("html", "pdf")}
+    code = main(["report", str(EXAMPLES), str(hostile_dir), "--unit", unit_id, "--out", str(run_dir)])
+    assert code == EXIT_OK
+    for ext, content in before.items():
+        assert report_file(run_dir, unit_id, ext).read_bytes() == content, ext
+
+
+def test_report_command_refuses_an_unknown_unit(tmp_path, capsys):
+    code = main(["report", str(EXAMPLES / "julu_wenlian_2024.txt"), "--unit", "c-000000", "--out", str(tmp_path)])
+    assert code == EXIT_INPUT
+    error = capsys.readouterr().err
+    assert "c-000000" in error and "c-721001" in error and "Traceback" not in error
+
+
+def test_a_failing_unit_is_listed_and_keeps_its_executed_notebook_with_the_error(tmp_path, capsys):
+    """A CJK font that is not installed: the kernel raises, the unit fails, the batch goes on."""
+    config = tmp_path / "config.toml"
+    config.write_text('[report]\ncjk_font_file = "/nonexistent/NotoSansCJK.ttc"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["run", str(EXAMPLES / "julu_wenlian_2024.txt"), "--config", str(config), "--out", str(out)])
+    assert code == EXIT_FAILED
+    error = capsys.readouterr().err
+    assert "FAILED  c-721001" in error and "/nonexistent/NotoSansCJK.ttc" in error and "Traceback" not in error
+    folder = unit_report_dir(out, "c-721001")
+    assert sorted(p.name for p in folder.iterdir()) == ["provenance.json", "report.ipynb"]
+    notebook = nbformat.read(folder / "report.ipynb", as_version=4)
+    errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1 and "NotoSansCJK.ttc" in errors[0].evalue
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["status"] == FAILED and "NotoSansCJK.ttc" in provenance["error"]
+
+
+def test_notebook_runs_with_default_parameters_on_a_fresh_checkout(tmp_path, monkeypatch):
+    """What an auditor gets from JupyterLab → Run All with nothing set up: the first example unit."""
+    import papermill
+
+    monkeypatch.setenv("PERFAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    notebook = papermill.execute_notebook(NOTEBOOK, tmp_path / "out.ipynb", kernel_name="python3", progress_bar=False)
+    html = "".join(
+        output.data["text/html"]
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.outputs if output.output_type == "execute_result"
+    )
+    first = read_bundle(next((tmp_path / "cache").iterdir()))
+    assert first.unit_name in html
+    for title in SECTIONS:
+        assert title in html
