@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import badinputs
 import variants
 from perfaudit.cli import main
 from perfaudit.errors import InputError
@@ -117,39 +117,9 @@ def test_tianjin_spot_checks(samples):
     assert ind[ind.project_id == "c-363207-p008"].level1.tolist().count("效益指标") == 3
 
 
-# --- variants: same tables as the original --------------------------------------------------
-
-_IGNORED = {"source_line", "value_line", "goal_line", "budget_line", "plan_line", "form", "encoding", "source_sha256"}
-
-
-def comparable(dataset) -> dict[str, pd.DataFrame]:
-    """Tables with text NFKC-normalised (white space folded) and line numbers dropped."""
-
-    def norm(value):
-        if isinstance(value, str):
-            return " ".join(unicodedata.normalize("NFKC", value).split())
-        return value
-
-    return {
-        name: frame.drop(columns=[c for c in frame.columns if c in _IGNORED]).map(norm).astype(object)
-        for name, frame in dataset.tables().items()
-    }
-
-
-def assert_same_tables(actual, expected):
-    a, e = comparable(actual), comparable(expected)
-    for name in e:
-        pd.testing.assert_frame_equal(a[name], e[name], check_dtype=False, obj=name)
-
-
-@pytest.mark.parametrize(
-    "name,variant",
-    [(name, v) for name, vs in variants.IDENTICAL.items() for v in vs],
-    ids=lambda x: getattr(x, "__name__", x),
-)
-def test_variant_reads_the_same(samples, name, variant):
-    data = variant(variants.sample_text(name))
-    assert_same_tables(read_sample(name, data), samples[name])
+# --- variants: same tables as the original ----------------------------------------------------
+# Every variant of variants.IDENTICAL is a "same" case of the corpus (tests/badinputs.py), read and
+# compared, line numbers included, in tests/test_reliability_ingest.py.
 
 
 def test_rows_cells_round_trip(samples):
@@ -157,7 +127,7 @@ def test_rows_cells_round_trip(samples):
     back = read_sample("julu", variants.cells_to_rows(there))
     assert read_sample("julu", there.encode()).documents.form.iloc[0] == "cells"
     assert back.documents.form.iloc[0] == "rows"
-    assert_same_tables(back, samples["julu"])
+    badinputs.assert_same_tables(back, samples["julu"])
 
 
 def test_variant_empty_value(samples):
@@ -166,7 +136,7 @@ def test_variant_empty_value(samples):
     assert pd.isna(row.target_annual) or row.target_annual == ""
     assert row.value_kind == "empty" and pd.isna(row.number)
     original = samples["julu"]
-    assert_same_tables(
+    badinputs.assert_same_tables(
         type(d)(**{**d.tables(), "indicators": d.indicators.iloc[1:].reset_index(drop=True)}),
         type(original)(**{**original.tables(), "indicators": original.indicators.iloc[1:].reset_index(drop=True)}),
     )
@@ -192,51 +162,26 @@ def test_unit_ids_are_stable_and_safe(samples):
         assert d.units.unit_id.str.fullmatch(r"[a-z0-9_-]+").all()
 
 
-# --- refusals ------------------------------------------------------------------------------
+# --- refusals (the corpus of tests/badinputs.py) -----------------------------------------------
 
-def _lines(name: str) -> list[str]:
-    return variants.sample_text(name).split("\n")
-
-
-REFUSED = {
-    "empty": (b"", "empty file", None),
-    "blank": (b"\n \n\t\n", "empty file", None),
-    "binary": (bytes(range(256)) * 40, "binary", None),
-    "unknown layout": ("总体说明\n本文件不含表格\n".encode(), "supported layouts: A", None),
-    "truncated B mid-row": ("\n".join(_lines("julu")[:71] + ["\t成本指标\t开展活动"]).encode(), "truncated", 72),
-    "truncated C mid-row": ("\n".join(_lines("tianjin")[:60]).encode(), "truncated", 60),
-    "truncated A mid-item": (
-        "\n".join(_lines("guangzhou")[:20] + [_lines("guangzhou")[20][:150]]).encode(), "incomplete", 21),
-    "truncated A mid-row": (
-        "\n".join(_lines("guangzhou")[:20] + [_lines("guangzhou")[20][:30]]).encode(), "truncated", 21),
-    "missing column": (variants.sample_text("julu").replace("\t指标值\t指标值确定 依据", "\t指标值确定 依据").encode(),
-                       "lacks column 指标值", 68),
-    "amount not a number": (variants.sample_text("julu").replace("预算数\t5.00", "预算数\t五万元").encode(),
-                            "'五万元' in 预算数 is not a number", 63),
-    "mixed encoding": (
-        "\n".join(_lines("julu")[:30]).encode() + "\n一些文字\n".encode("gbk") + "\n".join(_lines("julu")[30:]).encode(),
-        "mixed encodings", 31),
-}
-
-
-@pytest.mark.parametrize("case", REFUSED)
+@pytest.mark.parametrize("case", badinputs.by_expect(badinputs.REFUSED))
 def test_refused_with_file_and_line(case):
-    data, reason, line = REFUSED[case]
+    expected = badinputs.CASES[case]
     with pytest.raises(InputError) as caught:
-        read_document(data, "doc.txt")
+        read_document(expected.data, "doc.txt")
     assert caught.value.source_file == "doc.txt"
-    assert reason in str(caught.value)
-    if line is not None:
-        assert caught.value.line == line
-        assert str(caught.value).startswith(f"doc.txt:{line}: ")
+    assert expected.reason in str(caught.value)
+    assert caught.value.line == expected.line
+    where = f"doc.txt:{expected.line}: " if expected.line is not None else "doc.txt: "
+    assert str(caught.value).startswith(where) and "\n" not in str(caught.value)
 
 
 def test_cli_refuses_bad_files_and_keeps_the_others(tmp_path, capsys):
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "good.txt").write_bytes((EXAMPLES / variants.SAMPLES["julu"]).read_bytes())
-    (inputs / "bad.txt").write_bytes(REFUSED["truncated C mid-row"][0])
-    (inputs / "binary.txt").write_bytes(REFUSED["binary"][0])
+    (inputs / "bad.txt").write_bytes(badinputs.CASES["truncated C mid-row"].data)
+    (inputs / "binary.txt").write_bytes(badinputs.CASES["binary"].data)
     out = tmp_path / "out"
     assert main(["ingest", str(inputs), "--out", str(out)]) == 2
     captured = capsys.readouterr()

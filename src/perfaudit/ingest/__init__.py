@@ -7,6 +7,7 @@ that cannot be read faithfully is refused with its reason, the others are still 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..text import squash
 from . import layout_a, layout_bc
 from .assemble import assemble
 from .decode import decode_document
-from .rows import CELLS, ROWS, cells_form, header_on_one_line, rows_form
+from .rows import CELLS, ROWS, cells_form, header_on_one_line, line_keys, rows_form
 
 SUPPORTED = (
     "A (项目支出绩效目标表: one summary table with 绩效目标/绩效指标 columns), "
@@ -30,7 +31,8 @@ _A_LABELS = ("项目名称", "绩效目标", "绩效指标")
 
 def detect_layout(lines: list[str], source_file: str) -> tuple[str, str]:
     """(layout, form) of a document, or InputError naming the supported layouts."""
-    keys = {squash(part) for line in lines for part in line.split("\t")}
+    keys_per_line = [line_keys(line) for line in lines]
+    keys = {key for line in keys_per_line for key in line}
     if {"绩效目标", "绩效指标"} <= keys and any(k.startswith("项目名称") for k in keys):
         layout, labels = "A", _A_LABELS
     elif {"一级指标", "三级指标"} <= keys or {"二级指标", "三级指标"} <= keys:
@@ -38,7 +40,7 @@ def detect_layout(lines: list[str], source_file: str) -> tuple[str, str]:
         layout, labels = ("B" if is_b else "C"), _GRID_LABELS
     else:
         raise InputError(source_file, f"unknown layout; supported layouts: {SUPPORTED}")
-    return layout, (ROWS if header_on_one_line(lines, labels) else CELLS)
+    return layout, (ROWS if header_on_one_line(keys_per_line, labels) else CELLS)
 
 
 def read_document(
@@ -82,12 +84,21 @@ class FileOutcome:
         return self.error is None
 
     def summary_line(self) -> str:
+        """One terminal line, whatever the file name holds (line breaks, controls, bidi overrides)."""
         if not self.ok:
-            return f"REFUSED {self.error}"
-        return (
+            return printable(f"REFUSED {self.error}")
+        return printable(
             f"ok      {self.source_file}: layout {self.layout}, {self.units} unit(s), "
             f"{self.projects} projects, {self.indicators} indicators"
         )
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Control, line-separator and bidi-override characters shown as escapes (``\\n``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)

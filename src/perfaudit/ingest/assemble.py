@@ -13,17 +13,25 @@ from ..text import nfkc, squash
 from .parsed import ParsedDocument, ParsedUnit
 from .values import parse_value
 
-_ID_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+_SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def unit_id(unit: ParsedUnit) -> str:
-    """ASCII, file-name safe, stable: from the unit code, else a hash of the NFKC name (+ department)."""
+    """ASCII, file-name safe, at most 42 characters, stable.
+
+    ``c-<code>`` for a plain ASCII unit code (NFKC), ``k-<hash>`` for any other code (so two codes
+    never share an id and a long one stays short), else ``n-<hash>`` of the NFKC name (+ department).
+    """
     if unit.code:
-        return "c-" + _ID_UNSAFE.sub("-", nfkc(unit.code).lower()).strip("-")
-    key = squash(unit.name) + "|" + squash(unit.department)
-    return "n-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+        code = nfkc(unit.code).strip().lower()
+        return "c-" + code if _SAFE_CODE.fullmatch(code) else "k-" + _digest(code)
+    return "n-" + _digest(squash(unit.name) + "|" + squash(unit.department))
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 def budget_year(parsed: ParsedDocument, text: str, file_name: str) -> int | None:

@@ -124,6 +124,11 @@ def parse_indicator_cell(text: str, source_file: str, line: int) -> list[ParsedI
     return indicators
 
 
+def _after_label(text: str) -> str:
+    """``单位名称：X`` -> ``X``: split at the label's colon, whichever width (X may hold colons too)."""
+    return re.split("[:：]", text, maxsplit=1)[1].strip()
+
+
 def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> ParsedDocument:
     header_at = next((i for i, row in enumerate(rows) if is_header(row)), None)
     if header_at is None:  # detection guarantees a header; keep the reader honest anyway
@@ -143,9 +148,9 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> Pars
         text = clean_cell(text)
         key = squash(text)
         if key.startswith("单位名称:"):
-            header_unit, header_unit_line = text.split("：" if "：" in text else ":", 1)[1].strip(), number
+            header_unit, header_unit_line = _after_label(text), number
         elif key.startswith("部门名称:"):
-            department = text.split("：" if "：" in text else ":", 1)[1].strip()
+            department = _after_label(text)
 
     body = rows[header_at + 1:]
     if form == CELLS:
@@ -182,6 +187,10 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> Pars
             last_kind = "total"
             continue
         if not (goal and goal.text) and not (indicators and indicators.text):
+            twin = next((u for u in units if squash(u.name) == name_cell.key), None)
+            if twin is not None:  # it would get the same unit id: an ambiguous block, not a new unit
+                reason = f"unit {name_cell.text!r} appears twice in the table (first at line {twin.line})"
+                raise InputError(source_file, reason, row.line)
             units.append(ParsedUnit(name=name_cell.text, line=row.line, department=department))
             totals.append(ParsedTotal("unit", len(units) - 1, amounts, row.line))
             last_kind = "unit"

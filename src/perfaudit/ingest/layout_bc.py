@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..taxonomy import is_level1, is_level2
-from ..text import nfkc, squash
+from ..text import clean_cell, nfkc, squash
 from .parsed import (
     LEADERS,
     ParsedDocument,
@@ -23,7 +23,7 @@ from .parsed import (
     front_parts,
     parse_amount,
 )
-from .rows import CELLS, Cell, Row, merge_split_rows
+from .rows import CELLS, Cell, Row, merge_split_rows, strip_markers
 
 FIELD_LABELS = {
     "项目编码": "code",
@@ -92,7 +92,7 @@ def is_grid_header(row: Row) -> bool:
 
 def title_name(cell: Cell) -> str | None:
     """The project name of a table title cell, or None (TOC lines with leaders are not titles)."""
-    if LEADERS.search(cell.text):
+    if "绩效目标表" not in cell.text or LEADERS.search(cell.text):  # cheap test first: every cell is asked
         return None
     match = _TITLE.match(cell.text)
     return match.group("name").strip() if match and match.group("name").strip() else None
@@ -111,8 +111,8 @@ def _split_titles(rows: list[Row]) -> list[Row | Cell]:
         current: list[Cell] = []
         cells = row.cells
         for i, cell in enumerate(cells):
-            next_is_page = i + 1 < len(cells) and cells[i + 1].key.isdigit()
-            if title_name(cell) and not next_is_page:
+            # (a title followed by a page number is a table-of-contents entry)
+            if title_name(cell) and not (i + 1 < len(cells) and cells[i + 1].key.isdigit()):
                 if current:
                     items.append(Row(tuple(current)))
                     current = []
@@ -124,7 +124,7 @@ def _split_titles(rows: list[Row]) -> list[Row | Cell]:
     return items
 
 
-def _sections(rows: list[Row]) -> tuple[list[_Section], list[Row]]:
+def _sections(rows: list[Row], source_file: str) -> tuple[list[_Section], list[Row]]:
     items = _split_titles(rows)
     sections: list[_Section] = []
     before: list[Row] = []
@@ -142,6 +142,12 @@ def _sections(rows: list[Row]) -> tuple[list[_Section], list[Row]]:
         )
 
     tables = [s for s in sections if is_table(s)]
+    last = sections[-1] if sections else None
+    if tables and last is not tables[-1] and (not last.rows or _unit_of(last)):
+        # A title (and unit line) with nothing after it, at the end: a cut-off table, not front matter.
+        raise InputError(
+            source_file, "the document ends after the title of a project table (truncated?)", last.title.line
+        )
     return tables, before
 
 
@@ -226,7 +232,10 @@ def _read_plan(months: list[tuple[int, str | None]], values: Row | None, source_
     project.plan_line = values.line
 
 
-def _grid(rows: list[Row], header: Row, source_file: str, form: str, layout: str) -> list[ParsedIndicator]:
+def _grid(
+    rows: list[Row], header: Row, source_file: str, form: str, layout: str, at_end: bool
+) -> list[ParsedIndicator]:
+    """The indicators of one grid; ``at_end``: the grid ends the document, so its last row may be cut off."""
     columns: dict[str, int] = {}
     for i, key in enumerate(header.keys):
         field = GRID_COLUMNS.get(key)
@@ -237,12 +246,14 @@ def _grid(rows: list[Row], header: Row, source_file: str, form: str, layout: str
         raise InputError(source_file, f"indicator table lacks column {', '.join(missing)}", header.line)
     width = len(header.trimmed().cells)
     min_cells = width - sum(1 for f in ("level1", "level2") if f in columns)
+    # How far the document's last line reaches, counted before rows form trims its trailing empty cells.
+    last_line_cells = len(rows[-1].cells) if rows else 0
     if form != CELLS:
         rows = [r.trimmed() for r in rows]
     rows = merge_split_rows(rows, width, max(1, min_cells))
     indicators = []
     level1 = level2 = None
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         cells = list(row.trimmed().cells) if len(row.cells) > width else list(row.cells)
         if len(cells) == 1 and _NOTE.match(nfkc(cells[0].text)):
             continue
@@ -255,6 +266,12 @@ def _grid(rows: list[Row], header: Row, source_file: str, form: str, layout: str
             raise InputError(source_file, f"indicator row has {len(cells)} cells, the table has {width} columns", row.line)
         if len(cells) < min_cells:
             raise InputError(source_file, "indicator row is incomplete (table truncated?)", row.line)
+        if at_end and number == len(rows):
+            given = max(len(cells), last_line_cells) if form != CELLS else len(cells)
+            if _offset(cells, columns) + given <= columns["value"]:
+                raise InputError(
+                    source_file, "the document ends inside an indicator row, before its 指标值 (truncated?)", row.line
+                )
         cells = _align(cells, width, columns)
         get = {field: cells[i] for field, i in columns.items()}
         if get.get("level1") is not None and get["level1"].text:
@@ -290,19 +307,22 @@ def _align(cells: list[Cell], width: int, columns: dict[str, int]) -> list[Cell]
     if len(cells) == width:
         return cells
     line = cells[-1].line
-    first = cells[0].text
-    if not first or is_level1(first):
-        offset = 0  # left-aligned; trailing cells empty
-    elif is_level2(first) and "level2" in columns:
-        offset = columns["level2"]
-    else:
-        offset = columns["level3"]
-    placed = [Cell("", line)] * offset + cells
+    placed = [Cell("", line)] * _offset(cells, columns) + cells
     return (placed + [Cell("", line)] * width)[:width]
 
 
+def _offset(cells: list[Cell], columns: dict[str, int]) -> int:
+    """The column of a short row's first cell."""
+    first = cells[0].text
+    if not first or is_level1(first):
+        return 0  # left-aligned; trailing cells empty
+    if is_level2(first) and "level2" in columns:
+        return columns["level2"]
+    return columns["level3"]
+
+
 def read(rows: list[Row], lines: list[str], source_file: str, form: str, layout: str) -> ParsedDocument:
-    sections, _ = _sections(rows)
+    sections, _ = _sections(rows, source_file)
     if not sections:
         raise InputError(source_file, "no project table (title '…绩效目标表' followed by 项目名称) found")
     front_lines = lines[: sections[0].title.line - 1]
@@ -320,16 +340,20 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str, layout:
             index = len(units) - 1
         else:
             code, name, line = found
-            if code not in unit_index:
-                unit_index[code] = len(units)
+            key = nfkc(code)  # ７２１００１ and 721001 are one unit
+            if key not in unit_index:
+                unit_index[key] = len(units)
                 units.append(ParsedUnit(name=name, line=line, code=code, department=department))
-            index = unit_index[code]
+            index = unit_index[key]
         header_at = next((i for i, r in enumerate(section.rows) if is_grid_header(r)), None)
         if header_at is None:
             raise InputError(source_file, "project table has no indicator grid (truncated?)", section.title.line)
         project = ParsedProject(unit_index=index, name=title_name(section.title) or "", line=section.title.line)
         _labelled_fields(section.rows[:header_at], source_file, project)
-        project.indicators = _grid(section.rows[header_at + 1:], section.rows[header_at], source_file, form, layout)
+        project.indicators = _grid(
+            section.rows[header_at + 1:], section.rows[header_at], source_file, form, layout,
+            at_end=section is sections[-1],
+        )
         if not project.indicators:
             raise InputError(source_file, "indicator grid has no rows (truncated?)", section.rows[header_at].line)
         if project.budget_line is None:
@@ -349,7 +373,7 @@ def _department(front_lines: list[str]) -> str | None:
     """B's cover names the department on the line before '<year>年部门预算绩效文本'."""
     previous = None
     for line in front_lines:
-        text = line.strip()
+        text = clean_cell(strip_markers(line))  # kept like every other cell: no U+2028, \f, bookmarks
         if not text:
             continue
         if "部门预算" in text and previous and not re.search(r"\d", previous):

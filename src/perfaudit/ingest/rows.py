@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
-from ..text import clean_cell, squash
+from ..text import clean_cell, nfkc, squash
 
 ROWS, CELLS = "rows", "cells"
 
@@ -25,9 +26,9 @@ class Cell:
     text: str
     line: int
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Squashed NFKC text: what labels are matched on."""
+        """Squashed NFKC text: what labels are matched on (cached: readers ask for it often)."""
         return squash(self.text)
 
 
@@ -60,7 +61,15 @@ class Row:
 
 def strip_markers(text: str) -> str:
     """Remove Word-export residue that is not content (``[bookmark: _Toc…]``)."""
-    return _BOOKMARK.sub("", text)
+    return _BOOKMARK.sub("", text) if "[" in text else text
+
+
+def line_keys(line: str) -> list[str]:
+    """``squash`` of each tab-separated part of a line, normalising the line once.
+
+    NFKC never creates, removes or composes across a tab, so this equals squashing each part.
+    """
+    return ["".join(part.split()) for part in nfkc(line).split("\t")]
 
 
 def is_blank(line: str) -> bool:
@@ -90,20 +99,22 @@ def cells_form(lines: list[str], first_line: int = 1) -> list[Row]:
                 rows.append(Row(tuple(block)))
                 block = []
             continue
+        line = line.lstrip(_BLANK_CHARS)  # a page break (\f) or U+2028 before the leading tab
         block.extend(_cells(line[1:] if line.startswith("\t") else line, number))
     if block:
         rows.append(Row(tuple(block)))
     return rows
 
 
-def header_on_one_line(lines: list[str], required: tuple[str, ...]) -> bool:
-    """True when a single line holds all the required header labels as tab-separated cells."""
-    for line in lines:
-        if "\t" in line:
-            keys = {squash(part) for part in line.split("\t")}
-            if all(any(k.startswith(label) for k in keys) for label in required):
-                return True
-    return False
+def header_on_one_line(keys_per_line: list[list[str]], required: tuple[str, ...]) -> bool:
+    """True when a single line holds all the required header labels as tab-separated cells.
+
+    ``keys_per_line``: ``line_keys`` of every line (computed once by the caller).
+    """
+    return any(
+        len(keys) > 1 and all(any(k.startswith(label) for k in keys) for label in required)
+        for keys in keys_per_line
+    )
 
 
 def merge_split_rows(rows: list[Row], width: int, min_cells: int) -> list[Row]:
