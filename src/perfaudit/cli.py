@@ -89,7 +89,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
-    """Shared by ``report`` and ``run``: bundles, then one report per unit, sequentially."""
+    """``report``: bundles, then one report per unit, sequentially."""
     from .errors import ReportError
     from .report import BUNDLES_DIR, report_unit
     from .report.prepare import write_unit_bundles
@@ -124,9 +124,28 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """The main job: ingest -> validate -> audit -> report for every unit (default examples/ -> reports/)."""
+    """The main job: every unit of every input -> its report, incrementally, in parallel
+    (default examples/ -> reports/). Exit 0 nothing failed, 1 a unit or an input failed,
+    2 no document could be read, 3 another run holds the output folder."""
+    from .batch import BatchOptions, run_batch, summary_lines
+    from .errors import RunLockedError
+
     args.paths = args.paths or [Path("examples")]
-    return _report_units(args, None)
+    options = BatchOptions(
+        workers=args.workers, executor=args.executor, scheduler=args.scheduler, unit_ids=tuple(args.unit or ()),
+        force=args.force, retry_failed=args.retry_failed, dry_run=args.dry_run, timeout=args.timeout,
+        year=args.year, config=args.config, notebook=args.notebook, progress=not args.no_progress,
+    )
+    try:
+        summary = run_batch(args.paths, args.out, options)
+    except RunLockedError as error:
+        print(f"perfaudit: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    for line in summary.plan.lines() if args.dry_run else summary_lines(summary):
+        print(line, file=sys.stderr if line.startswith(("REFUSED", "FAILED")) else sys.stdout)
+    if not summary.plan.units and summary.plan.refused:
+        return EXIT_INPUT
+    return EXIT_OK if args.dry_run else summary.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the main job: reports for every unit (default: examples/ -> reports/)")
     _add_inputs(p, required=False)
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: [batch] workers, one per CPU)")
+    p.add_argument("--unit", action="append", metavar="UNIT_ID", help="only this unit (repeatable)")
+    p.add_argument("--dry-run", action="store_true", help="show what would be (re)built and why; change nothing")
+    p.add_argument("--force", action="store_true", help="rebuild every (selected) unit, changed or not")
+    p.add_argument("--retry-failed", action="store_true", help="rerun only the units whose last build failed")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="wall-clock limit per unit (default: [batch] unit_timeout)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local worker processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: a running scheduler (default: a local cluster)")
+    p.add_argument("--no-progress", action="store_true", help="no live progress line (plain lines are printed when not a terminal)")
+    p.add_argument("--notebook", type=Path, help="run this unit notebook instead of notebooks/unit_audit.ipynb (testing)")
     p.set_defaults(handler=cmd_run)
 
     return parser

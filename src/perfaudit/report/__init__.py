@@ -145,14 +145,33 @@ def report_unit(
         folder=str(final),
         files=tuple(path.name for path in (executed, html_path, pdf_path) if path.is_file()),
         error_class=type(error).__name__ if error else None,
-        error=str(error) if error else None,
+        # the files the message names are read where they end up, not in the staging folder
+        error=str(error).replace(str(staging), str(final)) if error else None,
         seconds=seconds,
     )
-    provenance = _provenance(meta, staging, record, started)
-    (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    shutil.rmtree(final, ignore_errors=True)
-    staging.rename(final)
+    try:
+        provenance = _provenance(meta, staging, record, started)
+        (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _move_into_place(staging, final)
     return record
+
+
+def _move_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` by the complete ``staging`` folder by renames only.
+
+    The old report is renamed aside before the new one takes its place, so a run killed at any
+    moment leaves in ``final`` either the whole old report, the whole new one, or nothing (the
+    unit is then rebuilt by the next run, which clears the leftovers).
+    """
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 __all__ = ["BUNDLES_DIR", "FAILED", "OK", "UnitReport", "report_unit", "unit_report_dir"]

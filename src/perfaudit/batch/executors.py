@@ -1,0 +1,174 @@
+"""Where unit tasks run: local worker processes, or a Dask distributed cluster.
+
+Both executors run the same task (``task.run_unit``) inside a ``WorkerProcess`` guard, so a
+hanging or crashing unit fails alone, with the same reasons, on either:
+
+- ``LocalExecutor``: N worker processes on this machine, one driver thread per worker feeding it.
+- ``DaskExecutor``: a ``LocalCluster`` (processes, one thread per worker) or the scheduler at
+  ``--scheduler ADDRESS``. Each Dask worker keeps one guarded worker process of its own, started
+  when the executor starts. Dask workers must run one task at a time (``--nthreads 1``): a
+  unit's task waits for its report, and papermill changes the process's working directory. The
+  output folder must be on a file system every worker sees at the same absolute path (bundles
+  are read from it, reports and logs written to it).
+
+Interface: ``submit(tasks)`` queues tasks (the driver submits each chunk of units as soon as
+its bundles are written, so workers start while it prepares the next); ``drain(on_result,
+on_tick, wait=...)`` hands finished results to ``on_result`` in the calling thread (with
+``wait``, until every submitted task is done, calling ``on_tick`` while it waits);
+``call(function, *args)`` runs one other job (the portfolio index) on a worker; ``close()``
+stops everything.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import ConfigError
+from .records import UnitResult, UnitTask
+from .task import LOGS_DIR
+from .worker import WorkerProcess, run_unit_guarded
+
+TICK = 0.5  # seconds between progress redraws while waiting
+
+
+class _Results:
+    """Finished results, handed over in the driver's thread."""
+
+    def __init__(self) -> None:
+        self.finished: queue.Queue[UnitResult] = queue.Queue()
+        self.outstanding = 0
+
+    def drain(self, on_result: Callable[[UnitResult], None], on_tick: Callable[[], None], *, wait: bool) -> None:
+        while self.outstanding:
+            try:
+                result = self.finished.get(timeout=TICK) if wait else self.finished.get_nowait()
+            except queue.Empty:
+                if not wait:
+                    return
+                on_tick()
+                continue
+            self.outstanding -= 1
+            on_result(result)
+
+
+class LocalExecutor(_Results):
+    name = "local"
+
+    def __init__(self, workers: int, timeout: float, out_dir: Path):
+        super().__init__()
+        self.timeout = timeout
+        log_dir = out_dir / LOGS_DIR
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.workers = [WorkerProcess(log_dir / f"worker-{slot + 1}.log") for slot in range(workers)]
+        self._pending: queue.Queue[UnitTask | None] = queue.Queue()
+        for worker in self.workers:
+            worker.start()  # they import the report stack while the driver prepares the bundles
+            threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
+
+    def _feed(self, worker: WorkerProcess) -> None:
+        while (task := self._pending.get()) is not None:
+            self.finished.put(run_unit_guarded(worker, task, self.timeout))
+
+    def submit(self, tasks: list[UnitTask]) -> None:
+        self.outstanding += len(tasks)
+        for task in tasks:
+            self._pending.put(task)
+
+    def call(self, function: Callable, *args: Any) -> Any:
+        return self.workers[0].call(function, args, self.timeout)
+
+    def close(self) -> None:
+        for _ in self.workers:
+            self._pending.put(None)
+        for worker in self.workers:
+            worker.close()
+
+
+# ------------------------------------------------------------------ Dask
+
+_GUARD: WorkerProcess | None = None  # in a Dask worker process: its guarded worker
+
+
+def _dask_guard(log_dir: str) -> WorkerProcess:
+    global _GUARD
+    if _GUARD is None:
+        _GUARD = WorkerProcess(Path(log_dir) / f"dask-worker-{os.getpid()}.log")
+        _GUARD.start()
+    return _GUARD
+
+
+def start_on_dask_worker(log_dir: str) -> int | None:
+    return _dask_guard(log_dir).pid
+
+
+def run_unit_on_dask_worker(task: UnitTask, timeout: float, log_dir: str) -> UnitResult:
+    return run_unit_guarded(_dask_guard(log_dir), task, timeout)
+
+
+def call_on_dask_worker(function: Callable, args: tuple, timeout: float, log_dir: str) -> Any:
+    return _dask_guard(log_dir).call(function, args, timeout)
+
+
+class DaskExecutor(_Results):
+    name = "dask"
+
+    def __init__(self, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        super().__init__()
+        self.timeout = timeout
+        self.log_dir = str(out_dir / LOGS_DIR)
+        (out_dir / LOGS_DIR).mkdir(parents=True, exist_ok=True)
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        self.client.wait_for_workers(1)
+        threads = {address: info["nthreads"] for address, info in self.client.scheduler_info()["workers"].items()}
+        crowded = sorted(address for address, nthreads in threads.items() if nthreads != 1)
+        if crowded:
+            self.close()
+            raise ConfigError(
+                f"Dask workers {', '.join(crowded)} run several threads; perfaudit needs one task at a time "
+                "per worker process (start them with 'dask worker ADDRESS --nthreads 1')"
+            )
+        self.client.run(start_on_dask_worker, self.log_dir)
+
+    def submit(self, tasks: list[UnitTask]) -> None:
+        self.outstanding += len(tasks)
+        for task in tasks:
+            future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.log_dir,
+                                        key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False)
+            future.add_done_callback(lambda done, task=task: self.finished.put(self._result(done, task)))
+
+    @staticmethod
+    def _result(future, task: UnitTask) -> UnitResult:
+        try:
+            return future.result()
+        except Exception as error:  # the Dask worker itself was lost, or the task cancelled
+            return UnitResult.failed(task, f"Dask task failed: {type(error).__name__}: {error}", error)
+
+    def call(self, function: Callable, *args: Any) -> Any:
+        return self.client.submit(call_on_dask_worker, function, args, self.timeout, self.log_dir, pure=False).result()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(kind: str, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None):
+    if kind == DaskExecutor.name:
+        return DaskExecutor(workers, timeout, out_dir, scheduler)
+    if scheduler:
+        raise ConfigError("--scheduler needs --executor dask")
+    return LocalExecutor(workers, timeout, out_dir)

@@ -1,0 +1,99 @@
+"""Fingerprints: what a unit's report depends on, hashed so that a re-run can tell what changed.
+
+A unit's report is determined by its input file (name and bytes) and by the *recipe*: the
+package's source and templates, the report notebook, the effective rule configuration, the
+expectation suites, the locked dependency versions and the run options that change the output.
+The recipe is hashed once per run, per component, so that a plan can say which one changed.
+
+Cheap by design: a no-change re-run of a thousand units must decide in seconds, so nothing here
+imports Great Expectations, papermill or nbconvert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CHECKOUT_DIR = PACKAGE_DIR.parents[1]
+NOTEBOOKS_DIR = CHECKOUT_DIR / "notebooks"
+UNIT_NOTEBOOK = NOTEBOOKS_DIR / "unit_audit.ipynb"
+PORTFOLIO_NOTEBOOK = NOTEBOOKS_DIR / "portfolio.ipynb"
+LOCK_FILE = CHECKOUT_DIR / "requirements.lock"
+# Configuration sections that change how a batch runs, not what a report says.
+RUN_ONLY_SECTIONS = ("batch",)
+
+# Human-readable names of the recipe components, in the order a plan reports them.
+RECIPE_LABELS = {
+    "code": "package source or templates",
+    "notebook": "report notebook",
+    "config": "rule configuration",
+    "suites": "expectation suites",
+    "dependencies": "locked dependency versions",
+    "options": "run options",
+}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_json(value: Any) -> str:
+    return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def tree_fingerprint(folder: Path, pattern: str = "*") -> str:
+    """SHA-256 over the relative paths and bytes of the files below ``folder`` (caches left out)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+            digest.update(sha256_bytes(path.read_bytes()).encode("ascii"))
+    return digest.hexdigest()
+
+
+def dependencies_fingerprint() -> str:
+    """The locked versions (``requirements.lock`` of the checkout), else every installed version."""
+    if LOCK_FILE.is_file():
+        locked = LOCK_FILE.read_bytes()
+    else:
+        installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+        locked = "\n".join(installed).encode("utf-8")
+    return sha256_bytes(locked + f"\npython=={platform.python_version()}".encode("ascii"))
+
+
+def config_fingerprint(settings: Settings) -> str:
+    """The effective configuration, without the sections that only steer the run."""
+    data = {name: value for name, value in settings.as_dict().items() if name not in RUN_ONLY_SECTIONS}
+    return _hash_json(data)
+
+
+def recipe_fingerprint(
+    settings: Settings, *, notebook: Path, suites_dir: Path, options: dict[str, Any]
+) -> dict[str, str]:
+    """One hash per recipe component (see ``RECIPE_LABELS``)."""
+    return {
+        "code": tree_fingerprint(PACKAGE_DIR),
+        "notebook": sha256_bytes(notebook.read_bytes()),
+        "config": config_fingerprint(settings),
+        "suites": tree_fingerprint(suites_dir, "*.json"),
+        "dependencies": dependencies_fingerprint(),
+        "options": _hash_json(options),
+    }
+
+
+def unit_fingerprint(source_file: str, file_sha256: str, recipe: dict[str, str]) -> str:
+    """The fingerprint of one unit's report: its input (shown name and bytes) and the recipe."""
+    return _hash_json({"source_file": source_file, "sha256": file_sha256, "recipe": recipe})
+
+
+def changed_components(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    """The recipe components that differ, as labels (all of them when there is no old recipe)."""
+    old = old or {}
+    return [RECIPE_LABELS[name] for name in RECIPE_LABELS if old.get(name) != new.get(name)]

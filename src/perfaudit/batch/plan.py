@@ -1,0 +1,106 @@
+"""What a run will do with each unit, and why: pure decisions over fingerprints and the manifest.
+
+A unit is *built* when it is new, when its fingerprint changed (its input file, or a part of the
+recipe), when its report files are missing, or when asked (``--force``, ``--retry-failed``); it
+is *skipped* when nothing changed; a unit whose last build failed stays *failed* until its input
+changes or ``--retry-failed`` asks for it, and so does a unit whose input file is refused now.
+Units whose input is gone are *orphaned*. ``--unit`` and ``--retry-failed`` narrow the run to
+the units they select: the others are skipped, whatever their state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .records import FAILED, UnitResult
+
+BUILD, SKIP, KEEP_FAILED = "build", "skip", "failed"
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    unit_id: str
+    unit_name: str
+    department: str | None
+    source_file: str
+    fingerprint: str
+    action: str  # BUILD, SKIP or KEEP_FAILED
+    reason: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for: all units, or some (``--unit``), failed ones only, or everything again."""
+
+    unit_ids: frozenset[str] = frozenset()
+    force: bool = False
+    retry_failed: bool = False
+
+    def wants(self, unit_id: str, previous: UnitResult | None) -> bool:
+        if self.unit_ids and unit_id not in self.unit_ids:
+            return False
+        return not self.retry_failed or (previous is not None and previous.status == FAILED)
+
+
+@dataclass
+class Plan:
+    units: list[UnitPlan] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # source_file -> reason
+    orphaned: list[str] = field(default_factory=list)  # unit ids whose input is gone
+
+    def with_action(self, action: str) -> list[UnitPlan]:
+        return [unit for unit in self.units if unit.action == action]
+
+    def lines(self) -> list[str]:
+        """The dry-run report: one line per unit and per refused file, then the counts."""
+        width = max((len(u.unit_id) for u in self.units), default=8)
+        words = {BUILD: "build", SKIP: "skip", KEEP_FAILED: "failed"}
+        out = [f"{words[u.action]:<7}{u.unit_id:<{width}}  {u.unit_name}: {u.reason}" for u in self.units]
+        out += [f"refused {name}: {reason}" for name, reason in sorted(self.refused.items())]
+        out += [f"orphan  {unit_id}: its input is gone; its reports move to orphaned/" for unit_id in self.orphaned]
+        counts = {action: len(self.with_action(action)) for action in words}
+        out.append(
+            f"{counts[BUILD]} to build, {counts[SKIP]} up to date, {counts[KEEP_FAILED]} failed before, "
+            f"{len(self.refused)} refused input(s), {len(self.orphaned)} orphaned"
+        )
+        return out
+
+
+def outputs_present(out_dir: Path, previous: UnitResult) -> bool:
+    return all(
+        (out_dir / previous.outputs[kind]).is_file() if kind in previous.outputs else False
+        for kind in ("html", "pdf")
+    )
+
+
+def decide(
+    unit_id: str,
+    fingerprint: str,
+    previous: UnitResult | None,
+    selection: Selection,
+    *,
+    input_changed: bool,
+    recipe_changes: list[str],
+    out_dir: Path,
+) -> tuple[str, str]:
+    """(action, reason) for one unit."""
+    failed_before = previous is not None and previous.status == FAILED
+    if not selection.wants(unit_id, previous):  # outside this run: skipped, whatever its state
+        if previous is None:
+            return SKIP, "not selected (never built)"
+        return SKIP, "not selected" + (f"; its last build failed: {previous.reason}" if failed_before else "")
+    if selection.force:
+        return BUILD, "--force"
+    if previous is None:
+        return BUILD, "new unit"
+    if previous.fingerprint != fingerprint:
+        changes = (["input file changed"] if input_changed else []) + [f"{c} changed" for c in recipe_changes]
+        return BUILD, ", ".join(changes) or "fingerprint changed"
+    if failed_before:
+        if selection.retry_failed:
+            return BUILD, f"--retry-failed (last build failed: {previous.reason})"
+        return KEEP_FAILED, f"failed before and unchanged since (--retry-failed reruns it): {previous.reason}"
+    if not outputs_present(out_dir, previous):
+        return BUILD, "report files missing"
+    return SKIP, "up to date"

@@ -1,0 +1,351 @@
+"""The portfolio index: every unit of an output folder on one page (``notebooks/portfolio.ipynb``).
+
+Two sides:
+
+- ``unit_figures(bundle)`` runs in the worker that builds a unit's report and condenses the
+  unit into the few figures the index shows (grade, budget, counts by severity and by rule, how
+  its indicator values are expressed). They travel in the unit's result into ``manifest.json``,
+  so the index reads one file, not a thousand bundles.
+- The page sections (``open_portfolio``, ``overview``, ``units_table``, ``charts_section``,
+  ``problems``, ``finish``) run in the portfolio notebook's kernel and read ``manifest.json``.
+  All text goes through ``report.markup`` (the one escaping point); charts are the report's own.
+
+Sorting without scripts: the page's Content-Security-Policy allows no script, so the units
+table sorts with CSS only. Hidden radio buttons, one per sort order, are selected by the column
+headers' labels; each row carries its rank in every order as a CSS custom property, and the
+rule of the selected order lays the table out as a grid whose cells take ``order`` from their
+row's rank. The default order (by department, then unit) is a plain table, which is also what
+the PDF shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML
+from markupsafe import Markup
+
+from ..report import charts
+from ..report.bundle import UnitBundle
+from ..report.markup import Content, definition_table, element, table
+from ..report.sections import (
+    MISSING, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
+)
+
+MANIFEST_FILE = "manifest.json"
+PAGE_TITLE = "项目支出绩效目标审核汇总"
+GRADE_ORDER = ("优", "良", "中", "差")
+NO_GRADE = "未评级"
+STATUS_LABELS = {"ok": "已生成", "failed": "失败"}
+TOP_RULES = 15
+MAX_UNIT_BARS = 40
+NO_DEPARTMENT = "（未注明部门）"
+
+
+# ------------------------------------------------------------------ worker side
+
+def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
+    """What the index shows of one unit, as plain JSON-able data."""
+    dataset, findings, grade = bundle.dataset, bundle.findings, bundle.grade or {}
+    unit = dataset.units.iloc[0]
+    severities = findings["severity"].value_counts() if findings is not None else pd.Series(dtype=int)
+    rules = rule_counts(findings) if findings is not None and not findings.empty else pd.DataFrame()
+    values = quantification_counts(dataset.projects, dataset.indicators).sum()
+    budget = dataset.projects["budget_total"].sum(min_count=1)
+    return {
+        "unit_name": str(unit["unit_name"]),
+        "department": None if pd.isna(unit["department"]) else str(unit["department"]),
+        "budget_year": None if pd.isna(unit["budget_year"]) else int(unit["budget_year"]),
+        "projects": int(len(dataset.projects)),
+        "indicators": int(len(dataset.indicators)),
+        "budget": None if pd.isna(budget) else round(float(budget), 2),
+        "grade": grade.get("grade"),
+        "score": grade.get("score"),
+        "severity": {name: int(severities.get(name, 0)) for name in SEVERITY_LABELS},
+        "rules": {label: {name: int(row[name]) for name in SEVERITY_LABELS} for label, row in rules.iterrows()},
+        "values": {name: int(values.get(name, 0)) for name in VALUE_CATEGORIES},
+    }
+
+
+# ------------------------------------------------------------------ kernel side: data
+
+@dataclass(frozen=True)
+class Portfolio:
+    units: pd.DataFrame  # one row per unit (see ``_unit_rows``)
+    refused: pd.DataFrame  # source_file, reason
+    manifest: dict[str, Any]
+
+    @property
+    def report_settings(self) -> dict[str, Any]:
+        return self.manifest["report_settings"]
+
+
+def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for unit_id, entry in manifest["units"].items():
+        figures = entry.get("summary") or {}
+        severity = figures.get("severity") or {}
+        rows.append({
+            "unit_id": unit_id,
+            "unit_name": figures.get("unit_name") or entry.get("unit_name") or unit_id,
+            "department": figures.get("department") or entry.get("department") or NO_DEPARTMENT,
+            "source_file": entry.get("source_file"),
+            "status": entry["status"],
+            "reason": entry.get("reason"),
+            "grade": figures.get("grade") or NO_GRADE,
+            "score": figures.get("score"),
+            "budget": figures.get("budget"),
+            "projects": figures.get("projects"),
+            **{name: severity.get(name, 0) for name in SEVERITY_LABELS},
+            "html": (entry.get("outputs") or {}).get("html"),
+            "pdf": (entry.get("outputs") or {}).get("pdf"),
+        })
+    columns = ["unit_id", "unit_name", "department", "source_file", "status", "reason", "grade", "score",
+               "budget", "projects", *SEVERITY_LABELS, "html", "pdf"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["department", "unit_name", "unit_id"], kind="stable").reset_index(drop=True)
+
+
+def open_portfolio(out_dir: str) -> Portfolio:
+    """The output folder's units and refused inputs, from its manifest; fonts set for the charts."""
+    manifest = json.loads((Path(out_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    refused = pd.DataFrame(
+        [{"source_file": name, "reason": entry.get("reason")} for name, entry in sorted(manifest["files"].items())
+         if entry.get("status") == "failed"],
+        columns=["source_file", "reason"],
+    )
+    book = Portfolio(units=_unit_rows(manifest), refused=refused, manifest=manifest)
+    settings = book.report_settings
+    charts.configure_fonts(settings["cjk_font_file"], settings["cjk_font_family"])
+    return book
+
+
+# ------------------------------------------------------------------ kernel side: sections
+
+def overview(book: Portfolio) -> HTML:
+    units = book.units
+    failed = int((units["status"] == "failed").sum())
+    grades = units["grade"].value_counts()
+    facts: list[tuple[str, Content]] = [
+        ("单位数", f"{len(units)} 个（{units['department'].nunique()} 个部门）"),
+        ("报告", f"已生成 {len(units) - failed} 个，失败 {failed} 个"),
+        ("被拒绝的输入文件", f"{len(book.refused)} 个"),
+        ("预算合计", f"{amount(units['budget'].sum(min_count=1))} 万元"),
+        ("建议等级分布", "，".join(f"{g} {int(grades.get(g, 0))} 个" for g in (*GRADE_ORDER, NO_GRADE) if grades.get(g, 0))
+         or MISSING),
+        ("审核发现", "，".join(f"{label} {int(units[name].sum())} 条" for name, label in SEVERITY_LABELS.items())),
+    ]
+    departments = (
+        units.groupby("department", sort=True)
+        .agg(units=("unit_id", "size"), budget=("budget", lambda s: s.sum(min_count=1)),
+             failed=("status", lambda s: int((s == "failed").sum())),
+             **{name: (name, "sum") for name in SEVERITY_LABELS})
+        .reset_index()
+    )
+    department_rows = [
+        [row.department, str(row.units), amount(row.budget), str(row.failed),
+         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_LABELS)]
+        for row in departments.itertuples(index=False)
+    ]
+    return HTML(element(
+        "section",
+        element("p", PAGE_TITLE, cls="cover-kicker"),
+        element("h1", f"共 {len(units)} 个单位"),
+        definition_table(facts),
+        element("h2", "按部门汇总"),
+        table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示"], department_rows,
+              widths=["40%", "12%", "18%", "10%", "20%"], numeric=(1, 2, 3)),
+        note("等级为机器建议，须经审核人核实。点击单位表的列名可排序（在浏览器中）。"),
+        cls="cover",
+    ))
+
+
+# Sort orders of the units table: id -> (header label, columns, ascending per column).
+SORT_ORDERS = {
+    "department": ("部门", ["department", "unit_name", "unit_id"], [True, True, True]),
+    "name": ("单位", ["unit_name", "unit_id"], [True, True]),
+    "score-desc": ("得分 ↓", ["score", "unit_name"], [False, True]),
+    "score-asc": ("得分 ↑", ["score", "unit_name"], [True, True]),
+    "budget-desc": ("预算 ↓", ["budget", "unit_name"], [False, True]),
+    "budget-asc": ("预算 ↑", ["budget", "unit_name"], [True, True]),
+    "findings-desc": ("发现 ↓", ["error", "warning", "info", "unit_name"], [False, False, False, True]),
+    "findings-asc": ("发现 ↑", ["error", "warning", "info", "unit_name"], [True, True, True, True]),
+    "status": ("状态", ["status", "unit_name"], [True, True]),  # "failed" sorts before "ok"
+}
+DEFAULT_ORDER = "department"
+# The units table's columns: header, width, and the sort orders its header offers.
+COLUMNS = (
+    ("部门", "17%", ("department",)),
+    ("单位", "23%", ("name",)),
+    ("等级", "6%", ()),
+    ("得分", "8%", ("score-desc", "score-asc")),
+    ("预算（万元）", "11%", ("budget-desc", "budget-asc")),
+    ("项目", "6%", ()),
+    ("错误 / 警告 / 提示", "11%", ("findings-desc", "findings-asc")),
+    ("状态", "7%", ("status",)),
+    ("报告", "11%", ()),
+)
+
+
+def sort_ranks(units: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's position (0-based) in every sort order; missing values last."""
+    ranks = pd.DataFrame(index=units.index)
+    for order, (_, columns, ascending) in SORT_ORDERS.items():
+        ordered = units.sort_values(columns, ascending=ascending, na_position="last", kind="stable")
+        ranks[order] = pd.Series(range(len(ordered)), index=ordered.index)
+    return ranks
+
+
+def _sort_css() -> Markup:
+    template = "table.units-table {{ grid-template-columns: {widths}; }}"
+    widths = " ".join(width for _, width, _ in COLUMNS)
+    rules = [
+        ".sort-key { display: none; }",
+        ".sort-bar label, table.units-table th label { cursor: pointer; color: #0b2e59; text-decoration: underline dotted; }",
+        "@media print { .sort-bar, table.units-table th label.sort-direction { display: none; }"
+        " table.units-table th label { color: inherit; text-decoration: none; } }",
+        ".status-failed { color: #8a2c00; font-weight: bold; }",
+    ]
+    for order in SORT_ORDERS:
+        if order == DEFAULT_ORDER:
+            continue
+        on = f"#sort-{order}:checked ~ table.units-table"
+        rules += [
+            f"{on} {{ display: grid; }}",
+            f"{on} :is(thead, tbody, tr) {{ display: contents; }}",
+            f"{on} colgroup {{ display: none; }}",
+            f"{on} td {{ order: var(--rank-{order}); }}",
+            f"{on} th {{ order: -1; }}",
+            f"#sort-{order}:checked ~ .sort-bar label[for=sort-{order}] {{ font-weight: bold; text-decoration: none; }}",
+        ]
+    rules.append(template.format(widths=widths))
+    return Markup("<style>\n" + "\n".join(rules) + "\n</style>")  # constant CSS: no data in it
+
+
+def _links(row: pd.Series) -> Content:
+    links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF")) if pd.notna(row[kind])]
+    return [links[0], " · ", links[1]] if len(links) == 2 else (links or MISSING)
+
+
+def _header_labels(name: str, orders: tuple[str, ...]) -> Content:
+    """A column header: its name selects its (first) sort order; ↓ ↑ choose the direction."""
+    if len(orders) == 1:
+        return element("label", name, for_=f"sort-{orders[0]}")
+    if not orders:
+        return name
+    return [name, " ", [element("label", SORT_ORDERS[order][0][-1], for_=f"sort-{order}", cls="sort-direction")
+                        for order in orders]]
+
+
+def units_table(book: Portfolio) -> HTML:
+    units = book.units
+    ranks = sort_ranks(units)
+    header = [element("th", _header_labels(name, orders)) for name, _, orders in COLUMNS]
+    rows = []
+    for index, row in units.iterrows():
+        style = "; ".join(f"--rank-{order}: {int(ranks.at[index, order])}" for order in SORT_ORDERS)
+        status = STATUS_LABELS.get(row["status"], row["status"])
+        cells = [
+            row["department"],
+            [element("div", row["unit_name"]), element("code", row["unit_id"])],
+            row["grade"],
+            MISSING if pd.isna(row["score"]) else f"{row['score']:.2f}",
+            amount(row["budget"]),
+            MISSING if pd.isna(row["projects"]) else str(int(row["projects"])),
+            " / ".join(str(int(row[name])) for name in SEVERITY_LABELS),
+            element("span", status, cls=f"status-{row['status']}"),
+            _links(row),
+        ]
+        numeric = {3, 4, 5}
+        rows.append(element("tr", [element("td", cell, cls="num" if i in numeric else None) for i, cell in enumerate(cells)],
+                            style=style))
+    radios = [Markup(f'<input type="radio" name="sort" id="sort-{order}" class="sort-key"'
+                     f'{" checked" if order == DEFAULT_ORDER else ""}>') for order in SORT_ORDERS]
+    bar = element("p", "排序：", [[element("label", label, for_=f"sort-{order}"), " "]
+                                  for order, (label, _, _) in SORT_ORDERS.items()], cls="sort-bar")
+    colgroup = element("colgroup", [Markup(f'<col style="width:{width}">') for _, width, _ in COLUMNS])
+    body = element("table", colgroup, element("thead", element("tr", header)), element("tbody", rows),
+                   cls="units-table")
+    return HTML(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units"))
+
+
+def _grade_chart(units: pd.DataFrame):
+    counts = units["grade"].value_counts()
+    labels = [g for g in (*GRADE_ORDER, NO_GRADE) if counts.get(g, 0) or g in GRADE_ORDER]
+    values = [int(counts.get(g, 0)) for g in labels]
+    return charts.stacked_bars(labels, {"单位数": (values, charts.PALETTE[0])}, xlabel="单位数（个）", total_format="{:.0f}")
+
+
+def _rule_totals(book: Portfolio) -> pd.DataFrame:
+    counts: dict[str, dict[str, int]] = {}
+    for entry in book.manifest["units"].values():
+        for label, by_severity in ((entry.get("summary") or {}).get("rules") or {}).items():
+            total = counts.setdefault(label, dict.fromkeys(SEVERITY_LABELS, 0))
+            for name, count in by_severity.items():
+                total[name] += count
+    frame = pd.DataFrame.from_dict(counts, orient="index", columns=list(SEVERITY_LABELS))
+    frame["total"] = frame.sum(axis=1)
+    return frame.sort_values(["total"], ascending=False, kind="stable").head(TOP_RULES).drop(columns="total")
+
+
+def _quantification_chart(book: Portfolio):
+    """Share of each unit's indicator values by how they are expressed; with many units, the
+    ones with the lowest quantified share (where a reviewer looks first)."""
+    shares, names = {}, {}
+    for unit_id, entry in book.manifest["units"].items():
+        figures = entry.get("summary") or {}
+        total = sum((figures.get("values") or {}).values())
+        if total:
+            shares[unit_id] = {key: figures["values"].get(key, 0) / total * 100 for key in VALUE_CATEGORIES}
+            names[unit_id] = figures["unit_name"]
+    frame = pd.DataFrame.from_dict(shares, orient="index", columns=list(VALUE_CATEGORIES))
+    count = Counter(names.values())
+    frame.index = [names[u] if count[names[u]] == 1 else f"{names[u]} {u}" for u in frame.index]
+    frame = frame.sort_values(["quantified"], kind="stable").head(MAX_UNIT_BARS)
+    colours = dict(zip(VALUE_CATEGORIES, charts.PALETTE))
+    segments = {label: (list(frame[key]), colours[key]) for key, label in VALUE_CATEGORIES.items()}
+    return charts.stacked_bars(list(frame.index), segments, xlabel="占该单位指标数的比例（%）", xmax=100), len(shares)
+
+
+def charts_section(book: Portfolio) -> HTML:
+    figures = []
+    if not book.units.empty:
+        figures.append(figure(charts.png(_grade_chart(book.units)), "图1 建议等级分布（单位数）"))
+    rules = _rule_totals(book)
+    if not rules.empty:
+        figures.append(figure(charts.png(charts.findings_by_rule(rules, SEVERITY_LABELS)),
+                              f"图2 出现最多的审核规则（前 {min(TOP_RULES, len(rules))} 条，按发现数）"))
+    chart, units = _quantification_chart(book) if not book.units.empty else (None, 0)
+    if chart is not None and units:
+        caption = "图3 各单位指标值的表述方式" + (f"（数值量化比例最低的 {MAX_UNIT_BARS} 个单位）" if units > MAX_UNIT_BARS else "")
+        figures.append(figure(charts.png(chart), caption))
+    return HTML(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts"))
+
+
+def problems(book: Portfolio) -> HTML:
+    failed = book.units[book.units["status"] == "failed"]
+    body: list[Content] = []
+    if failed.empty and book.refused.empty:
+        body.append(note("所有单位的报告均已生成，没有被拒绝的输入文件。"))
+    if not failed.empty:
+        body += [element("h2", "报告生成失败的单位"),
+                 table(["单位", "文件", "原因"],
+                       [[[element("div", r.unit_name), element("code", r.unit_id)], r.source_file, r.reason or MISSING]
+                        for r in failed.itertuples(index=False)],
+                       widths=["28%", "22%", "50%"])]
+    if not book.refused.empty:
+        body += [element("h2", "被拒绝的输入文件"),
+                 table(["文件", "原因"], [[r.source_file, r.reason or MISSING] for r in book.refused.itertuples(index=False)],
+                       widths=["30%", "70%"])]
+    return HTML(section("失败与被拒绝的输入", *body, anchor="problems"))
+
+
+def finish(book: Portfolio, done_marker: str | None = None) -> None:
+    """Last cell: prove the notebook ran to its end."""
+    if done_marker:
+        Path(done_marker).write_text(json.dumps({"units": len(book.units)}) + "\n", encoding="utf-8")

@@ -1,0 +1,72 @@
+"""The small records a batch passes around: a unit task (driver -> worker) and its result
+(worker -> driver, manifest, run.json, index). Plain, picklable, JSON round-trip."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """Everything a worker needs to build one unit's report: ids and absolute paths only."""
+
+    unit_id: str
+    unit_name: str
+    department: str | None
+    source_file: str
+    fingerprint: str
+    bundle_root: str
+    out_dir: str
+    notebook: str | None = None  # None: the report stage's notebook
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """What became of one unit. ``reason`` is one short sentence for people; ``error_class`` and
+    ``error`` are the exception when there was one. ``outputs`` are paths relative to the output
+    folder. ``summary`` holds the figures the portfolio index shows (grade, budget, counts)."""
+
+    unit_id: str
+    status: str
+    unit_name: str = ""
+    department: str | None = None
+    source_file: str = ""
+    fingerprint: str = ""
+    reason: str | None = None
+    error_class: str | None = None
+    error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    worker: str | None = None
+    finished: str | None = None
+    summary: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "UnitResult":
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+    @classmethod
+    def failed(cls, task: UnitTask, reason: str, error: BaseException | None = None, **extra: Any) -> "UnitResult":
+        return cls(
+            unit_id=task.unit_id,
+            status=FAILED,
+            unit_name=task.unit_name,
+            department=task.department,
+            source_file=task.source_file,
+            fingerprint=task.fingerprint,
+            reason=reason,
+            error_class=type(error).__name__ if error else None,
+            error=str(error) if error else None,
+            **extra,
+        )

@@ -1,0 +1,337 @@
+"""``run_batch``: every unit of every input -> its report, incrementally (see ``batch/__init__``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import ConfigError, PerfauditError
+from ..settings import Settings, load_settings
+from .fingerprint import (
+    PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint,
+)
+from .lock import OutputLock
+from .manifest import Manifest
+from .outcome import BatchSummary, UnitRun, write_run_json
+from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
+from .records import FAILED, SKIPPED, UnitResult, UnitTask
+
+ORPHANED_DIR = "orphaned"
+# Units whose bundles are prepared in one go (one validation and audit run), and submitted to the
+# workers while the next chunk is prepared. Validation has a fixed cost of ~1.5 s per run; taking
+# each unit's slice of the tables costs time in proportion to the rows of the whole chunk.
+CHUNK_UNITS = 100
+
+
+class SelectionError(PerfauditError):
+    """``--unit`` names a unit that no input holds."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    workers: int | None = None  # None: [batch] workers (0 there: one per CPU)
+    executor: str = "local"  # "local" worker processes or "dask" (executors.py)
+    scheduler: str | None = None  # with "dask": address of a running scheduler (default: a local cluster)
+    unit_ids: tuple[str, ...] = ()
+    force: bool = False
+    retry_failed: bool = False
+    dry_run: bool = False
+    timeout: float | None = None  # seconds per unit; None: [batch] unit_timeout
+    year: int | None = None
+    config: Path | None = None
+    notebook: Path | None = None  # another unit notebook (tests inject failures with it)
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"--workers {self.workers}: at least one worker is needed")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ConfigError(f"--timeout {self.timeout:g}: must be a positive number of seconds")
+        if self.executor not in ("local", "dask"):
+            raise ConfigError(f"executor {self.executor!r}: 'local' or 'dask'")
+
+
+def default_workers(settings: Settings) -> int:
+    configured = settings.section("batch")["workers"]
+    return configured if configured > 0 else max(1, os.cpu_count() or 1)
+
+
+# ------------------------------------------------------------------ what is there
+
+def scan_inputs(paths: list[Path]) -> dict[str, tuple[Path, str | None]]:
+    """Shown name -> (path, SHA-256 of its bytes, or None when it cannot be read: ingest refuses it)."""
+    from ..ingest import discover
+
+    found = {}
+    for source_file, path in discover(paths):
+        try:
+            found[source_file] = (path, sha256_bytes(path.read_bytes()))
+        except OSError:
+            found[source_file] = (path, None)
+    return found
+
+
+def _needs_reading(found: dict, manifest: Manifest, recipe: dict[str, str], selection: Selection, out_dir: Path) -> bool:
+    """Whether the documents must be read: anything new or changed, or a known unit to build.
+    When nothing did, the plan comes from the manifest alone (a no-change re-run reads no document)."""
+    if manifest.recipe != recipe or selection.force:
+        return True
+    if set(found) != set(manifest.files) or any(
+            sha256 is None or manifest.files[name]["sha256"] != sha256 for name, (_, sha256) in found.items()):
+        return True  # a document is new, changed, gone or unreadable
+    known = {unit_id for name in found for unit_id in manifest.files[name]["units"]}
+    if selection.unit_ids - known:
+        return True  # asked for by id, unknown: maybe in a document not read yet
+    return any(
+        decide(unit_id, previous.fingerprint if previous else "", previous, selection,
+               input_changed=False, recipe_changes=[], out_dir=out_dir)[0] == BUILD
+        for unit_id in known for previous in [manifest.units.get(unit_id)]
+    )
+
+
+def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The manifest's files map for the inputs now, and unit_id -> {unit_name, department, source_file}."""
+    units: dict[str, dict] = {}
+    if ingested is None:  # nothing changed: the manifest knows every file and unit
+        files = {name: manifest.files[name] for name in found}
+        for name, entry in files.items():
+            for unit_id in entry["units"]:
+                previous = manifest.units.get(unit_id)
+                units[unit_id] = {"unit_name": previous.unit_name if previous else unit_id,
+                                  "department": previous.department if previous else None, "source_file": name}
+        return files, units
+    import pandas as pd
+
+    by_file: dict[str, list[str]] = {}
+    for row in ingested.dataset.units.itertuples(index=False):
+        units[row.unit_id] = {"unit_name": str(row.unit_name), "source_file": str(row.source_file),
+                              "department": None if pd.isna(row.department) else str(row.department)}
+        by_file.setdefault(str(row.source_file), []).append(row.unit_id)
+    files = {}
+    for outcome in ingested.files:
+        entry = {"sha256": found.get(outcome.source_file, (None, None))[1], "units": sorted(by_file.get(outcome.source_file, []))}
+        files[outcome.source_file] = {**entry, "status": "ok"} if outcome.ok else {**entry, "status": FAILED, "reason": outcome.error}
+    return files, units
+
+
+def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection: Selection,
+              files: dict[str, dict], units: dict[str, dict], out_dir: Path) -> Plan:
+    plan = Plan(refused={name: entry["reason"] for name, entry in files.items() if entry["status"] == FAILED})
+    recipe_changes = changed_components(manifest.recipe, recipe)
+    for unit_id in sorted(units, key=lambda u: (units[u]["source_file"], u)):
+        info = units[unit_id]
+        sha256 = found[info["source_file"]][1] or ""
+        previous = manifest.units.get(unit_id)
+        old_file = manifest.files.get(previous.source_file, {}) if previous else {}
+        input_changed = previous is not None and (
+            previous.source_file != info["source_file"] or old_file.get("sha256") != sha256)
+        fingerprint = unit_fingerprint(info["source_file"], sha256, recipe)
+        action, reason = decide(unit_id, fingerprint, previous, selection, input_changed=input_changed,
+                                recipe_changes=recipe_changes, out_dir=out_dir)
+        plan.units.append(UnitPlan(unit_id, info["unit_name"], info["department"], info["source_file"],
+                                   fingerprint, action, reason))
+    # The units of a file refused now keep their last reports, marked failed with the file's reason.
+    for name, reason in plan.refused.items():
+        for unit_id in manifest.files.get(name, {}).get("units", []):
+            if unit_id not in units and unit_id in manifest.units:
+                previous = manifest.units[unit_id]
+                plan.units.append(UnitPlan(unit_id, previous.unit_name, previous.department, name,
+                                           previous.fingerprint, KEEP_FAILED, f"input file refused: {reason}"))
+    planned = {unit.unit_id for unit in plan.units}
+    plan.orphaned = sorted(set(manifest.units) - planned)
+    unknown = selection.unit_ids - planned
+    if unknown:
+        raise SelectionError(f"--unit {', '.join(sorted(unknown))}: no such unit in the inputs "
+                             f"(units: {', '.join(sorted(planned)) or 'none'})")
+    return plan
+
+
+# ------------------------------------------------------------------ doing it
+
+def _clear_staging(out_dir: Path) -> None:
+    """Remove what a killed run left half-written (never in place: staging folders only)."""
+    from ..report import BUNDLES_DIR, UNITS_DIR
+    from .index import STAGING
+
+    for folder in (out_dir / UNITS_DIR, out_dir / BUNDLES_DIR):
+        for leftover in folder.glob(".*.staging"):
+            shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+
+
+def _orphan(out_dir: Path, unit_ids: list[str]) -> None:
+    """Move the reports of units whose input is gone to OUT/orphaned/ (replacing older ones)."""
+    from ..report import BUNDLES_DIR, unit_report_dir
+    from .task import unit_log_path
+
+    for unit_id in unit_ids:
+        folder = unit_report_dir(out_dir, unit_id)
+        if folder.is_dir():
+            target = out_dir / ORPHANED_DIR / unit_id
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(folder, target)
+        shutil.rmtree(out_dir / BUNDLES_DIR / unit_id, ignore_errors=True)
+        unit_log_path(out_dir, unit_id).unlink(missing_ok=True)
+
+
+def _largest_first(units: list[UnitPlan], ingested) -> list[UnitPlan]:
+    """The biggest units (most indicators) first, so that no worker ends the run with a long one."""
+    sizes = ingested.dataset.indicators.groupby("unit_id").size()
+    return sorted(units, key=lambda unit: (-int(sizes.get(unit.unit_id, 0)), unit.unit_id))
+
+
+def _chunks(units: list[UnitPlan]) -> Iterator[list[UnitPlan]]:
+    for start in range(0, len(units), CHUNK_UNITS):
+        yield units[start:start + CHUNK_UNITS]
+
+
+def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: list[UnitPlan]) -> None:
+    """Validate and audit the documents of these units, in one go, and write their bundles."""
+    from ..model import Dataset
+    from ..report.prepare import write_unit_bundles
+
+    files = {unit.source_file for unit in to_build}
+    subset = Dataset(**{name: frame[frame["source_file"].isin(files)].reset_index(drop=True)
+                        for name, frame in ingested.dataset.tables().items()})
+    write_unit_bundles(subset, bundle_root, settings, unit_ids=sorted(unit.unit_id for unit in to_build))
+
+
+def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path) -> str | None:
+    """What the index shows and how; None when the index files are missing."""
+    from .index import INDEX_STEM
+
+    if not all((out_dir / f"{INDEX_STEM}.{kind}").is_file() for kind in ("html", "pdf")):
+        return None
+    content = manifest.to_dict()
+    content.pop("index")
+    shown = json.dumps([content, recipe["code"]], sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return sha256_bytes(shown + PORTFOLIO_NOTEBOOK.read_bytes())
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (systemd stop, kill) ends the run like Ctrl-C: workers stopped, manifest saved."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOptions()) -> BatchSummary:
+    """Plan, build what changed, and write ``manifest.json``, ``run.json`` and the index.
+
+    Raises RunLockedError when another run holds ``out_dir``, SelectionError for an unknown
+    ``--unit``; everything that goes wrong with a unit or an input is in the summary instead.
+    """
+    from ..validate.suites import suites_dir
+    from .worker import without_rfc3987_syntax
+
+    without_rfc3987_syntax()  # before Great Expectations is imported (by the bundles' validation)
+    started = time.perf_counter()
+    out_dir = out_dir.resolve()
+    with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
+        settings = load_settings(options.config)
+        notebook = (options.notebook or UNIT_NOTEBOOK).resolve()
+        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=suites_dir(), options={"year": options.year})
+        selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)
+        found = scan_inputs(inputs)
+        manifest = Manifest.load(out_dir)
+        if not options.dry_run:
+            _clear_staging(out_dir)
+            manifest.save(out_dir)  # take in the journal of an interrupted run: it now holds only ours
+        ingested = None
+        if _needs_reading(found, manifest, recipe, selection, out_dir):
+            from ..ingest import ingest_paths
+
+            ingested = ingest_paths(inputs, year=options.year, settings=settings)
+        files, units = _files_and_units(found, manifest, ingested)
+        plan = make_plan(found, manifest, recipe, selection, files, units, out_dir)
+        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor,
+                               workers=options.workers or default_workers(settings))
+        if options.dry_run:
+            summary.seconds = time.perf_counter() - started
+            return summary
+        manifest.recipe, manifest.files = recipe, files
+        manifest.report_settings = dict(settings.section("report"))
+        try:
+            _execute(plan, summary, manifest, ingested, settings, options, notebook)
+        finally:  # also when interrupted: run.json says what was done
+            summary.seconds = time.perf_counter() - started
+            summary.run_json = write_run_json(out_dir, summary)
+        return summary
+
+
+def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, settings: Settings,
+             options: BatchOptions, notebook: Path) -> None:
+    from ..report import BUNDLES_DIR
+    from .executors import make_executor
+    from .index import INDEX_STEM, build_index
+    from .progress import Progress
+    from .worker import JobError, WorkerLost
+
+    out_dir = summary.out_dir
+    _orphan(out_dir, plan.orphaned)
+    for unit_id in plan.orphaned:
+        manifest.units.pop(unit_id, None)
+    for unit in plan.units:
+        previous = manifest.units.get(unit.unit_id) or UnitResult(
+            unit.unit_id, SKIPPED, unit.unit_name, unit.department, unit.source_file)
+        if unit.action == SKIP:
+            summary.units.append(UnitRun(SKIPPED, unit.reason, previous))
+        elif unit.action == KEEP_FAILED:
+            if previous.status != FAILED:  # a good report whose input file is refused now
+                manifest.units[unit.unit_id] = previous = replace(previous, status=FAILED, reason=unit.reason)
+            summary.units.append(UnitRun(FAILED, unit.reason, previous))
+    to_build = plan.with_action(BUILD)
+    if not to_build and _index_fingerprint(manifest, manifest.recipe, out_dir) == manifest.index.get("fingerprint"):
+        summary.index = {kind: f"{INDEX_STEM}.{kind}" for kind in ("html", "pdf")}
+        manifest.save(out_dir)
+        return
+    progress = Progress(total=len(plan.units), skipped=len(plan.units) - len(to_build), enabled=options.progress)
+    executor = make_executor(options.executor, summary.workers, options.timeout or settings.section("batch")["unit_timeout"],
+                             out_dir, options.scheduler)
+    try:
+        if to_build:
+            bundle_root = out_dir / BUNDLES_DIR
+            reasons = {unit.unit_id: unit.reason for unit in to_build}
+
+            def collect(result: UnitResult) -> None:
+                manifest.units[result.unit_id] = result
+                summary.units.append(UnitRun(result.status, reasons[result.unit_id] if result.ok else result.reason, result))
+                progress.update(result)
+
+            for chunk in _chunks(_largest_first(to_build, ingested)):
+                _write_bundles(ingested, settings, bundle_root, chunk)
+                executor.submit([UnitTask(u.unit_id, u.unit_name, u.department, u.source_file, u.fingerprint,
+                                          str(bundle_root), str(out_dir), str(notebook) if options.notebook else None)
+                                 for u in chunk])
+                executor.drain(collect, progress.tick, wait=False)
+            executor.drain(collect, progress.tick, wait=True)
+        progress.close()
+        manifest.save(out_dir)
+        try:
+            summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+            manifest.index = {"fingerprint": _index_fingerprint(manifest, manifest.recipe, out_dir)}
+        except (JobError, WorkerLost, PerfauditError) as error:
+            summary.index_error = str(error).strip().splitlines()[-1]
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        progress.close()
+        try:
+            executor.close()
+        finally:
+            manifest.save(out_dir)
