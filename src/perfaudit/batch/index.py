@@ -25,8 +25,10 @@ def build_index(out_dir: str, report_settings: dict[str, Any]) -> dict[str, str]
     from ..report.execute import run_notebook
     from ..report.pdf import render_pdf
     from ..report.render import render_html
-    from .kernel import ForkedReportKernelManager
+    from .kernel import ForkedReportKernelManager, ForkProvisioner
     from .portfolio import PAGE_TITLE
+
+    ForkProvisioner.log_file = None  # the kernel's own output goes to the worker's log, not a unit's
 
     out = Path(out_dir)
     staging = out / STAGING
