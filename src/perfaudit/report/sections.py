@@ -322,12 +322,6 @@ def _validation_status(result: ValidationResult) -> str:
     return {"passed": "全部通过", "failed": "有未通过的检查", "error": "部分检查无法执行"}[result.status]
 
 
-def _outcome_state(outcome: ExpectationOutcome) -> Markup:
-    if outcome.error is not None:
-        return element("span", "无法执行", cls="status-fail")
-    return element("span", "通过", cls="status-pass") if outcome.success else element("span", "未通过", cls="status-fail")
-
-
 def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Locator, limit: int) -> Markup:
     projects = bundle.dataset.projects.set_index("project_id")
     rows = []
@@ -380,12 +374,20 @@ def data_quality(bundle: UnitBundle) -> Markup:
         problems.append(element("article", element("h3", outcome.id, "：", outcome.description_zh), detail, cls="check"))
     if problems:
         parts += [element("h2", "未通过的检查"), *problems]
-    parts.append(element("h2", "全部检查项"))
-    parts.append(table(
-        ["数据表", "检查项", "说明", "结果"],
-        [[TABLE_LABELS.get(o.table, o.table), o.id, o.description_zh, _outcome_state(o)] for o in result.outcomes()],
-        widths=["11%", "36%", "41%", "12%"], cls="checks",
-    ))
+    # The passed checks are the same for nearly every unit: one row per table, not one per check,
+    # keeps them listed without pages of 通过 (and a PDF that costs as much to lay out).
+    passed_rows = []
+    for suite in result.tables:
+        passed = [outcome for outcome in suite.outcomes if outcome.success]
+        if passed:
+            passed_rows.append([TABLE_LABELS.get(suite.table, suite.table), str(len(passed)), [
+                [Markup("；") if index else None, outcome.description_zh, element("span", f"（{outcome.id}）", cls="check-id")]
+                for index, outcome in enumerate(passed)
+            ]])
+    if passed_rows:
+        parts += [element("h2", "通过的检查"),
+                  table(["数据表", "项数", "检查项（规则集中的标识）"], passed_rows, widths=["11%", "7%", "82%"],
+                        cls="checks", numeric=(1,))]
     return section("四、数据质量校验", *parts, anchor="data-quality")
 
 
