@@ -86,14 +86,21 @@ class TreeMemory:
         return self.peak
 
 
-def timed(command: list[str], *, memory: bool = False, **kwargs) -> tuple[float, int, int]:
-    """(seconds, exit code, peak tree RSS in bytes or 0) of a command."""
-    started = time.perf_counter()
+def steal_share(before, after) -> float:
+    """Share of the machine's CPU time taken by the hypervisor (``st``) between two
+    ``psutil.cpu_times()``: on a shared VM, wall-clock figures grow with it."""
+    total = sum(after) - sum(before)
+    return (getattr(after, "steal", 0.0) - getattr(before, "steal", 0.0)) / total if total > 0 else 0.0
+
+
+def timed(command: list[str], *, memory: bool = False, **kwargs) -> tuple[float, int, int, float]:
+    """(seconds, exit code, peak tree RSS in bytes or 0, CPU steal share) of a command."""
+    cpu_before, started = psutil.cpu_times(), time.perf_counter()
     process = subprocess.Popen(command, **kwargs)
     sampler = TreeMemory(process.pid) if memory else None
     code = process.wait()
     seconds = time.perf_counter() - started
-    return seconds, code, sampler.stop() if sampler else 0
+    return seconds, code, sampler.stop() if sampler else 0, steal_share(cpu_before, psutil.cpu_times())
 
 
 def naive(work: Path, documents: list[Path]) -> float:
@@ -104,13 +111,13 @@ def naive(work: Path, documents: list[Path]) -> float:
     )
     shutil.rmtree(work / "naive", ignore_errors=True)
     (work / "naive").mkdir(parents=True)
-    seconds, code, _ = timed(["bash", "-c", script])
+    seconds, code, _, steal = timed(["bash", "-c", script])
     if code != 0:
         raise SystemExit(f"the naive loop failed (exit {code})")
-    return seconds
+    return seconds, steal
 
 
-def perfaudit_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, int, int]:
+def perfaudit_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, int, int, float]:
     command = [str(BIN / "perfaudit"), "run", str(corpus), "--out", str(out), "--no-progress"]
     if workers:
         command += ["--workers", str(workers)]
@@ -134,16 +141,16 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
 
     naive_docs = documents[: args.naive_units] if args.naive_units else documents
-    naive_seconds = naive(work, naive_docs)
+    naive_seconds, naive_steal = naive(work, naive_docs)
     naive_per_unit = naive_seconds / len(naive_docs)
     print(f"naive loop: {naive_seconds:.1f} s for {len(naive_docs)} units", flush=True)
 
     out = work / f"reports-{args.units}-{args.seed}"
     shutil.rmtree(out, ignore_errors=True)
-    run_seconds, code, peak = perfaudit_run(corpus, out, args.workers)
+    run_seconds, code, peak, run_steal = perfaudit_run(corpus, out, args.workers)
     if code not in (0, 1):
         raise SystemExit(f"perfaudit run failed (exit {code})")
-    rerun_seconds, rerun_code, _ = perfaudit_run(corpus, out, args.workers)
+    rerun_seconds, rerun_code, _, _ = perfaudit_run(corpus, out, args.workers)
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
@@ -156,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         ("speed-up", f"{naive_per_unit / per_unit:.1f}x"),
         ("perfaudit run, peak RSS", f"{peak / 2**30:.2f} GB  (driver, workers, zygotes and kernels together)"),
         ("no-change re-run", f"{rerun_seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun_code})"),
+        ("CPU steal (hypervisor)", f"naive loop {naive_steal:.0%}, perfaudit run {run_steal:.0%}"),
     ]
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))

@@ -22,7 +22,7 @@ from perfaudit.batch.lock import OutputLock
 from perfaudit.batch.manifest import JOURNAL_DIR, MANIFEST_FILE
 from perfaudit.batch.plan import BUILD, KEEP_FAILED, SKIP, Selection, decide
 from perfaudit.batch.records import FAILED, OK, SKIPPED, UnitResult
-from perfaudit.batch.worker import WorkerLost, WorkerProcess
+from perfaudit.batch.worker import WORKER_NICENESS, WorkerLost, WorkerProcess
 from perfaudit.errors import RunLockedError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -316,6 +316,11 @@ def test_worker_guard_times_out_a_hanging_job_and_recovers(bare_worker):
         bare_worker.call(time.sleep, (60,), 1)
     assert not psutil.pid_exists(first_pid) or psutil.Process(first_pid).status() == psutil.STATUS_ZOMBIE
     assert bare_worker.call(os.getpid, (), 30) != first_pid
+
+
+def test_workers_yield_the_cpu_to_the_driver(bare_worker):
+    # os.nice(0) reads this process's niceness; a worker's children (zygote, kernels) inherit its own.
+    assert bare_worker.call(os.nice, (0,), 30) == min(os.nice(0) + WORKER_NICENESS, 19)
 
 
 def test_worker_guard_reports_a_dying_worker(bare_worker):
