@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import FAILED, UnitResult
+from .records import FAILED, UnitResult, UnitTask
 
 BUILD, SKIP, KEEP_FAILED = "build", "skip", "failed"
 
@@ -27,6 +27,11 @@ class UnitPlan:
     fingerprint: str
     action: str  # BUILD, SKIP or KEEP_FAILED
     reason: str
+
+    def task(self, bundle_root: Path, out_dir: Path, notebook: Path | None) -> UnitTask:
+        """What a worker needs to build this unit (``notebook`` None: the report stage's own)."""
+        return UnitTask(self.unit_id, self.unit_name, self.department, self.source_file, self.fingerprint,
+                        str(bundle_root), str(out_dir), str(notebook) if notebook else None)
 
 
 @dataclass(frozen=True)

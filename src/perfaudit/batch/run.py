@@ -21,7 +21,7 @@ from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
 from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
-from .records import FAILED, SKIPPED, UnitResult, UnitTask
+from .records import FAILED, SKIPPED, UnitResult
 
 ORPHANED_DIR = "orphaned"
 # Units whose bundles are prepared in one go (one validation and audit run), and submitted to the
@@ -314,9 +314,7 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
 
             for chunk in _chunks(_largest_first(to_build, ingested)):
                 _write_bundles(ingested, settings, bundle_root, chunk)
-                executor.submit([UnitTask(u.unit_id, u.unit_name, u.department, u.source_file, u.fingerprint,
-                                          str(bundle_root), str(out_dir), str(notebook) if options.notebook else None)
-                                 for u in chunk])
+                executor.submit([unit.task(bundle_root, out_dir, notebook if options.notebook else None) for unit in chunk])
                 executor.drain(collect, progress.tick, wait=False)
             executor.drain(collect, progress.tick, wait=True)
         progress.close()
