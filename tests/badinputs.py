@@ -81,7 +81,8 @@ def _replace_line(lines: list[str], number: int, old: str, new: str) -> list[str
 
 # --- read identically -------------------------------------------------------------------------
 
-LINE_COLUMNS = ("source_line", "value_line", "goal_line", "budget_line", "plan_line")
+LINE_COLUMNS = ("source_line", "value_line", "goal_line", "budget_line", "plan_line",
+                "source_ref", "value_ref", "goal_ref", "budget_ref", "plan_ref")
 _NOT_COMPARED = {*LINE_COLUMNS, "form", "encoding", "source_sha256"}
 
 

@@ -102,7 +102,7 @@ def test_cli_exit_code_summary_and_files(run):
     code, stdout, out = run
     assert code == 0
     assert "广州市文学艺术界联合会（本级） (n-a68528022d76): 17 projects" in stdout
-    assert re.search(r"天津市群众艺术馆 \(c-363207\): 10 projects, \d+ findings \(error \d+, warning \d+, info \d+\)", stdout)
+    assert re.search(r"天津市群众艺术馆 \(c-363207-2da5064f\): 10 projects, \d+ findings \(error \d+, warning \d+, info \d+\)", stdout)
     assert re.search(r"^  .*D03 80", stdout, re.M)
     for name in ("findings.parquet", "findings.csv", "findings.xlsx", "grades.csv"):
         assert (out / name).is_file()
@@ -137,8 +137,8 @@ def test_d03_on_every_tianjin_row_and_d02_only_where_blocks_repeat(findings):
 def test_grades(run):
     grades = pd.read_csv(run[2] / "grades.csv", dtype={"unit_id": str}).set_index("unit_id")
     assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(74.33, abs=0.01)
-    assert grades.loc["c-721001", "grade"] == "中" and grades.loc["c-721001", "score"] == pytest.approx(64.24, abs=0.01)
-    assert grades.loc["c-363207", "grade"] == "良" and grades.loc["c-363207", "score"] == pytest.approx(87.09, abs=0.01)
+    assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(64.24, abs=0.01)
+    assert grades.loc["c-363207-2da5064f", "grade"] == "良" and grades.loc["c-363207-2da5064f", "score"] == pytest.approx(87.09, abs=0.01)
 
 
 def test_findings_table(findings):

@@ -28,7 +28,7 @@ from perfaudit.errors import RunLockedError
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 UNIT_NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"
-GUANGZHOU, JULU, TIANJIN = "n-a68528022d76", "c-721001", "c-363207"
+GUANGZHOU, JULU, TIANJIN = "n-a68528022d76", "c-721001-9b9aa6fb", "c-363207-2da5064f"
 BROKEN = "broken.txt"
 
 # A cell added to the unit notebook after it opens the unit: it fails in the way named by the
@@ -190,7 +190,7 @@ def test_changed_input_rebuilds_only_its_unit(changed, retried):
     units = units_of(changed)
     assert units[TIANJIN]["status"] == OK and units[TIANJIN]["reason"] == "input file changed"
     assert units[JULU]["status"] == SKIPPED
-    assert changed.mtimes["units/c-721001/report.pdf"] == retried.mtimes["units/c-721001/report.pdf"]
+    assert changed.mtimes["units/c-721001-9b9aa6fb/report.pdf"] == retried.mtimes["units/c-721001-9b9aa6fb/report.pdf"]
     assert changed.mtimes["index.html"] > retried.mtimes["index.html"]
     assert changed.summary.exit_code == 0
 

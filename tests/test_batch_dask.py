@@ -28,7 +28,7 @@ def test_samples_on_a_dask_cluster(cluster, tmp_path):
     summary = run_batch([EXAMPLES], tmp_path, options)
     assert summary.exit_code == 0
     assert {run.result.unit_id: run.status for run in summary.units} == {
-        "n-a68528022d76": OK, "c-721001": OK, "c-363207": OK}
+        "n-a68528022d76": OK, "c-721001-9b9aa6fb": OK, "c-363207-2da5064f": OK}
     assert all(run.result.worker for run in summary.units)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert {entry["status"] for entry in manifest["units"].values()} == {OK}

@@ -46,7 +46,7 @@ from perfaudit.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-GUANGZHOU, JULU, TIANJIN = "n-a68528022d76", "c-721001", "c-363207"
+GUANGZHOU, JULU, TIANJIN = "n-a68528022d76", "c-721001-9b9aa6fb", "c-363207-2da5064f"
 SOURCES = {GUANGZHOU: "guangzhou_wenlian_2024.txt", JULU: "julu_wenlian_2024.txt", TIANJIN: "tianjin_qunyiguan_2025.txt"}
 HEALTHY = (TIANJIN, JULU)
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf")

@@ -94,9 +94,9 @@ def test_julu_spot_checks(samples):
     assert (p.loc[1, "source_line"], p.loc[1, "budget_line"], p.loc[1, "goal_line"]) == (56, 63, 67)
     unit = d.units.iloc[0]
     assert (unit.unit_id, unit.unit_code, unit.unit_name, unit.department) == (
-        "c-721001", "721001", "巨鹿县文学艺术界联合会本级", "巨鹿县文学艺术界联合会")
+        "c-721001-9b9aa6fb", "721001", "巨鹿县文学艺术界联合会本级", "巨鹿县文学艺术界联合会")
     ind = d.indicators
-    row = ind[(ind.project_id == "c-721001-p001") & (ind.seq == 5)].iloc[0]
+    row = ind[(ind.project_id == "c-721001-9b9aa6fb-p001") & (ind.seq == 5)].iloc[0]
     assert (row.level1, row.level2, row.level3, row.basis, row.source_line) == (
         "效益指标", "经济效益指标", "保障机关正常运转", "调查问卷", 73)
     assert "XXX 财政（厅/局）审核" in d.documents.iloc[0].front_matter
@@ -111,10 +111,10 @@ def test_tianjin_spot_checks(samples):
     row = ind[ind.level3 == "参加活动人次（线上/线下）"].iloc[0]
     assert (row.op, row.number, row.measure_unit, row.value_kind) == ("≥", 2300.0, "万人次", "count")
     # rows split by a stray blank line (p009's 时效指标) are re-joined
-    row = ind[(ind.project_id == "c-363207-p009") & (ind.level2 == "时效指标")].iloc[0]
+    row = ind[(ind.project_id == "c-363207-2da5064f-p009") & (ind.level2 == "时效指标")].iloc[0]
     assert (row.target_annual, row.source_line, row.value_line) == ("2025年12月底前", 712, 715)
     assert (ind.level3 == ind.description).all()
-    assert ind[ind.project_id == "c-363207-p008"].level1.tolist().count("效益指标") == 3
+    assert ind[ind.project_id == "c-363207-2da5064f-p008"].level1.tolist().count("效益指标") == 3
 
 
 # --- variants: same tables as the original ----------------------------------------------------

@@ -22,7 +22,8 @@ from perfaudit.ingest import read_document
 from perfaudit.ingest.assemble import unit_id
 from perfaudit.ingest.decode import decode_document, looks_like_target_document
 from perfaudit.ingest.parsed import ParsedUnit, parse_amount
-from perfaudit.ingest.rows import line_keys, strip_markers
+from perfaudit.ingest.cells import Ref
+from perfaudit.ingest.sources.text import strip_markers
 from perfaudit.ingest.values import VALUE_KINDS, parse_value
 from perfaudit.model import Dataset
 from perfaudit.settings import load_settings
@@ -127,7 +128,7 @@ def test_mutated_samples_read_or_refused(mutated):
 @given(st.text(max_size=40))
 def test_amounts_parse_or_refuse(raw):
     try:
-        amount = parse_amount(raw, "doc.txt", 3, "预算数")
+        amount = parse_amount(raw, "doc.txt", Ref(line=3), "预算数")
     except InputError as error:
         assert (error.source_file, error.line) == ("doc.txt", 3)
         return
@@ -172,12 +173,6 @@ def test_reading_is_invariant(mutated, transform):
     badinputs.assert_same_lines(after, before)
 
 
-@PROFILE
-@given(st.text(max_size=60))
-def test_line_keys_squash_each_cell(line):
-    assert line_keys(line) == [squash(part) for part in line.split("\t")]
-
-
 # --- line numbers point at the text they claim ----------------------------------------------
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -187,8 +182,9 @@ def assert_lines_point_at_text(dataset: Dataset, data: bytes) -> None:
     lines = decode_document(data, "doc.txt").text.split("\n")
 
     def line(number) -> str:
-        """The line as the tables keep its text: markers and layout characters removed."""
-        return remove_layout_chars(strip_markers(lines[int(number) - 1]))
+        """The line as the tables keep its text: markers and layout characters removed; with the
+        next line appended, since a cell cut by a line break continues there."""
+        return remove_layout_chars(strip_markers("".join(lines[int(number) - 1 : int(number) + 1])))
 
     for ind in dataset.indicators.itertuples():
         assert ind.level3 in line(ind.source_line), (ind.source_line, ind.level3)
@@ -236,7 +232,7 @@ any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=320)
 @PROFILE
 @given(any_text, st.one_of(st.none(), any_text), st.one_of(st.none(), any_text))
 def test_unit_ids_are_safe_file_names(name, department, code):
-    identifier = unit_id(ParsedUnit(name=name, line=1, code=code or None, department=department))
+    identifier = unit_id(ParsedUnit(name=name, ref=Ref(line=1), code=code or None, department=department))
     assert badinputs.is_safe_name(identifier, OUT), identifier
 
 
@@ -244,10 +240,10 @@ def test_unit_ids_are_safe_file_names(name, department, code):
 @given(any_text, any_text)
 def test_distinct_units_get_distinct_ids(first, second):
     same_name = squash(first) == squash(second)
-    assert (unit_id(ParsedUnit(first, 1)) == unit_id(ParsedUnit(second, 1))) == same_name
+    assert (unit_id(ParsedUnit(first, Ref(line=1))) == unit_id(ParsedUnit(second, Ref(line=1)))) == same_name
     codes = [nfkc(c).strip().lower() for c in (first, second)]
     if all(codes):
-        assert (unit_id(ParsedUnit("x", 1, code=first)) == unit_id(ParsedUnit("x", 1, code=second))) == (
+        assert (unit_id(ParsedUnit("x", Ref(line=1), code=first)) == unit_id(ParsedUnit("x", Ref(line=1), code=second))) == (
             codes[0] == codes[1])
 
 

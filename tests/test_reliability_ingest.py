@@ -113,7 +113,7 @@ def test_unit_names_give_distinct_ids(read_cases):
         assert sorted(units.unit_name) == sorted(badinputs.CASES[name].texts)
         assert units.unit_id.map(len).max() <= 42
     codes = read_cases["unit names C"].units.set_index("unit_name").unit_id
-    assert codes["天津市群众艺术馆"] == "c-363207"  # the full-width code is the same unit
+    assert codes["天津市群众艺术馆"] == "c-363207-2da5064f"  # the full-width code is the same unit
     assert codes["天津市群众艺术馆分馆"].startswith("k-")  # a 300-digit code is hashed, not copied
 
 
@@ -125,7 +125,7 @@ def test_duplicate_project_names_get_distinct_ids(read_cases, samples):
     repeated = read_cases["duplicate project table C"]
     assert len(repeated.projects) == len(samples["tianjin"].projects) + 1
     per_project = repeated.indicators.groupby("project_id").size()
-    assert per_project["c-363207-p001"] == per_project["c-363207-p011"] == 9  # each keeps its own indicators
+    assert per_project["c-363207-2da5064f-p001"] == per_project["c-363207-2da5064f-p011"] == 9  # each keeps its own indicators
 
 
 def test_audit_finds_the_totals_that_do_not_add_up(read_cases):

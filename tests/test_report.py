@@ -202,7 +202,7 @@ def test_hostile_text_is_text_in_html_and_pdf(run_dir, units):
 
 def test_report_command_renders_a_unit_again_byte_identical(run_dir, units, hostile_dir):
     """`perfaudit report` for one unit, same inputs, same folder: the same HTML and PDF bytes."""
-    unit_id = "c-721001"
+    unit_id = "c-721001-9b9aa6fb"
     before = {ext: report_file(run_dir, unit_id, ext).read_bytes() for ext in ("html", "pdf")}
     code = main(["report", str(EXAMPLES), str(hostile_dir), "--unit", unit_id, "--out", str(run_dir)])
     assert code == EXIT_OK
@@ -214,7 +214,7 @@ def test_report_command_refuses_an_unknown_unit(tmp_path, capsys):
     code = main(["report", str(EXAMPLES / "julu_wenlian_2024.txt"), "--unit", "c-000000", "--out", str(tmp_path)])
     assert code == EXIT_INPUT
     error = capsys.readouterr().err
-    assert "c-000000" in error and "c-721001" in error and "Traceback" not in error
+    assert "c-000000" in error and "c-721001-9b9aa6fb" in error and "Traceback" not in error
 
 
 def test_a_failing_unit_is_listed_and_keeps_its_executed_notebook_with_the_error(tmp_path, capsys):
@@ -225,8 +225,8 @@ def test_a_failing_unit_is_listed_and_keeps_its_executed_notebook_with_the_error
     code = main(["run", str(EXAMPLES / "julu_wenlian_2024.txt"), "--config", str(config), "--out", str(out)])
     assert code == EXIT_FAILED
     error = capsys.readouterr().err
-    assert "FAILED  c-721001" in error and "/nonexistent/NotoSansCJK.ttc" in error and "Traceback" not in error
-    folder = unit_report_dir(out, "c-721001")
+    assert "FAILED  c-721001-9b9aa6fb" in error and "/nonexistent/NotoSansCJK.ttc" in error and "Traceback" not in error
+    folder = unit_report_dir(out, "c-721001-9b9aa6fb")
     assert sorted(p.name for p in folder.iterdir()) == ["provenance.json", "report.ipynb"]
     notebook = nbformat.read(folder / "report.ipynb", as_version=4)
     errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"]

@@ -37,7 +37,8 @@ GOOD = "good.txt"
 # --- a small good dataset, and bad rows planted into it ----------------------------------------
 
 def _row(source_file=GOOD, source_line=1, **values):
-    return {"source_file": source_file, "source_line": source_line, **values}
+    source_ref = f"第{source_line}行" if source_line is not None else None
+    return {"source_file": source_file, "source_line": source_line, "source_ref": source_ref, **values}
 
 
 def _project(line, **values):
@@ -84,7 +85,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "documents.layout_known": ("documents", [_row("d3.txt", 103, layout="Z")], {("d3.txt", 103)}),
     "documents.form_known": ("documents", [_row("d4.txt", 104, form="x")], {("d4.txt", 104)}),
     "documents.source_file_present": ("documents", [_row(None, 105)], {(None, 105)}),
-    "documents.source_line_present": ("documents", [_row("d6.txt", None)], {("d6.txt", None)}),
+    "documents.source_ref_present": ("documents", [_row("d6.txt", None)], {("d6.txt", None)}),
     "documents.source_line_valid": ("documents", [_row("d7.txt", 0)], {("d7.txt", 0)}),
 
     "units.unit_id_present": ("units", [_row(source_line=111, unit_name="x")], {(GOOD, 111)}),
@@ -94,7 +95,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "units.has_projects": ("units", [_row(source_line=115, unit_id="u15", unit_name="x")], {(GOOD, 115)}),
     "units.has_indicators": ("units", [_row(source_line=116, unit_id="u16", unit_name="x")], {(GOOD, 116)}),
     "units.source_file_present": ("units", [_row(None, 117, unit_id="u17", unit_name="x")], {(None, 117)}),
-    "units.source_line_present": ("units", [_row("u.txt", None, unit_id="u18", unit_name="x")], {("u.txt", None)}),
+    "units.source_ref_present": ("units", [_row("u.txt", None, unit_id="u18", unit_name="x")], {("u.txt", None)}),
     "units.source_line_valid": ("units", [_row("u.txt", 0, unit_id="u19", unit_name="x")], {("u.txt", 0)}),
 
     "projects.project_id_present": ("projects", [_project(121, project_id=None)], {(GOOD, 121)}),
@@ -119,7 +120,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "projects.sources_sum": ("projects", [_project(136, budget_line=137, budget_total=10.0, fiscal_funds=9.994)],
                              {(GOOD, 136)}),
     "projects.source_file_present": ("projects", [_project(138, source_file=None)], {(None, 138)}),
-    "projects.source_line_present": ("projects", [_project(None, project_id="p139", seq=139)], {(GOOD, None)}),
+    "projects.source_ref_present": ("projects", [_project(None, project_id="p139", seq=139)], {(GOOD, None)}),
     "projects.source_line_valid": ("projects", [_project(0, project_id="p140", seq=140)], {(GOOD, 0)}),
 
     "indicators.project_id_present": ("indicators", [_indicator(151, project_id=None)], {(GOOD, 151)}),
@@ -144,7 +145,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "indicators.period_number_matches_kind": ("indicators", [_indicator(168, period_value_kind="percent")],
                                               {(GOOD, 168)}),
     "indicators.source_file_present": ("indicators", [_indicator(169, source_file=None)], {(None, 169)}),
-    "indicators.source_line_present": ("indicators", [_indicator(None, seq=170)], {(GOOD, None)}),
+    "indicators.source_ref_present": ("indicators", [_indicator(None, seq=170)], {(GOOD, None)}),
     "indicators.source_line_valid": ("indicators", [_indicator(0, seq=171)], {(GOOD, 0)}),
 
     "declared_totals.scope_known": ("declared_totals", [_row("t.txt", 181, scope="region")], {("t.txt", 181)}),
@@ -161,7 +162,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "declared_totals.parts_sum": ("declared_totals", [_row("t.txt", 186, scope="unit", unit_id="u2", budget_total=5.0)],
                                   {("t.txt", 186)}),
     "declared_totals.source_file_present": ("declared_totals", [_row(None, 187, scope="document")], {(None, 187)}),
-    "declared_totals.source_line_present": ("declared_totals", [_row("t2.txt", None, scope="document")],
+    "declared_totals.source_ref_present": ("declared_totals", [_row("t2.txt", None, scope="document")],
                                             {("t2.txt", None)}),
     "declared_totals.source_line_valid": ("declared_totals", [_row("t2.txt", 0, scope="document")], {("t2.txt", 0)}),
 }
@@ -457,7 +458,7 @@ def test_cli_validate_samples(tmp_path, capsys):
     assert result.status == "passed", result.summary_lines()  # the samples reconcile
     data = json.loads((tmp_path / "validation.json").read_text(encoding="utf-8"))
     assert {unit: u["status"] for unit, u in data["units"].items()} == {
-        "c-363207": "passed", "c-721001": "passed", "n-a68528022d76": "passed",
+        "c-363207-2da5064f": "passed", "c-721001-9b9aa6fb": "passed", "n-a68528022d76": "passed",
     }
     assert [t["table"] for t in data["tables"]] == list(TABLES)
 

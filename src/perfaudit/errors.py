@@ -14,18 +14,29 @@ class PerfauditError(Exception):
 class InputError(PerfauditError):
     """A document that cannot be read faithfully: refused, never turned into partial tables."""
 
-    def __init__(self, source_file: str, reason: str, line: int | None = None):
+    def __init__(self, source_file: str, reason: str, line: int | None = None, where: str | None = None):
         self.source_file = source_file
         self.line = line
+        self.where = where  # a place that is not a line (``Sheet1!C12``, ``表3 第5行第2列``)
         self.reason = reason
         super().__init__(str(self))
 
+    @classmethod
+    def at(cls, source_file: str, reason: str, ref) -> "InputError":
+        """Refusal at a source location (``perfaudit.ingest.cells.Ref``): its line, else its label."""
+        if ref is None:
+            return cls(source_file, reason)
+        return cls(source_file, reason, ref.line) if ref.line else cls(source_file, reason, where=ref.label() or None)
+
     def __str__(self) -> str:
-        where = f"{self.source_file}:{self.line}" if self.line else self.source_file
-        return f"{where}: {self.reason}"
+        if self.line:
+            return f"{self.source_file}:{self.line}: {self.reason}"
+        if self.where:
+            return f"{self.source_file} [{self.where}]: {self.reason}"
+        return f"{self.source_file}: {self.reason}"
 
     def __reduce__(self):  # picklable across worker processes
-        return (type(self), (self.source_file, self.reason, self.line))
+        return (type(self), (self.source_file, self.reason, self.line, self.where))
 
 
 class ConfigError(PerfauditError):

@@ -17,18 +17,34 @@ INT = "Int64"
 FLOAT = "Float64"
 BOOL = "boolean"
 
-SOURCE_COLUMNS = {"source_file": STR, "source_line": INT}
+# source_line: the 1-based line of a text source (null for other formats); source_ref: the place
+# as a reviewer looks it up in any format (第12行, Sheet1!C12, 表3 第5行第2列, 第4页 …).
+SOURCE_COLUMNS = {"source_file": STR, "source_line": INT, "source_ref": STR}
+
+# What a layout can hold at all (from its spec): later stages read these, never the layout name.
+CAPABILITY_COLUMNS = {
+    "has_period_values": BOOL,  # 实施周期指标值 beside the annual value
+    "has_basis": BOOL,  # 指标值确定依据
+    "has_spending_plan": BOOL,  # 资金支出计划
+    "has_project_codes": BOOL,  # 项目编码
+    "has_declared_totals": BOOL,  # 合计 / unit rows
+}
 
 DOCUMENTS = {
     "source_file": STR,
     "source_sha256": STR,
     "encoding": STR,
+    "format": STR,  # the source that read the file: text, docx, xlsx, pdf, html
     "layout": STR,
-    "form": STR,  # "rows" or "cells": the physical form the reader recognised
+    "form": STR,  # text source: "rows" or "cells", the physical form it recognised
+    **CAPABILITY_COLUMNS,
+    "amount_unit": STR,  # the unit the document states its amounts in (tables hold 万元)
+    "amount_labels": STR,  # the document's names of budget_total|fiscal_funds|special_funds|other_funds
     "budget_year": INT,
+    "budget_year_source": STR,  # stated | file_name | text | override; null when unknown
     "title": STR,
     "front_matter": STR,
-    "source_line": INT,
+    **SOURCE_COLUMNS,
 }
 
 UNITS = {
@@ -61,6 +77,9 @@ PROJECTS = {
     "goal_line": INT,
     "budget_line": INT,
     "plan_line": INT,
+    "goal_ref": STR,
+    "budget_ref": STR,
+    "plan_ref": STR,
     **SOURCE_COLUMNS,
 }
 
@@ -82,6 +101,7 @@ INDICATORS = {
     **_PARSED_VALUE,
     **{f"period_{name}": dtype for name, dtype in _PARSED_VALUE.items()},
     "value_line": INT,
+    "value_ref": STR,
     **SOURCE_COLUMNS,
 }
 

@@ -15,53 +15,27 @@ from ..errors import InputError
 from ..model import Dataset
 from ..settings import Settings, load_settings
 from ..text import squash
-from . import layout_a, layout_bc
 from .assemble import assemble
-from .decode import decode_document
-from .rows import CELLS, ROWS, cells_form, header_on_one_line, line_keys, rows_form
-
-SUPPORTED = (
-    "A (项目支出绩效目标表: one summary table with 绩效目标/绩效指标 columns), "
-    "B (部门预算绩效文本: per-project tables with 项目编码/资金支出计划/指标值确定依据), "
-    "C (per-project tables with 一级/二级/三级指标 and 指标值)"
-)
-_GRID_LABELS = ("一级指标", "三级指标")
-_A_LABELS = ("项目名称", "绩效目标", "绩效指标")
-
-
-def detect_layout(lines: list[str], source_file: str) -> tuple[str, str]:
-    """(layout, form) of a document, or InputError naming the supported layouts."""
-    keys_per_line = [line_keys(line) for line in lines]
-    keys = {key for line in keys_per_line for key in line}
-    if {"绩效目标", "绩效指标"} <= keys and any(k.startswith("项目名称") for k in keys):
-        layout, labels = "A", _A_LABELS
-    elif {"一级指标", "三级指标"} <= keys or {"二级指标", "三级指标"} <= keys:
-        is_b = any(k.endswith("确定依据") or k == "项目编码" or k.startswith("资金支出计划") for k in keys)
-        layout, labels = ("B" if is_b else "C"), _GRID_LABELS
-    else:
-        raise InputError(source_file, f"unknown layout; supported layouts: {SUPPORTED}")
-    return layout, (ROWS if header_on_one_line(keys_per_line, labels) else CELLS)
+from .detect import detect
+from .interpret import interpret
+from .sources import read_source, suffixes
 
 
 def read_document(
     data: bytes, source_file: str, *, year: int | None = None, settings: Settings | None = None
 ) -> Dataset:
-    """Read one document's bytes into tables; raises InputError (file, line, reason) when it cannot."""
+    """Read one document's bytes into tables; raises InputError (file, place, reason) when it cannot.
+
+    source (file format → paragraphs and tables) → detect (layout spec) → interpret → assemble.
+    """
     settings = settings or load_settings()
-    decoded = decode_document(data, source_file)
-    lines = decoded.text.split("\n")
-    layout, form = detect_layout(lines, source_file)
-    rows = (rows_form if form == ROWS else cells_form)(lines)
-    if layout == "A":
-        parsed = layout_a.read(rows, lines, source_file, form)
-    else:
-        parsed = layout_bc.read(rows, lines, source_file, form, layout)
+    source = read_source(data, source_file)
+    spec = detect(source)
     return assemble(
-        parsed,
-        text=decoded.text,
-        source_file=source_file,
+        interpret(source, spec),
+        source=source,
+        spec=spec,
         sha256=hashlib.sha256(data).hexdigest(),
-        encoding=decoded.encoding,
         year=year,
         settings=settings.section("ingest"),
     )
@@ -111,8 +85,13 @@ class IngestResult:
         return [f for f in self.files if not f.ok]
 
 
+def _supported(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in suffixes()
+
+
 def discover(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(source_file, path) for every input: files as given, folders searched for *.txt (sorted).
+    """(source_file, path) for every input: files as given, folders searched for every supported
+    suffix (sorted).
 
     ``source_file`` is the name shown in tables and reports: the file name, or its path below the
     folder given — never an absolute path of this machine.
@@ -120,7 +99,7 @@ def discover(paths: list[Path]) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     for path in paths:
         if path.is_dir():
-            found.extend((p.relative_to(path).as_posix(), p) for p in sorted(path.rglob("*.txt")) if p.is_file())
+            found.extend((p.relative_to(path).as_posix(), p) for p in sorted(path.rglob("*")) if _supported(p))
         else:
             found.append((path.name, path))
     names = [name for name, _ in found]
@@ -179,6 +158,7 @@ def ingest_paths(
             )
         )
     for path in paths:
-        if path.is_dir() and not any(p.is_file() for p in path.rglob("*.txt")):
-            outcomes.append(FileOutcome(str(path), path, error=f"{path}: no *.txt documents in this folder"))
+        if path.is_dir() and not any(_supported(p) for p in path.rglob("*")):
+            kinds = ", ".join(sorted(set(suffixes())))
+            outcomes.append(FileOutcome(str(path), path, error=f"{path}: no documents ({kinds}) in this folder"))
     return IngestResult(dataset=Dataset.concat(parts), files=outcomes)

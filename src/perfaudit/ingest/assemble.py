@@ -7,43 +7,58 @@ import re
 from collections import Counter
 from typing import Mapping
 
-from ..model import Dataset, make_table
+from ..model import AMOUNT_COLUMNS, Dataset, make_table
 from ..taxonomy import canonical_level, split_code
 from ..text import nfkc, squash
+from .cells import Ref, SourceDocument
 from .parsed import ParsedDocument, ParsedUnit
+from .specs import LayoutSpec
 from .values import parse_value
 
-_SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_TEN_THOUSAND = {"元": 10_000.0, "万元": 1.0}
 
 
 def unit_id(unit: ParsedUnit) -> str:
-    """ASCII, file-name safe, at most 42 characters, stable.
+    """ASCII, file-name safe, at most 41 characters, stable, unique across a province.
 
-    ``c-<code>`` for a plain ASCII unit code (NFKC), ``k-<hash>`` for any other code (so two codes
-    never share an id and a long one stays short), else ``n-<hash>`` of the NFKC name (+ department).
+    Local unit codes are assigned per county, so a code alone does not identify a unit: the id
+    is ``c-<code>-<hash>`` for a plain ASCII code (NFKC), ``k-<hash>`` for any other code, else
+    ``n-<hash>``, the hash taken of the code, the NFKC unit name and its department. Corrections
+    of anything else in the document leave it unchanged.
     """
+    name = squash(unit.name) + "|" + squash(unit.department)
     if unit.code:
         code = nfkc(unit.code).strip().lower()
-        return "c-" + code if _SAFE_CODE.fullmatch(code) else "k-" + _digest(code)
-    return "n-" + _digest(squash(unit.name) + "|" + squash(unit.department))
+        digest = _digest(code + "|" + name)
+        return f"c-{code}-{digest[:8]}" if _SAFE_CODE.fullmatch(code) else "k-" + digest
+    return "n-" + _digest(name)
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
-def budget_year(parsed: ParsedDocument, text: str, file_name: str) -> int | None:
-    """From the title/header, else the most frequent year in the text, else the file name."""
+def budget_year(parsed: ParsedDocument, text: str, file_name: str) -> tuple[int | None, str | None]:
+    """(year, how it was found): ``stated`` in the title/header, else from the ``file_name``,
+    else ``text`` when one year clearly dominates it (at least twice, and twice as often as any
+    other). A tie is never broken: no year rather than a guess."""
     header = _YEAR.findall(parsed.title or "") or _YEAR.findall(parsed.front_matter[:2000])
     if header:
-        return int(header[0])
-    years = Counter(_YEAR.findall(text))
-    if years:
-        return int(max(years.items(), key=lambda item: (item[1], item[0]))[0])
+        return int(header[0]), "stated"
     found = _FILE_YEAR.findall(file_name)
-    return int(found[-1]) if found else None
+    if found:
+        return int(found[-1]), "file_name"
+    counts = Counter(_YEAR.findall(text)).most_common(2)
+    if counts and counts[0][1] >= 2 and (len(counts) == 1 or counts[0][1] >= 2 * counts[1][1]):
+        return int(counts[0][0]), "text"
+    return None, None
+
+
+def _where(ref: Ref | None, prefix: str = "source") -> dict:
+    return {f"{prefix}_line": ref.line if ref else None, f"{prefix}_ref": ref.label() if ref else None}
 
 
 def is_confidential(name: str, goal: str | None, settings: Mapping) -> bool:
@@ -73,14 +88,23 @@ def _value_columns(raw: str | None, prefix: str = "") -> dict:
 def assemble(
     parsed: ParsedDocument,
     *,
-    text: str,
-    source_file: str,
+    source: SourceDocument,
+    spec: LayoutSpec,
     sha256: str,
-    encoding: str,
     year: int | None,
     settings: Mapping,
 ) -> Dataset:
-    year = year if year is not None else budget_year(parsed, text, source_file)
+    source_file = source.source_file
+    if year is not None:
+        year_source = "override"
+    else:
+        year, year_source = budget_year(parsed, source.text, source_file)
+    amount_unit = parsed.amount_unit or spec.amount_unit
+    scale = _TEN_THOUSAND.get(amount_unit, 1.0)
+
+    def amount(value: float | None) -> float | None:  # every amount in 万元
+        return None if value is None else round(value / scale, 6)
+
     where = {"source_file": source_file}
     unit_ids = [unit_id(u) for u in parsed.units]
     units = [
@@ -90,8 +114,8 @@ def assemble(
             "unit_code": u.code,
             "department": u.department,
             "budget_year": year,
-            "layout": parsed.layout,
-            "source_line": u.line,
+            "layout": spec.name,
+            **_where(u.ref),
             **where,
         }
         for uid, u in zip(unit_ids, parsed.units)
@@ -109,18 +133,15 @@ def assemble(
                 "seq": seq_in_unit[uid],
                 "project_name": p.name,
                 "project_code": p.code,
-                "budget_total": p.budget_total,
-                "fiscal_funds": p.fiscal_funds,
-                "special_funds": p.special_funds,
-                "other_funds": p.other_funds,
+                **{column: amount(getattr(p, column)) for column in AMOUNT_COLUMNS},
                 "fund_use": p.fund_use,
                 "goal": p.goal or None,
                 **{column: p.plan.get(column) for column in ("plan_mar", "plan_jun", "plan_oct", "plan_dec")},
                 "confidential": is_confidential(p.name, p.goal, settings),
-                "goal_line": p.goal_line,
-                "budget_line": p.budget_line,
-                "plan_line": p.plan_line,
-                "source_line": p.line,
+                **_where(p.goal_ref, "goal"),
+                **_where(p.budget_ref, "budget"),
+                **_where(p.plan_ref, "plan"),
+                **_where(p.ref),
                 **where,
             }
         )
@@ -143,8 +164,8 @@ def assemble(
                     "basis": ind.basis,
                     **_value_columns(ind.target_annual),
                     **_value_columns(ind.target_period, "period_"),
-                    "value_line": ind.value_line,
-                    "source_line": ind.line,
+                    **_where(ind.value_ref, "value"),
+                    **_where(ind.ref),
                     **where,
                 }
             )
@@ -152,8 +173,8 @@ def assemble(
         {
             "scope": t.scope,
             "unit_id": unit_ids[t.unit_index] if t.unit_index is not None else None,
-            **{k: t.amounts.get(k) for k in ("budget_total", "fiscal_funds", "special_funds", "other_funds")},
-            "source_line": t.line,
+            **{k: amount(t.amounts.get(k)) for k in AMOUNT_COLUMNS},
+            **_where(t.ref),
             **where,
         }
         for t in parsed.totals
@@ -161,13 +182,18 @@ def assemble(
     document = {
         "source_file": source_file,
         "source_sha256": sha256,
-        "encoding": encoding,
-        "layout": parsed.layout,
-        "form": parsed.form,
+        "encoding": source.encoding,
+        "format": source.format,
+        "layout": spec.name,
+        "form": source.form,
+        **{f"has_{name}": value for name, value in spec.capabilities.items()},
+        "amount_unit": amount_unit,
+        "amount_labels": "|".join(spec.labels.get(column, "") for column in AMOUNT_COLUMNS),
         "budget_year": year,
+        "budget_year_source": year_source,
         "title": parsed.title,
         "front_matter": parsed.front_matter,
-        "source_line": 1,
+        **_where(Ref(line=1) if source.lines is not None or not source.blocks else source.blocks[0].ref),
     }
     return Dataset(
         documents=make_table("documents", [document]),

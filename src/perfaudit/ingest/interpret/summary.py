@@ -1,4 +1,5 @@
-"""Layout A: one summary table (项目支出绩效目标表), indicators packed in one cell per project.
+"""Summary tables (layout A, and any spec with ``interpreter = "summary"``): one table
+(项目支出绩效目标表), indicators packed in one cell per project.
 
 ``1、1-产出指标；11-数量指标；<名称>；实施周期指标值:<值>；年度指标值:<值>。2、…``
 Items are found by their running number followed by a level1 field, never by splitting on
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
-from ..taxonomy import is_level2, split_code
-from ..text import clean_cell, squash
-from .parsed import (
+from ...errors import InputError
+from ...taxonomy import is_level2, split_code
+from ...text import clean_cell, squash
+from ..cells import Cell, Row, SourceDocument
+from ..parsed import (
     ParsedDocument,
     ParsedIndicator,
     ParsedProject,
@@ -21,41 +23,20 @@ from .parsed import (
     front_parts,
     parse_amount,
 )
-from .rows import CELLS, Row, merge_split_rows
+from ..specs import LayoutSpec, label_key
 
-# Header labels (squashed, parenthesised part removed) -> field.
-COLUMNS = {
-    "项目名称": "name",
-    "项目名称及资金使用单位": "name",
-    "总计": "budget_total",
-    "合计": "budget_total",
-    "预算数": "budget_total",
-    "财政拨款": "fiscal_funds",
-    "财政专户拨款": "special_funds",
-    "财政专户管理资金": "special_funds",
-    "其他资金": "other_funds",
-    "绩效目标": "goal",
-    "绩效指标": "indicators",
-}
-REQUIRED = ("name", "budget_total", "goal", "indicators")
 AMOUNT_FIELDS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
 _TOTAL_NAMES = {"合计", "总计"}
-_COLUMN_LABEL = {"name": "项目名称", "budget_total": "总计", "goal": "绩效目标", "indicators": "绩效指标"}
 
 _SEP = "[;；]"
 _LEVEL1 = r"(?:\d\s*[-－—–]\s*)?(?:产出|效益|满意度|成本)指标"
 _LEVEL1_FIELD = re.compile(rf"\s*(?P<level1>{_LEVEL1})\s*{_SEP}\s*")
 _PERIOD_LABEL = re.compile(r"实施周期指标值\s*[:：]\s*")
 _ANNUAL_LABEL = re.compile(r"(?<!周期)(?:年度指标值|指标值)\s*[:：]\s*")
-_HEAD_KEY = re.compile(r"\(.*?\)")
 
 
-def header_key(text: str) -> str:
-    return _HEAD_KEY.sub("", squash(text))
-
-
-def is_header(row: Row) -> bool:
-    fields = {COLUMNS.get(header_key(t)) for t in row.texts}
+def is_header(row: Row, spec: LayoutSpec) -> bool:
+    fields = {spec.columns.get(label_key(t)) for t in row.texts}
     return {"name", "goal", "indicators"} <= fields
 
 
@@ -80,12 +61,13 @@ def _strip_end(value: str) -> str:
     return value
 
 
-def parse_indicator_cell(text: str, source_file: str, line: int) -> list[ParsedIndicator]:
+def parse_indicator_cell(cell: Cell, source_file: str) -> list[ParsedIndicator]:
+    text, ref = cell.text, cell.ref
     if not text.strip():
         return []
     starts = _item_starts(text)
     if not starts:
-        raise InputError(source_file, "indicator cell is not in the form '1、1-产出指标；11-数量指标；名称；…'", line)
+        raise InputError.at(source_file, "indicator cell is not in the form '1、1-产出指标；11-数量指标；名称；…'", ref)
     indicators = []
     bounds = starts[1:] + [(len(text), len(text))]
     for (start, content), (end, _) in zip(starts, bounds):
@@ -96,7 +78,7 @@ def parse_indicator_cell(text: str, source_file: str, line: int) -> list[ParsedI
         for annual in _ANNUAL_LABEL.finditer(item):
             pass  # the last match: 年度指标值 follows 实施周期指标值
         if level1 is None or annual is None:
-            raise InputError(source_file, f"indicator item {number} is incomplete (no 年度指标值)", line)
+            raise InputError.at(source_file, f"indicator item {number} is incomplete (no 年度指标值)", ref)
         period = _PERIOD_LABEL.search(item, level1.end(), annual.start())
         head = item[level1.end(): period.start() if period else annual.start()]
         head = _strip_end(head)
@@ -117,8 +99,8 @@ def parse_indicator_cell(text: str, source_file: str, line: int) -> list[ParsedI
                 target_period=period_value,
                 target_annual=annual_value,
                 basis=None,
-                line=line,
-                value_line=line,
+                ref=ref,
+                value_ref=ref,
             )
         )
     return indicators
@@ -129,46 +111,46 @@ def _after_label(text: str) -> str:
     return re.split("[:：]", text, maxsplit=1)[1].strip()
 
 
-def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> ParsedDocument:
-    header_at = next((i for i, row in enumerate(rows) if is_header(row)), None)
+def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
+    source_file = doc.source_file
+    rows = doc.rows()
+    header_at = next((i for i, (row, _) in enumerate(rows) if is_header(row, spec)), None)
     if header_at is None:  # detection guarantees a header; keep the reader honest anyway
-        raise InputError(source_file, "layout A table header not found")
-    header = rows[header_at]
-    columns = {COLUMNS[header_key(t)]: i for i, t in reversed(list(enumerate(header.texts))) if header_key(t) in COLUMNS}
-    missing = [_COLUMN_LABEL[f] for f in REQUIRED if f not in columns]
+        raise InputError(source_file, "summary table header not found")
+    header, header_block = rows[header_at]
+    columns = {
+        spec.columns[label_key(t)]: i for i, t in reversed(list(enumerate(header.texts))) if label_key(t) in spec.columns
+    }
+    missing = [label for f, label in spec.required.items() if f not in columns]
     if missing:
-        raise InputError(source_file, f"table header lacks column {', '.join(missing)}", header.line)
+        raise InputError.at(source_file, f"table header lacks column {', '.join(missing)}", header.ref)
     width = len(header.trimmed().cells)
 
-    front_lines = lines[: header.line - 1]
-    title, front_matter = front_parts(front_lines)
+    title, front_matter = front_parts(doc.text_before(header_block, header.ref))
     header_unit = department = None
-    header_unit_line = 1
-    for number, text in enumerate(front_lines, start=1):
-        text = clean_cell(text)
-        key = squash(text)
-        if key.startswith("单位名称:"):
-            header_unit, header_unit_line = _after_label(text), number
-        elif key.startswith("部门名称:"):
-            department = _after_label(text)
+    header_unit_ref = header.ref
+    for row, _ in rows[:header_at]:
+        for c in row.cells:
+            key = c.key
+            if key.startswith("单位名称:"):
+                header_unit, header_unit_ref = _after_label(clean_cell(c.text)), c.ref
+            elif key.startswith("部门名称:"):
+                department = _after_label(clean_cell(c.text))
 
-    body = rows[header_at + 1:]
-    if form == CELLS:
-        body = merge_split_rows(body, width, min_cells=width // 2 + 1)
-
+    body = [row for row, _ in rows[header_at + 1:]]
     units: list[ParsedUnit] = []
     projects: list[ParsedProject] = []
     totals: list[ParsedTotal] = []
     last_kind = None
     for number, row in enumerate(body, start=1):
-        cells = list(row.cells)
+        cells = list(row.distinct().cells)
         if number == len(body) and len(cells) <= columns["indicators"] and len(row.filled()) > 1:
-            raise InputError(source_file, "last table row ends before its 绩效指标 cell (truncated?)", row.line)
+            raise InputError.at(source_file, "last table row ends before its 绩效指标 cell (truncated?)", row.ref)
         if len(cells) > width:  # a stray tab inside the last cell: keep its text
             extra = " ".join(c.text for c in cells[width - 1:] if c.text)
-            cells = cells[: width - 1] + [type(cells[0])(extra, cells[width - 1].line)]
+            cells = cells[: width - 1] + [Cell(extra, cells[width - 1].ref)]
 
-        def cell(field: str):
+        def cell(field: str) -> Cell | None:
             index = columns.get(field)
             return cells[index] if index is not None and index < len(cells) else None
 
@@ -176,52 +158,44 @@ def read(rows: list[Row], lines: list[str], source_file: str, form: str) -> Pars
         if not any(c.text for c in cells):
             continue
         if name_cell is None or not name_cell.text:
-            raise InputError(source_file, "table row without a project name", row.line)
+            raise InputError.at(source_file, "table row without a project name", row.ref)
         amounts = {}
         for f in AMOUNT_FIELDS:
             c = cell(f)
-            amounts[f] = parse_amount(c.text, source_file, c.line, header.texts[columns[f]]) if c else None
+            amounts[f] = parse_amount(c.text, source_file, c.ref, header.texts[columns[f]]) if c else None
         goal, indicators = cell("goal"), cell("indicators")
         if squash(name_cell.text) in _TOTAL_NAMES:
-            totals.append(ParsedTotal("document", None, amounts, row.line))
+            totals.append(ParsedTotal("document", None, amounts, row.ref))
             last_kind = "total"
             continue
         if not (goal and goal.text) and not (indicators and indicators.text):
             twin = next((u for u in units if squash(u.name) == name_cell.key), None)
             if twin is not None:  # it would get the same unit id: an ambiguous block, not a new unit
-                reason = f"unit {name_cell.text!r} appears twice in the table (first at line {twin.line})"
-                raise InputError(source_file, reason, row.line)
-            units.append(ParsedUnit(name=name_cell.text, line=row.line, department=department))
-            totals.append(ParsedTotal("unit", len(units) - 1, amounts, row.line))
+                reason = f"unit {name_cell.text!r} appears twice in the table (first at {twin.ref.label()})"
+                raise InputError.at(source_file, reason, row.ref)
+            units.append(ParsedUnit(name=name_cell.text, ref=row.ref, department=department))
+            totals.append(ParsedTotal("unit", len(units) - 1, amounts, row.ref))
             last_kind = "unit"
             continue
         if not units:
             if header_unit is None:
-                raise InputError(source_file, "no unit row and no 单位名称 before the first project", row.line)
-            units.append(ParsedUnit(name=header_unit, line=header_unit_line, department=department))
+                raise InputError.at(source_file, "no unit row and no 单位名称 before the first project", row.ref)
+            units.append(ParsedUnit(name=header_unit, ref=header_unit_ref, department=department))
         projects.append(
             ParsedProject(
                 unit_index=len(units) - 1,
                 name=name_cell.text,
-                line=row.line,
-                budget_line=cell("budget_total").line,
+                ref=row.ref,
+                budget_ref=cell("budget_total").ref,
                 goal=goal.text if goal else None,
-                goal_line=goal.line if goal else row.line,
-                indicators=parse_indicator_cell(indicators.text, source_file, indicators.line) if indicators else [],
+                goal_ref=goal.ref if goal else row.ref,
+                indicators=parse_indicator_cell(indicators, source_file) if indicators else [],
                 **amounts,
             )
         )
         last_kind = "project"
     if last_kind == "unit":
-        raise InputError(source_file, "table ends with a unit row and no projects (truncated?)", body[-1].line)
+        raise InputError.at(source_file, "table ends with a unit row and no projects (truncated?)", body[-1].ref)
     if not projects:
-        raise InputError(source_file, "layout A table has no project rows", header.line)
-    return ParsedDocument(
-        layout="A",
-        form=form,
-        title=title,
-        front_matter=front_matter,
-        units=units,
-        projects=projects,
-        totals=totals,
-    )
+        raise InputError.at(source_file, "summary table has no project rows", header.ref)
+    return ParsedDocument(title=title, front_matter=front_matter, units=units, projects=projects, totals=totals)
