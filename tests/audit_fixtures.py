@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from perfaudit.audit import audit_dataset
+from perfaudit.ingest.specs import spec_named
 from perfaudit.ingest.values import parse_value
 from perfaudit.model import PLAN_COLUMNS, Dataset, make_table  # noqa: F401  (re-exported for tests)
 from perfaudit.settings import Settings, load_settings
@@ -108,6 +109,7 @@ def dataset(*projects: Project, layout: str = "B", year: int = 2024, front_matte
         line += 2
     return Dataset(
         documents=make_table("documents", [{"source_file": FILE, "layout": layout, "form": "rows", "budget_year": year,
+                                            **spec_named(layout).document_columns(),
                                             "front_matter": front_matter, "source_line": 1}]),
         units=make_table("units", [{"unit_id": UNIT, "unit_name": "测试单位", "budget_year": year, "layout": layout,
                                     "source_file": FILE, "source_line": 5}]),

@@ -43,6 +43,7 @@ from perfaudit.batch.records import FAILED, OK, SKIPPED
 from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_OK, main
 from perfaudit.report.prepare import suites_fingerprint
 from perfaudit.settings import load_settings
+from ids import julu_copy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -65,15 +66,15 @@ class Fault:
 
 
 FAULTS = (
-    Fault("cell raises", "c-721091", r"cell \d+ raised RuntimeError: injected fault", True, "RuntimeError"),
-    Fault("sys.exit(0) in a cell", "c-721092", r"notebook stopped before its last cell", True, "SystemExit"),
-    Fault("kernel killed", "c-721093", r"DeadKernelError", True),
+    Fault("cell raises", julu_copy("721091"), r"cell \d+ raised RuntimeError: injected fault", True, "RuntimeError"),
+    Fault("sys.exit(0) in a cell", julu_copy("721092"), r"notebook stopped before its last cell", True, "SystemExit"),
+    Fault("kernel killed", julu_copy("721093"), r"DeadKernelError", True),
     Fault("unit over its timeout", GUANGZHOU, rf"timed out after {TIMEOUT} s", False),
-    Fault("disk full writing the PDF", "c-721094", r"No space left on device: .*report\.pdf", True),
-    Fault("disk full for the unit", "c-721095", r"No space left on device", False),
+    Fault("disk full writing the PDF", julu_copy("721094"), r"No space left on device: .*report\.pdf", True),
+    Fault("disk full for the unit", julu_copy("721095"), r"No space left on device", False),
 )
-NOTEBOOK_FAULTS = {GUANGZHOU: "hang", "c-721091": "raise", "c-721092": "exit", "c-721093": "kill"}
-FULL_DISK = {"c-721094": ["report.pdf"], "c-721095": EVERY_FILE}
+NOTEBOOK_FAULTS = {GUANGZHOU: "hang", julu_copy("721091"): "raise", julu_copy("721092"): "exit", julu_copy("721093"): "kill"}
+FULL_DISK = {julu_copy("721094"): ["report.pdf"], julu_copy("721095"): EVERY_FILE}
 FAILED_UNITS = {fault.unit_id for fault in FAULTS}
 
 
@@ -143,7 +144,7 @@ class Batch:
             (self.inputs / name).write_bytes((EXAMPLES / name).read_bytes())
         julu = (EXAMPLES / SOURCES[JULU]).read_text(encoding="utf-8")
         for unit_id in FAILED_UNITS - {GUANGZHOU}:
-            code = unit_id.removeprefix("c-")
+            code = unit_id.split("-")[1]
             (self.inputs / f"julu_copy_{code}.txt").write_bytes(clone_document(julu, "721001", code))
         self.faulty_notebook = faulty_notebook(root / "faulty.ipynb", NOTEBOOK_FAULTS)
         self.full_disk_env = full_disk_env(root / "site", FULL_DISK)

@@ -17,6 +17,7 @@ from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
 from perfaudit.report import BUNDLES_DIR, FAILED, unit_report_dir
 from perfaudit.report.bundle import bundled_unit_ids, read_bundle
 from perfaudit.report.markup import element, lines, table
+from ids import julu_copy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -31,7 +32,7 @@ HOSTILE_EDITS = (
     ("1.按照文件要求，开展老年活动", "1.按照文件要求<img src=x onerror=alert(1)>，开展老年活动", 1),
     ("开展活动覆盖率\t开展活动覆盖率\t95%", "<p>开展活动覆盖率</p>\t开展活动覆盖率\t95%", 1),
 )
-HOSTILE_UNIT = "c-721999"
+HOSTILE_UNIT = julu_copy("721999", "巨鹿县<i>文联</i>&amp;本级")
 HOSTILE_TEXTS = (
     "巨鹿县<i>文联</i>&amp;本级",
     "老年诗词<script>alert(1)</script>$经费",

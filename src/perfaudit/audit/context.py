@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from ..model import Dataset
+from ..model import CAPABILITY_COLUMNS, Dataset
 from ..taxonomy import BENEFIT, COST, LEVEL2_BY_LEVEL1, OUTPUT, SATISFACTION
 from .lexicon import Lexicon, has_digit, norm
 from .registry import Hit
@@ -90,8 +90,15 @@ def indicator_features(indicators: pd.DataFrame, lexicon: Lexicon) -> list[Row]:
     return features
 
 
-def project_features(projects: pd.DataFrame, units: list[Row], indicators: list[Row]) -> list[Row]:
+# What each project's document can hold (its layout's capabilities) and how it names its amounts.
+DOCUMENT_FEATURES = (*CAPABILITY_COLUMNS, "amount_labels")
+
+
+def project_features(
+    projects: pd.DataFrame, units: list[Row], indicators: list[Row], documents: list[Row]
+) -> list[Row]:
     unit_info = {u["unit_id"]: u for u in units}
+    document_info = {d["source_file"]: {k: d.get(k) for k in DOCUMENT_FEATURES} for d in documents}
     counts: dict[str, int] = {}
     for indicator in indicators:
         counts[indicator["project_id"]] = counts.get(indicator["project_id"], 0) + 1
@@ -100,7 +107,7 @@ def project_features(projects: pd.DataFrame, units: list[Row], indicators: list[
             **row,
             "name": text(row["project_name"]),
             "goal_text": text(row["goal"]),
-            "layout": unit_info.get(row["unit_id"], {}).get("layout"),
+            **document_info.get(row["source_file"], dict.fromkeys(DOCUMENT_FEATURES)),
             "budget_year": unit_info.get(row["unit_id"], {}).get("budget_year"),
             "n_indicators": counts.get(row["project_id"], 0),
             "confidential": bool(row["confidential"]),
@@ -114,7 +121,8 @@ class AuditInput:
     """The rows one rule reads (confidential projects removed for the rules exempt for them).
 
     Every table is a list of dicts of plain values; projects carry ``name``, ``goal_text``,
-    ``layout``, ``budget_year`` and ``n_indicators``; indicators carry the features above.
+    their document's capabilities (``has_period_values`` …) and ``amount_labels``, ``budget_year``
+    and ``n_indicators``; indicators carry the features above.
     """
 
     documents: list[Row]
@@ -166,11 +174,12 @@ class AuditInput:
 def build_input(dataset: Dataset, config: Mapping, validation: "ValidationResult | None") -> AuditInput:
     lexicon = Lexicon(config["lexicon"])
     units = rows(dataset.units)
+    documents = rows(dataset.documents)
     indicators = indicator_features(dataset.indicators, lexicon)
     return AuditInput(
-        documents=rows(dataset.documents),
+        documents=documents,
         units=units,
-        projects=project_features(dataset.projects, units, indicators),
+        projects=project_features(dataset.projects, units, indicators, documents),
         indicators=indicators,
         declared_totals=rows(dataset.declared_totals),
         config=config,

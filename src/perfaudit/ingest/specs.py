@@ -44,6 +44,14 @@ class LayoutSpec:
     grid: Mapping[str, str]  # indicator grid: header label -> column
     required: Mapping[str, str]  # field or column -> the label a refusal names
 
+    def document_columns(self) -> dict:
+        """What the documents table says of a document in this layout: its capabilities
+        (``has_<capability>``) and its names of the four amounts (``amount_labels``)."""
+        return {
+            **{f"has_{name}": value for name, value in self.capabilities.items()},
+            "amount_labels": "|".join(self.labels.get(c, "") for c in ("budget_total", "fiscal_funds", "special_funds", "other_funds")),
+        }
+
     def score(self, labels: set[str]) -> int:
         """How many signature labels the document's label set holds; 0 when it does not match."""
         if not all(label in labels for label in self.signature_all):
@@ -104,6 +112,10 @@ def layout_specs() -> tuple[LayoutSpec, ...]:
     return tuple(_spec(_raw(name)) for name in names)
 
 
+def spec_named(name: str) -> LayoutSpec:
+    return next(spec for spec in layout_specs() if spec.name == name)
+
+
 @cache
 def header_labels() -> frozenset[str]:
     """Every label that can head a table column (summary columns and grid columns of all specs)."""
@@ -111,13 +123,13 @@ def header_labels() -> frozenset[str]:
 
 
 @cache
-def _grid_columns() -> Mapping[str, str]:
-    return MappingProxyType({k: v for spec in layout_specs() for k, v in spec.grid.items()})
+def _header_fields() -> Mapping[str, str]:
+    return MappingProxyType({k: v for spec in layout_specs() for k, v in (*spec.columns.items(), *spec.grid.items())})
 
 
-def grid_column(text: str) -> str | None:
-    """The indicator-grid column a header label names in any spec (``一级指标`` -> ``level1``)."""
-    return _grid_columns().get(label_key(text))
+def header_field(text: str) -> str | None:
+    """The column a header label names in any spec (``一级指标`` -> ``level1``, ``总计`` -> ``budget_total``)."""
+    return _header_fields().get(label_key(text))
 
 
 @cache

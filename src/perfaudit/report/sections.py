@@ -107,6 +107,18 @@ class Locator:
 
 # ---------------------------------------------------------------- cover
 
+# How a budget year that the document does not state was found (documents.budget_year_source).
+_INFERRED_YEAR = {"file_name": "推断：取自文件名", "text": "推断：文中出现最多的年份"}
+
+
+def budget_year_text(year: object, documents: pd.DataFrame) -> str:
+    """``2024年``, marked as inferred where the document does not state it."""
+    if pd.isna(year):
+        return MISSING
+    how = [_INFERRED_YEAR[s] for s in documents["budget_year_source"].dropna() if s in _INFERRED_YEAR]
+    return f"{int(year)}年" + (f"（{how[0]}）" if how else "")
+
+
 def cover(bundle: UnitBundle) -> Markup:
     unit = bundle.dataset.units.iloc[0]
     meta = bundle.meta
@@ -117,7 +129,7 @@ def cover(bundle: UnitBundle) -> Markup:
         ("单位名称", unit["unit_name"]),
         ("单位编码", text_or_missing(unit["unit_code"])),
         ("主管部门", text_or_missing(unit["department"])),
-        ("预算年度", MISSING if pd.isna(unit["budget_year"]) else f"{int(unit['budget_year'])}年"),
+        ("预算年度", budget_year_text(unit["budget_year"], bundle.dataset.documents)),
         ("源文件及 SHA-256", sources),
         ("软件版本", f"perfaudit {meta['perfaudit_version']}"),
         ("输入指纹", element("code", fingerprints["input"])),

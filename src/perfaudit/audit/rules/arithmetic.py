@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import PLAN_COLUMNS
+from ...model import AMOUNT_COLUMNS, PLAN_COLUMNS
 from ...text import nfkc
 from ...validate import DECLARED_PARTS_SUM, PLAN_MONOTONE, PLAN_RANGES, SOURCES_SUM
 from ..context import AuditInput, amount, indicator_evidence, on_document, on_indicator, on_project, percent
@@ -16,20 +16,17 @@ from ..lexicon import unit_alternatives
 from ..registry import Hit, rule
 
 _PLAN_LABELS = dict(zip(PLAN_COLUMNS, ("3月底", "6月底", "10月底", "12月底")))
-_AMOUNT_LABELS = {
-    "A": ("总计", "财政拨款", "财政专户拨款", "其他资金"),
-    "B": ("预算数", "财政资金", None, "其他资金"),
-}
-_AMOUNT_COLUMNS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
+_AMOUNT_COLUMNS = AMOUNT_COLUMNS
+_SUMMARY_LABELS = "总计|财政拨款|财政专户拨款|其他资金"  # a declared total is a summary table's row
 BASIS_BUDGET = "预算编制规范：预算表内各项金额应相互衔接、计算一致"
 
 
-def amounts_evidence(row: dict, layout: str | None) -> str:
-    """The amounts of a project (or a declared total) under the labels its layout uses."""
-    labels = _AMOUNT_LABELS["A" if layout == "A" else "B"]
-    return "；".join(
-        f"{label} {amount(row[column])}" for label, column in zip(labels, _AMOUNT_COLUMNS) if label is not None
-    )
+def amounts_evidence(row: dict, labels: str | None) -> str:
+    """The amounts of a project (or a declared total) under the labels its document uses
+    (``amount_labels``: budget_total|fiscal_funds|special_funds|other_funds; an amount its
+    layout has no column for has no label and is left out)."""
+    names = (labels or _SUMMARY_LABELS).split("|")
+    return "；".join(f"{label} {amount(row[column])}" for label, column in zip(names, _AMOUNT_COLUMNS) if label)
 
 
 def plan_evidence(project: dict) -> str:
@@ -54,7 +51,7 @@ def a01(data: AuditInput):
         yield on_project(
             project,
             f"项目总额 {amount(project['budget_total'])} 万元与各资金来源合计 {amount(sources)} 万元不一致（差额 {difference:+.2f} 万元）。",
-            evidence=amounts_evidence(project, project["layout"]),
+            evidence=amounts_evidence(project, project["amount_labels"]),
             line=failure.line,
         )
 
@@ -80,7 +77,7 @@ def a02(data: AuditInput):
             f"{label} {amount(row['budget_total'])} 万元与明细之和 {amount((row['budget_total'] or 0.0) - difference)} 万元不一致"
             f"（差额 {difference:+.2f} 万元）。"
         )
-        evidence = f"{label}：{amounts_evidence(row, 'A')}"
+        evidence = f"{label}：{amounts_evidence(row, _SUMMARY_LABELS)}"
         if row["unit_id"]:
             yield Hit(row["unit_id"], row["source_file"], failure.line, evidence, message)
         else:
@@ -174,7 +171,7 @@ def a04(data: AuditInput):
 
 @rule(
     "A05", name_zh="支出计划未到100%", name_en="plan short of 100%", severity="error", criterion="appropriateness",
-    check_zh="资金支出计划最后一个时点不是 100%，或缺少 12月底；（B版式）未填写资金支出计划",
+    check_zh="资金支出计划最后一个时点不是 100%，或缺少 12月底；（有资金支出计划一栏的版式）未填写资金支出计划",
     basis="常规做法/模板要求（年度预算资金应在年底前支出完毕）",
     suggestion="补全资金支出计划，12月底累计支出应为 100%。",
 )
@@ -184,7 +181,7 @@ def a05(data: AuditInput):
         present = [p for p in plan if p is not None]
         line = project["plan_line"] or project["source_line"]
         if not present:
-            if project["layout"] == "B":
+            if project["has_spending_plan"]:
                 yield on_project(project, "未填写资金支出计划。", line=line)
             continue
         if project["plan_dec"] is None:

@@ -160,18 +160,18 @@ def s08(data: AuditInput):
 
 @rule(
     "S09", name_zh="指标值为空", name_en="empty value", severity="error", criterion="completeness",
-    check_zh="指标有名称但没有指标值（A版式：年度指标值或实施周期指标值为空）",
+    check_zh="指标有名称但没有指标值（有实施周期指标值一栏的版式：年度指标值或实施周期指标值为空）",
     basis="财预〔2021〕101号（每项指标应有指标值）",
     suggestion="填写可衡量的指标值（指标性质、数值和度量单位），或删除该指标。",
 )
 def s09(data: AuditInput):
-    layout_a = {p["project_id"] for p in data.projects if p["layout"] == "A"}
+    with_period = {p["project_id"] for p in data.projects if p["has_period_values"]}
     for row in data.indicators:
         if not row["name_n"]:
             continue
         if not row["value_n"]:
             yield on_indicator(row, "指标未填写年度指标值。", about_name=True)
-        elif row["project_id"] in layout_a and not row["period_n"]:
+        elif row["project_id"] in with_period and not row["period_n"]:
             yield on_indicator(row, "指标未填写实施周期指标值。", about_name=True)
 
 
@@ -204,18 +204,18 @@ def s10(data: AuditInput):
 
 @rule(
     "S11", name_zh="指标值确定依据不规范", name_en="non-standard basis", severity="info", criterion="completeness",
-    check_zh="（B版式）指标值确定依据为空，或不是计划标准、行业标准、历史标准、其他标准或具名文件；非满意度指标以“调查问卷”为依据",
+    check_zh="（有指标值确定依据一栏的版式）指标值确定依据为空，或不是计划标准、行业标准、历史标准、其他标准或具名文件；非满意度指标以“调查问卷”为依据",
     basis="财预〔2015〕88号（绩效标准：计划标准、行业标准、历史标准、其他标准）",
     suggestion="依据应写明所采用的标准：计划标准（工作计划、预算、方案）、行业标准、历史标准或具名文件；调查问卷只适用于满意度指标。",
     config=("lexicon.standard_basis_words", "lexicon.survey_basis_words"),
 )
 def s11(data: AuditInput):
     lexicon = data.lexicon
-    layout_b = {p["project_id"] for p in data.projects if p["layout"] == "B"}
+    with_basis = {p["project_id"] for p in data.projects if p["has_basis"]}
     for row in data.indicators:
         basis = row["basis_n"]
         if not basis:
-            if row["project_id"] in layout_b and row["name_n"]:
+            if row["project_id"] in with_basis and row["name_n"]:
                 yield on_indicator(row, "指标值确定依据为空。", about_name=True)
             continue
         evidence = f"{row['name']}：{row['basis']}"

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 
 from ...taxonomy import canonical_level
-from ...text import clean_cell, nfkc
+from ...text import clean_cell
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
-from ..specs import field_labels, grid_column, header_labels, label_key
+from ..specs import field_labels, header_field, header_labels, label_key
 from . import Source, register
 
 ROWS, CELLS = "rows", "cells"
@@ -129,26 +129,28 @@ def _cells_blocks(lines: list[str]) -> list[Paragraph | list[list[Cell]]]:
     return blocks
 
 
-def _align(sizes: list[int], width: int, shortest: int, wrap: bool) -> list[tuple[int, int, bool]] | None:
-    """Group row candidates (by their sizes) into rows of ``shortest`` to ``width`` cells, joining
-    as few as possible and preferring full rows: (start, end, wrapped) per row, or None when no
-    grouping makes every row fit.
+def _align(filled: list[int], full: list[int], width: int, shortest: int, wrap: bool) -> list[tuple[int, int, bool]] | None:
+    """Group row candidates into rows of ``shortest`` to ``width`` cells, joining as few as
+    possible and preferring full rows: (start, end, wrapped) per row, or None when no grouping
+    makes every row fit. ``filled``: each candidate's cells up to its last non-empty one;
+    ``full``: with its trailing empty cells (which a rows-form line may or may not have).
 
     A candidate ends at a blank line (cells form), which is a row end, an empty paragraph inside a
     cell or a stray blank line inside a row; or at a line end (rows form), where ``wrap`` also
     lets a cell continue on the next line (two candidates one cell too wide together).
     """
-    n = len(sizes)
+    n = len(filled)
     best: list[tuple[float, int, bool] | None] = [None] * (n + 1)  # (cost, start of last row, wrapped)
     best[0] = (0.0, -1, False)
     for end in range(1, n + 1):
         for start in range(end - 1, max(-1, end - 4), -1):  # a row split more than thrice is not repaired
-            size = sum(sizes[start:end])
-            options = [(size, False)] + ([(size - 1, True)] if wrap and end - start == 2 else [])
-            for cells, wrapped in options:
-                if best[start] is None or not shortest <= cells <= width:
+            most = sum(filled[start:end])
+            least = most - filled[end - 1] + full[end - 1]
+            for wrapped in (False, True) if wrap and end - start == 2 else (False,):
+                high, low = most - wrapped, max(most, least) - wrapped
+                if best[start] is None or high > width or low < shortest:
                     continue
-                cost = best[start][0] + (end - start - 1) + (0 if cells == width else 0.5)
+                cost = best[start][0] + (end - start - 1) + (0 if low >= width else 0.5)
                 if best[end] is None or cost < best[end][0]:
                     best[end] = (cost, start, wrapped)
     if best[n] is None:
@@ -200,15 +202,16 @@ def _realign(body: list[list[Cell]], header: list[Cell], form: str) -> list[list
     The last candidate may be a cut-off row (a truncated file), which the interpreter then
     refuses at its line."""
     width = len(_trimmed(header)) if form == ROWS else len(header)
-    shortest = max(1, width - sum(grid_column(c.text) in ("level1", "level2") for c in header))
+    shortest = max(1, width - sum(header_field(c.text) in ("level1", "level2") for c in header))
     body = [_merge_wrapped_labels(c, width) if len(_trimmed(c)) > width else c for c in body]
-    # a rows-form line counts its trailing empty cells only where they fit the header
-    sizes = [len(_trimmed(c)) if form == ROWS and len(c) > width else len(c) for c in body]
-    if form == ROWS:  # a line's trailing empty cells are no content: an empty last cell is allowed
+    if form == ROWS:  # a line's trailing empty cells are no content, but may fill its row
+        filled, full = [len(_trimmed(c)) for c in body], [min(len(c), width) for c in body]
         shortest = max(1, shortest - 1)
-    groups = _align(sizes, width, shortest, wrap=form == ROWS)
+    else:
+        filled = full = [len(c) for c in body]
+    groups = _align(filled, full, width, shortest, wrap=form == ROWS)
     if groups is None and body:
-        groups = _align(sizes[:-1], width, shortest, wrap=form == ROWS)
+        groups = _align(filled[:-1], full[:-1], width, shortest, wrap=form == ROWS)
         groups = groups + [(len(body) - 1, len(body), False)] if groups is not None else None
     if groups is None:
         return body
@@ -228,6 +231,16 @@ def _body_end(candidates: list[list[Cell]], start: int, width: int) -> int:
     return len(candidates)
 
 
+def _continues_header(header: list[Cell], candidate: list[Cell], following: list[Cell]) -> bool:
+    """An empty paragraph inside the header row cut it: the rest holds only labels of columns the
+    header lacks, or only empty cells that the rows below need."""
+    if any(c.text for c in candidate):
+        present = {header_field(c.text) for c in header}
+        fields = [header_field(c.text) for c in candidate if c.text]
+        return all(field is not None and field not in present for field in fields)
+    return len(following) > len(header)
+
+
 def _table(candidates: list[list[Cell]], form: str) -> Table:
     """Row candidates → rows; the candidates under a header row are re-aligned to its width."""
     rows: list[list[Cell]] = []
@@ -237,6 +250,10 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
         rows.append(header)
         i += 1
         if _is_header([c.text for c in header]):
+            while i + 1 < len(candidates) and _continues_header(header, candidates[i], candidates[i + 1]):
+                header = header + candidates[i]
+                rows[-1] = header
+                i += 1
             width = len(_trimmed(header)) if form == ROWS else len(header)
             end = _body_end(candidates, i, width)
             rows.extend(_realign(candidates[i:end], header, form))
@@ -250,7 +267,8 @@ def read(data: bytes, source_file: str) -> SourceDocument:
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)
     blocks = tuple(b if isinstance(b, Paragraph) else _table(b, form) for b in found)
-    return SourceDocument(source_file, blocks, "text", decoded.encoding, form, tuple(lines))
+    # the lines kept for front matter, without the markers that are no content
+    return SourceDocument(source_file, blocks, "text", decoded.encoding, form, tuple(map(strip_markers, lines)))
 
 
 register(Source("text", (".txt",), sniff=lambda data: True, read=read))
