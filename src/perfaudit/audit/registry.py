@@ -24,10 +24,10 @@ CRITERIA = {
 CONTEXT = "context"  # X01: reported for context, not scored
 CRITERION_ZH = {**CRITERIA, CONTEXT: "背景信息"}
 
-# audit-rules.md: a confidential project keeps A01–A08 and S01–S07 (its money and structure are
-# disclosed) and is exempt from these, which would only restate that its content is withheld.
-_EXEMPT_FOR_CONFIDENTIAL_PREFIXES = ("Q", "C", "D")
-_EXEMPT_FOR_CONFIDENTIAL_IDS = ("S08", "S09", "S10", "S11")
+# A confidential project keeps the rules about its money and spending plan, which are disclosed,
+# and X01 itself; every other rule reads goal or indicator text that is redacted by design, so its
+# findings would only restate the redaction (issue 14: S03–S07 on a redacted project were noise).
+KEPT_FOR_CONFIDENTIAL = ("A01", "A02", "A04", "A05", "X01")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Hit:
     project_id: str | None = None
     indicator: str | None = None
     severity: str | None = None  # None: the rule's default severity
+    suggestion: str | None = None  # what to change in this place; None: the rule's general suggestion
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Rule:
 
     @property
     def applies_to_confidential(self) -> bool:
-        return not (self.id.startswith(_EXEMPT_FOR_CONFIDENTIAL_PREFIXES) or self.id in _EXEMPT_FOR_CONFIDENTIAL_IDS)
+        return self.id in KEPT_FOR_CONFIDENTIAL
 
     @property
     def criterion_zh(self) -> str:
