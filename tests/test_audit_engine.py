@@ -7,7 +7,7 @@ import re
 import pytest
 
 import audit_fixtures as af
-from audit_fixtures import BEN, GOOD, OUT, QTY, SAT, SERV, SOC, Project
+from audit_fixtures import BEN, GOOD, OUT, QTY, QUA, SAT, SERV, SOC, Project
 from perfaudit.audit import FINDINGS, audit_dataset, catalogue
 from perfaudit.audit.findings import finding_id, finding_key
 from perfaudit.errors import ConfigError
@@ -212,3 +212,15 @@ def test_workbook_keeps_document_text_as_text(tmp_path):
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
     indicators = {row[7].value: row[7].data_type for row in sheet.iter_rows(min_row=2) if row[1].value == "C02"}
     assert indicators == {"=SUM(A1)次数": "s", "活动次数": "s"}
+
+
+def test_scoring_rules_are_text_never_durations():
+    from perfaudit.audit.context import build_input
+
+    data = af.dataset(Project(indicators=[*GOOD, (OUT, QUA, "培训考核", "满分100分", {"period": "得90分"})]), layout="A")
+    audit_input = build_input(data, af.DEFAULTS.section("audit"), None)
+    row = next(r for r in audit_input.indicators if r["name"] == "培训考核")
+    assert (row["value_kind"], row["number"], row["period_value_kind"], row["period_number"]) == ("text", None, "text", None)
+    assert not row["value_measurable"]
+    found = af.findings(data)
+    assert set(found.loc[found["indicator"] == "培训考核", "rule_id"]) == {"Q07"}  # no A07 about a 时长

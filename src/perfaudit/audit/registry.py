@@ -59,6 +59,7 @@ class Rule:
     config_keys: tuple[str, ...] = ()  # keys of [audit] read by the rule (dotted)
     severities: tuple[str, ...] = ()  # every severity the rule can give, default first
     uses_validation: bool = False  # findings come from the validation result (one source of truth)
+    examples: tuple[str, ...] = ()  # source text that triggers the rule (for docs/rules.md)
 
     @property
     def applies_to_confidential(self) -> bool:
@@ -85,6 +86,7 @@ def rule(
     config: tuple[str, ...] = (),
     also: tuple[str, ...] = (),
     uses_validation: bool = False,
+    examples: tuple[str, ...] = (),
 ) -> Callable:
     """Register the decorated function as rule ``rule_id``; ``also`` lists further severities it gives."""
     if severity not in SEVERITIES or any(s not in SEVERITIES for s in also):
@@ -108,6 +110,7 @@ def rule(
             config_keys=config,
             severities=(severity, *also),
             uses_validation=uses_validation,
+            examples=examples,
         )
         return check
 

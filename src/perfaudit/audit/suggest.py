@@ -45,6 +45,8 @@ def fitting_operator(row: Mapping) -> str:
 def fitting_value(row: Mapping) -> str:
     """The indicator's own value written with a fitting operator (95% -> ≥95%, 5 万元 -> ≤5万元),
     or, when it has no figure, an example of the form its name asks for."""
+    if row["name_satisfaction"] and row["value_kind"] == "percent" and (row["number"] or 0) >= 100:
+        return "≥90%"  # a satisfaction of 100% is no attainable target (C05)
     if row["number"] is not None and row["value_kind"] in ("percent", "count", "quantity", "money", "duration"):
         return f"{fitting_operator(row)}{row['number']:g}{row['measure_unit'] or ''}"
     return example_value(row)

@@ -259,6 +259,7 @@ def c09(data: AuditInput):
     basis="财预〔2015〕88号（绩效指标反映项目的产出和效果）；资金支付、预算执行和合规属于预算与财务管理的要求，在执行监控和评价中另行考核",
     suggestion="删除该指标，改设反映项目产出或效果的指标；成本指标写金额上限。",
     config=("lexicon.finance_management_patterns",),
+    examples=("广州 2024年办公设备购置经费：“14-成本指标；采购经费是否按标准进行采购：是”", "“资金支付及时率：100%”“预算执行率：100%”"),
 )
 def c10(data: AuditInput):
     for row in data.indicators:
@@ -290,6 +291,7 @@ def project_kinds(project: dict, kinds) -> list:
     basis="财预〔2015〕88号（相关性：绩效指标应与项目的内容和绩效目标密切相关）",
     suggestion="删除与项目无关的指标，改设反映本项目产出和效果的指标。",
     config=("lexicon.project_kinds",),
+    examples=("因公出访项目中的“纪检监察案件办理数”；车辆保险项目中的“节约水、电”",),
 )
 def c11(data: AuditInput):
     kinds = data.lexicon.words("project_kinds")
@@ -327,6 +329,7 @@ def c11(data: AuditInput):
     basis=BASIS_TREE,
     suggestion="把指标移到与其含义相符的二级指标下：比率和达标情况属质量指标，计数属数量指标，施工和运行安全属产出质量。",
     config=("lexicon.quantity_rates", "lexicon.safety_in_benefit_words"),
+    examples=("广州 机构运行辅助经费：“11-数量指标；编外人员到位率：100%”", "“22-社会效益；施工安全事故率：≤1%”"),
 )
 def c12(data: AuditInput):
     lexicon = data.lexicon

@@ -199,6 +199,7 @@ _MEASURED = ("percent", "count", "quantity", "money", "duration")
     check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“3 次”；每个项目报告一次，列出这些指标",
     basis="财预〔2021〕101号（每项指标应写明指标性质 ≥/≤/=、指标值和度量单位）",
     suggestion="在数值前写明指标性质：正向指标用“≥”，成本和负向指标用“≤”，确定值用“=”。",
+    examples=("巨鹿 老研会书画活动经费：“开展活动次数：3 次”“开展活动覆盖率：100%”",),
 )
 def q09(data: AuditInput):
     for project in data.projects:
@@ -225,6 +226,7 @@ def q09(data: AuditInput):
     basis=BASIS_QUANT,
     suggestion="把效益指标改为有统计口径的具体指标（如“群众参与率≥80%”“受益人数≥N 人次”），在描述中写明计算方法。",
     config=("lexicon.vague_adverbs", "lexicon.vague_verbs", "lexicon.slogan_endings"),
+    examples=("巨鹿 老年诗词楹联协会经费：“提升开展活动的社会影响力：100%”",),
 )
 def q10(data: AuditInput):
     lexicon = data.lexicon

@@ -239,6 +239,7 @@ def s11(data: AuditInput):
     basis="财预〔2015〕88号（部门整体支出绩效目标应有相应的绩效指标）",
     suggestion="为部门整体绩效目标设置绩效指标（产出、效益、满意度），并写明可衡量的指标值。",
     config=("lexicon.department_goal_headings", "lexicon.department_indicator_words"),
+    examples=("巨鹿 2024：“部门整体绩效目标 / 总体绩效目标 / 分项绩效目标 / 工作保障措施”，无指标表",),
 )
 def s12(data: AuditInput):
     lexicon = data.lexicon
@@ -266,6 +267,7 @@ _YEARS = re.compile(r"(?:19|20)\d{2}\s*年")
     basis="财预〔2015〕88号（绩效目标应指向明确、细化量化，说明预算年度内预期达到的产出和效果）",
     suggestion="写明预算年度内要完成的任务及其数量、质量、时限和预期效果（如“举办培训 3 期、培训 200 人次”），必要性和往年成绩放在项目说明中。",
     config=("lexicon.goal_not_target_patterns",),
+    examples=("广州 专项工作经费：“通过该项目开展，更好地发挥了市文联作为党和政府联系艺术家的桥梁和纽带的部门职能…”",),
 )
 def s13(data: AuditInput):
     for project in data.projects:
