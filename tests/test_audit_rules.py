@@ -181,6 +181,9 @@ CASES = [
     ("C09", ind((BEN, SOC, "档案整理完好率", "100%")), 1),
     ("C09", ind((BEN, SOC, "受益群众人数", "≥5000人")), 0),
     ("C09", ind((BEN, ENV, "空气质量达标率", "≥90%")), 0),
+    ("C09", ind((BEN, SOC, "媒体发稿量", "≥20篇")), 1),
+    ("C09", ind((BEN, SOC, "惠民演出场次", "≥10场", {"description": "演出惠及群众人数"})), 0),  # the description counts people reached
+    ("C09", ind((BEN, SOC, "场馆设备正常运行率", "98%")), 1),
     # D — duplication (D01, D02: see below)
     ("D03", ind((OUT, QTY, "开展活动次数", "3次", {"description": "开展活动次数"})), 1),
     ("D03", ind((OUT, QTY, "开展活动次数", "3次", {"description": "全年开展文艺活动的次数"})), 0),

@@ -8,6 +8,7 @@ Q05 timeliness, Q07 scoring rule) explains, so one unquantified value is reporte
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from ..context import AuditInput, amount, indicator_evidence, on_indicator, on_project
 from ..lexicon import Lexicon
@@ -173,6 +174,7 @@ def q07(data: AuditInput):
 
 
 _FIVE_DIGITS = re.compile(r"^\d{5}(?:\.0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
 
 
 @rule(
@@ -188,7 +190,11 @@ def q08(data: AuditInput):
         value = row["value_n"]
         about_time = row["is_timeliness"] or data.lexicon.names_time(row["name_n"])
         if about_time and _FIVE_DIGITS.match(value) and low <= float(value) <= high:
-            yield on_indicator(row, f"指标值“{row['value']}”像是 Excel 日期序列号，不是可读的日期。")
+            day = _EXCEL_EPOCH + timedelta(days=int(float(value)))
+            yield on_indicator(
+                row, f"指标值“{row['value']}”像是 Excel 日期序列号，不是可读的日期。",
+                suggestion=f"把“{row['value']}”改回日期“{day.year}年{day.month}月{day.day}日”（若为截止时间，写作“{day.year}年{day.month}月{day.day}日前”），并核对原表的日期格式。",
+            )
 
 
 _MEASURED = ("percent", "count", "quantity", "money", "duration")

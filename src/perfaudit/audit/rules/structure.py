@@ -58,7 +58,14 @@ def s03(data: AuditInput):
     suggestion="补充成本指标，以金额（元/万元）反映项目的经济成本，并与预算数相衔接。",
 )
 def s04(data: AuditInput):
-    yield from _missing_level(data, lambda r: r["is_cost"], "项目未设置成本指标。")
+    for project in data.projects:
+        if not any(row["is_cost"] for row in data.indicators_of(project["project_id"])):
+            budget = project["budget_total"]
+            example = f"，如“{project['name']}支出≤{budget:,.2f}万元”（项目预算 {budget:,.2f} 万元）" if budget else ""
+            yield on_project(
+                project, "项目未设置成本指标。",
+                suggestion=f"在“产出指标—成本指标”下补充以金额表示的成本指标{example}，分项列示的各项成本之和与预算数相衔接。",
+            )
 
 
 @rule(
@@ -75,7 +82,12 @@ def s05(data: AuditInput):
         present = {r["l2"] for r in outputs}
         missing = [name for name in required if name not in present]
         if outputs and missing:
-            yield on_project(project, f"产出指标缺少{'、'.join(missing)}。")
+            examples = {"数量指标": "完成的数量（如“≥N 场”）", "质量指标": "达标或合格程度（如“验收合格率≥95%”）",
+                        "时效指标": f"完成时限（如“{project['budget_year'] or '××'}年12月底前”）"}
+            yield on_project(
+                project, f"产出指标缺少{'、'.join(missing)}。",
+                suggestion="在产出指标下补充" + "；".join(f"{name}：{examples.get(name, '可衡量的目标')}" for name in missing) + "。",
+            )
 
 
 @rule(
