@@ -199,7 +199,7 @@ class Lexicon:
 
     def has_operator(self, value: str) -> bool:
         """The value states its 指标性质 (≥ ≤ = or 不少于, 以上, 以内 …), as 财预〔2021〕101号 asks."""
-        return any(word in value for word in _OPERATOR_WORDS)
+        return any(word in value for word in _OPERATOR_WORDS) or self.has(value, "operator_words")
 
     def is_zero_target(self, value: str, number: float | None) -> bool:
         """A target of none at all: ``0``, ``≤0%``, ``0起``, ``0事故``, ``零事故``, ``无事故``."""

@@ -205,6 +205,7 @@ _MEASURED = ("percent", "count", "quantity", "money", "duration")
     check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“3 次”；每个项目报告一次，列出这些指标",
     basis="财预〔2021〕101号（每项指标应写明指标性质 ≥/≤/=、指标值和度量单位）",
     suggestion="在数值前写明指标性质：正向指标用“≥”，成本和负向指标用“≤”，确定值用“=”。",
+    config=("lexicon.operator_words",),
     examples=("巨鹿 老研会书画活动经费：“开展活动次数：3 次”“开展活动覆盖率：100%”",),
 )
 def q09(data: AuditInput):
