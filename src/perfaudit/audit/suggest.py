@@ -24,6 +24,12 @@ def move_to(row: Mapping, level2: str) -> str:
     return f"把“{row['name']}”从“{row['l1']}—{row['l2']}”移到“{place_zh(level2)}”下。"
 
 
+def budget_cap(project: Mapping | None) -> str:
+    """A cost target from the project's budget: ``≤16.00万元（项目预算 16.00 万元）``, or ``≤N 万元``."""
+    budget = (project or {}).get("budget_total")
+    return f"≤{budget:,.2f}万元（项目预算 {budget:,.2f} 万元）" if budget else "≤N 万元"
+
+
 def lower_is_better(row: Mapping) -> bool:
     """Costs, negative metrics (事故率, 超支率, 响应时间) and upper limits of money."""
     return bool(row["name_negative"] or row["is_cost"] or row["value_kind"] == "money")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ...taxonomy import BENEFIT, SATISFACTION
-from ..context import AuditInput, amount, on_indicator
+from ..context import AuditInput, on_indicator
 from ..lexicon import bracket_unit, norm, unit_alternatives
 from ..registry import rule
-from ..suggest import lower_is_better, move_to
+from ..suggest import budget_cap, lower_is_better, move_to
 
 BASIS_UNITS = "财预〔2021〕101号（指标值的度量单位应与指标相符）"
 BASIS_TREE = "财预〔2015〕88号（绩效指标体系：各级指标的含义与分类）"
@@ -267,10 +267,8 @@ def c10(data: AuditInput):
         if not phrase:
             continue
         if row["is_cost"]:
-            project = data.project(row["project_id"]) or {}
-            budget = project.get("budget_total")
-            limit = f"≤{amount(budget)}万元" if budget else "≤N 万元"
-            suggestion = f"删除“{row['name']}”；成本指标改写项目的经济成本金额，如“{project.get('name') or '项目'}支出{limit}”。"
+            project = data.project(row["project_id"])
+            suggestion = f"删除“{row['name']}”；成本指标改写项目的经济成本金额，如“{project['name'] if project else '项目'}支出{budget_cap(project)}”。"
         else:
             suggestion = f"删除“{row['name']}”，改设反映项目产出（数量、质量、时效）或效果的指标。"
         yield on_indicator(

@@ -11,7 +11,7 @@ import re
 from difflib import SequenceMatcher
 from itertools import combinations
 
-from ..context import AuditInput, indicator_evidence, on_indicator, on_project
+from ..context import AuditInput, indicator_evidence, on_project
 from ..lexicon import name_core
 from ..registry import Hit, rule
 from .structure import goal_core

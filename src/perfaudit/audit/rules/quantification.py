@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..context import AuditInput, amount, indicator_evidence, on_indicator, on_project
+from ..context import AuditInput, indicator_evidence, on_indicator, on_project
 from ..lexicon import Lexicon
 from ..registry import rule
-from ..suggest import example_value, fitting_value
+from ..suggest import budget_cap, example_value, fitting_value
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
 
@@ -147,12 +147,10 @@ def q06(data: AuditInput):
             continue
         money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
         if not money:
-            project = data.project(row["project_id"]) or {}
-            budget = project.get("budget_total")
-            example = f"“≤{amount(budget)}万元”（项目预算 {amount(budget)} 万元）" if budget else "“≤N 万元”"
             yield on_indicator(
                 row, f"成本指标的指标值“{row['value']}”不是金额（元/万元）。",
-                suggestion=f"“{row['name']}”的指标值改为金额上限，如{example}；比率、标准和合规要求不作为成本指标。",
+                suggestion=f"“{row['name']}”的指标值改为金额上限，如“{budget_cap(data.project(row['project_id']))}”；"
+                "比率、标准和合规要求不作为成本指标。",
             )
 
 

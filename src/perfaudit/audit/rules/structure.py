@@ -9,6 +9,7 @@ from ...validate import LEVEL_PAIR
 from ..context import AuditInput, on_document, on_indicator, on_project
 from ..lexicon import norm
 from ..registry import rule
+from ..suggest import budget_cap
 
 BASIS_2015 = "财预〔2015〕88号（绩效指标体系：产出、效益、满意度）；中发〔2018〕34号"
 
@@ -60,11 +61,10 @@ def s03(data: AuditInput):
 def s04(data: AuditInput):
     for project in data.projects:
         if not any(row["is_cost"] for row in data.indicators_of(project["project_id"])):
-            budget = project["budget_total"]
-            example = f"，如“{project['name']}支出≤{budget:,.2f}万元”（项目预算 {budget:,.2f} 万元）" if budget else ""
             yield on_project(
                 project, "项目未设置成本指标。",
-                suggestion=f"在“产出指标—成本指标”下补充以金额表示的成本指标{example}，分项列示的各项成本之和与预算数相衔接。",
+                suggestion=f"在“产出指标—成本指标”下补充以金额表示的成本指标，如“{project['name']}支出{budget_cap(project)}”，"
+                "分项列示的各项成本之和与预算数相衔接。",
             )
 
 
