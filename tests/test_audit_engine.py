@@ -224,3 +224,13 @@ def test_scoring_rules_are_text_never_durations():
     assert not row["value_measurable"]
     found = af.findings(data)
     assert set(found.loc[found["indicator"] == "培训考核", "rule_id"]) == {"Q07"}  # no A07 about a 时长
+
+
+def test_a_sparse_unit_without_benefit_indicators_is_not_graded_above_a_full_one():
+    # issue 14: one project, two indicators, no 效益 graded 良 above its parent
+    sparse = audit_dataset(af.dataset(Project(indicators=GOOD[:2])), af.DEFAULTS, validation=af.validation())
+    full = audit_dataset(af.dataset(Project(indicators=[*GOOD, (BEN, SOC, "行业影响", "是")])), af.DEFAULTS, validation=af.validation())
+    (sparse_record,), (full_record,) = sparse.records.values(), full.records.values()
+    assert sparse_record["grade"] not in ("优", "良") and full_record["grade"] == "优"
+    assert sparse_record["score"] < full_record["score"]
+    assert sparse_record["deductions"][0]["rule_id"] == "S02"
