@@ -39,6 +39,8 @@ def _setting(config: Mapping, dotted: str) -> Any:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + "; ".join(f"{key}: {_show(item)}" for key, item in value.items()) + "}"
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, str):
