@@ -7,7 +7,7 @@ import re
 import pytest
 
 import audit_fixtures as af
-from audit_fixtures import BEN, GOOD, OUT, QTY, SAT, SERV, SOC, Project
+from audit_fixtures import BEN, GOOD, OUT, QTY, QUA, SAT, SERV, SOC, Project
 from perfaudit.audit import FINDINGS, audit_dataset, catalogue
 from perfaudit.audit.findings import finding_id, finding_key
 from perfaudit.errors import ConfigError
@@ -31,8 +31,8 @@ def messy_dataset(confidential: bool = False):
 
 
 def test_catalogue_is_complete_and_ordered():
-    expected = [f"S{i:02d}" for i in range(1, 12)] + [f"A{i:02d}" for i in range(1, 9)] + [f"Q{i:02d}" for i in range(1, 9)]
-    expected += [f"C{i:02d}" for i in range(1, 10)] + ["D01", "D02", "D03", "X01", "X02"]
+    expected = [f"S{i:02d}" for i in range(1, 14)] + [f"A{i:02d}" for i in range(1, 10)] + [f"Q{i:02d}" for i in range(1, 11)]
+    expected += [f"C{i:02d}" for i in range(1, 13)] + ["D01", "D02", "D03", "X01", "X02"]
     rules = catalogue()
     assert [r.id for r in rules] == expected
     for r in rules:
@@ -67,23 +67,43 @@ def test_identical_findings_get_distinct_ids():
     assert len(found) == 2 and found["finding_id"].is_unique
 
 
-def test_confidential_project_gets_x01_and_only_structure_and_money_rules():
+def test_confidential_project_gets_x01_and_only_money_rules():
     found = af.findings(messy_dataset(confidential=True))
     secret = found[found["project_name"] == "ABCDEF"]
     assert "X01" in set(secret["rule_id"])
     kept = {r.id for r in catalogue() if r.applies_to_confidential}
     assert set(secret["rule_id"]) <= kept
-    assert {"S03", "S04", "A05"} <= set(secret["rule_id"])  # its structure and plan are still checked
-    assert not secret["rule_id"].str.match(r"^(Q|C|D|S0[89]|S1)").any()
+    assert "A05" in set(secret["rule_id"])  # its spending plan is disclosed and still checked
+    # nothing the redaction explains: no completeness, quantification, coherence or duplication findings
+    assert not secret["rule_id"].str.match(r"^(S|Q|C|D|A0[36789])").any()
     # the disclosed project is audited in full, and is not compared with the withheld one
     other = found[found["project_name"] == "乙"]
-    assert {"C02", "Q03", "C06", "D03"} <= set(other["rule_id"])
+    assert {"C02", "Q03", "C06"} <= set(other["rule_id"])
     assert "D02" not in set(found["rule_id"])
+    # D03 is one note for the unit, whatever the number of projects
+    assert len(found[found["rule_id"] == "D03"]) == 1 and found.loc[found["rule_id"] == "D03", "project_id"].isna().all()
 
 
 def test_confidential_exemption_list_matches_the_catalogue():
-    exempt = [r.id for r in catalogue() if not r.applies_to_confidential]
-    assert exempt == ["S08", "S09", "S10", "S11"] + [r.id for r in catalogue() if r.id[0] in "QCD"]
+    kept = [r.id for r in catalogue() if r.applies_to_confidential]
+    assert kept == ["A01", "A02", "A04", "A05", "X01"]
+
+
+def test_same_cause_findings_are_merged_with_related_rules():
+    data = af.dataset(Project(indicators=[*GOOD, (OUT, "成本指标", "采购经费是否按标准进行采购", "是"), (SAT, SERV, "参与人员满意度", "少于10次")]))
+    found = af.findings(data)
+    procurement = found[found["indicator"] == "采购经费是否按标准进行采购"]
+    assert procurement["rule_id"].tolist() == ["C10"] and procurement["related_rules"].tolist() == ["Q06,Q02"]
+    satisfaction = found[found["indicator"] == "参与人员满意度"]
+    assert satisfaction["rule_id"].tolist() == ["C04"] and satisfaction["related_rules"].tolist() == ["C07"]
+    # without the groups every rule reports on its own
+    separate = af.findings(data, config=af.settings(same_cause=[]))
+    assert {"C10", "Q06", "Q02", "C04", "C07"} <= set(separate["rule_id"]) and separate["related_rules"].isna().all()
+
+
+def test_unknown_rule_in_same_cause_is_a_config_error():
+    with pytest.raises(ConfigError, match="same_cause"):
+        af.findings(af.dataset(Project()), config=af.settings(same_cause=[["Q02", "Z99"]]))
 
 
 def test_configuration_overrides_thresholds():
@@ -192,3 +212,25 @@ def test_workbook_keeps_document_text_as_text(tmp_path):
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
     indicators = {row[7].value: row[7].data_type for row in sheet.iter_rows(min_row=2) if row[1].value == "C02"}
     assert indicators == {"=SUM(A1)次数": "s", "活动次数": "s"}
+
+
+def test_scoring_rules_are_text_never_durations():
+    from perfaudit.audit.context import build_input
+
+    data = af.dataset(Project(indicators=[*GOOD, (OUT, QUA, "培训考核", "满分100分", {"period": "得90分"})]), layout="A")
+    audit_input = build_input(data, af.DEFAULTS.section("audit"), None)
+    row = next(r for r in audit_input.indicators if r["name"] == "培训考核")
+    assert (row["value_kind"], row["number"], row["period_value_kind"], row["period_number"]) == ("text", None, "text", None)
+    assert not row["value_measurable"]
+    found = af.findings(data)
+    assert set(found.loc[found["indicator"] == "培训考核", "rule_id"]) == {"Q07"}  # no A07 about a 时长
+
+
+def test_a_sparse_unit_without_benefit_indicators_is_not_graded_above_a_full_one():
+    # issue 14: one project, two indicators, no 效益 graded 良 above its parent
+    sparse = audit_dataset(af.dataset(Project(indicators=GOOD[:2])), af.DEFAULTS, validation=af.validation())
+    full = audit_dataset(af.dataset(Project(indicators=[*GOOD, (BEN, SOC, "行业影响", "是")])), af.DEFAULTS, validation=af.validation())
+    (sparse_record,), (full_record,) = sparse.records.values(), full.records.values()
+    assert sparse_record["grade"] not in ("优", "良") and full_record["grade"] == "优"
+    assert sparse_record["score"] < full_record["score"]
+    assert sparse_record["deductions"][0]["rule_id"] == "S02"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfaudit.audit.grade import check_grade_config, grade_unit, letter
+from perfaudit.audit.grade import check_grade_config, grade_unit, largest_deductions, letter
 from perfaudit.audit.registry import CRITERIA, SEVERITIES
 from perfaudit.errors import ConfigError
 from perfaudit.settings import load_settings
@@ -20,10 +20,7 @@ projects = st.integers(min_value=0, max_value=30)
 
 
 def score(items, n_projects, config=CONFIG) -> float:
-    by_criterion: dict[str, list[str]] = {}
-    for criterion, severity in items:
-        by_criterion.setdefault(criterion, []).append(severity)
-    return grade_unit(by_criterion, n_projects, config)["score"]
+    return grade_unit([(criterion, severity, "R00") for criterion, severity in items], n_projects, config)["score"]
 
 
 def test_defaults_are_valid():
@@ -33,7 +30,7 @@ def test_defaults_are_valid():
 
 @given(projects)
 def test_no_findings_scores_100(n):
-    result = grade_unit({}, n, CONFIG)
+    result = grade_unit([], n, CONFIG)
     assert result["score"] == 100 and result["grade"] == "优"
 
 
@@ -52,10 +49,7 @@ def test_an_error_never_costs_less_than_a_warning_nor_a_warning_less_than_an_inf
 
 @given(findings, projects)
 def test_score_is_the_sum_of_the_breakdown_and_within_bounds(items, n):
-    by_criterion: dict[str, list[str]] = {}
-    for criterion, severity in items:
-        by_criterion.setdefault(criterion, []).append(severity)
-    result = grade_unit(by_criterion, n, CONFIG)
+    result = grade_unit([(criterion, severity, "R00") for criterion, severity in items], n, CONFIG)
     assert 0 <= result["score"] <= 100
     assert result["score"] == pytest.approx(sum(item["score"] for item in result["breakdown"]), abs=0.02)
     for item in result["breakdown"]:
@@ -65,16 +59,41 @@ def test_score_is_the_sum_of_the_breakdown_and_within_bounds(items, n):
 
 def test_formula_by_hand():
     # 2 projects; 完整性: 1 error + 1 warning = 4 points / 2 = 2 per project; 25 × (1 − 2/6) = 16.67
-    result = grade_unit({"完整性": ["error", "warning"]}, 2, CONFIG)
+    result = grade_unit([("完整性", "error", "S03"), ("完整性", "warning", "S04")], 2, CONFIG)
     assert result["breakdown"][0]["penalty"] == 2.0 and result["breakdown"][0]["score"] == pytest.approx(16.67)
     assert result["score"] == pytest.approx(91.67) and result["grade"] == "优"
     # the criterion bottoms out at zero, it never goes negative
-    assert grade_unit({"可行性": ["error"] * 100}, 1, CONFIG)["score"] == 75.0
+    assert grade_unit([("可行性", "error", "Q01")] * 100, 1, CONFIG)["score"] == 75.0
 
 
-@pytest.mark.parametrize(("value", "grade"), [(100, "优"), (90, "优"), (89.99, "良"), (75, "良"), (74.9, "中"), (60, "中"), (59.9, "差"), (0, "差")])
-def test_bands(value, grade):
-    assert letter(value, CONFIG["bands"]) == grade
+def test_a_project_without_benefit_indicators_loses_its_share_of_completeness_whatever_its_size():
+    # one project with two indicators and no 效益: S02 weighs zero_at, 完整性 is 0, so the unit is no 良
+    sparse = grade_unit([("完整性", "error", "S02")], 1, CONFIG)
+    assert sparse["breakdown"][0]["score"] == 0 and sparse["grade"] == "中"
+    assert sparse["deductions"][0] == {"rule_id": "S02", "label": "S02 缺少效益指标", "findings": 1, "points": 25.0}
+
+
+def test_info_notes_are_capped():
+    many = grade_unit([("相关性", "info", "D03")] * 80, 10, CONFIG)
+    few = grade_unit([("相关性", "info", "D03")] * 20, 10, CONFIG)
+    cap = CONFIG["info_cap"] / CONFIG["zero_at"] * CONFIG["weights"]["relevance"]
+    assert many["score"] == few["score"] == pytest.approx(100 - cap, abs=0.01)
+
+
+def test_mostly_unmeasurable_benefits_cap_the_grade():
+    capped = grade_unit([], 10, CONFIG, unmeasurable=(11, 12))
+    assert capped["score"] == 100 and capped["grade"] == "中" and "11" in capped["cap"]["reason_zh"]
+    assert grade_unit([], 10, CONFIG, unmeasurable=(6, 12))["grade"] == "优"  # half is not "mostly"
+
+
+def test_largest_deductions_are_labelled_and_sum_to_the_loss():
+    items = [("完整性", "error", "S02"), ("可行性", "warning", "Q02"), ("可行性", "warning", "Q02"), ("相关性", "warning", "C09"),
+             ("相关性", "info", "D03")]
+    result = grade_unit(items, 2, CONFIG)
+    top = largest_deductions(result)
+    assert [d["rule_id"] for d in top] == ["S02", "Q02", "C09"]
+    assert top[1]["label"] == "Q02 是/否型指标值" and top[1]["findings"] == 2
+    assert sum(d["points"] for d in result["deductions"]) == pytest.approx(100 - result["score"], abs=0.05)
 
 
 def test_invalid_grade_configuration():

@@ -57,25 +57,23 @@ CATALOGUE_INSTANCES = [
     ("S11", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转：调查问卷"),
     ("A05", JL, "2024 年县文联创先争优工作经费", None),
     ("A06", GZ, "业务用房物业管理费", "工作人员资质达标率：≥100%"),
-    ("A06", GZ, "市文联因公出国（境）经费", "出访费用超支率：≤0%"),
     ("A07", GZ, "编辑出版《广州文艺家》", "刊物发行数量"),
-    ("Q01", GZ, "专项工作经费", "差旅费用标准：执行当年广州市财政局标准"),
     ("Q02", GZ, None, "行业影响：是"),
     ("Q03", TJ, "群众艺术馆免费开放补助经费", "促进我市公共服务发展：有效促进"),
     ("Q03", GZ, "业务用房物业管理费", "应急机制健全性：健全"),
     ("Q05", JL, "2024 年县文联创先争优工作经费", "开展创先争优及时性：按照文件及时开展"),
     ("Q06", GZ, "专项工作经费", "差旅费用标准"),
-    ("Q06", GZ, "2024年办公设备购置经费", "采购经费是否按标准进行采购：是"),
+    ("C10", GZ, "2024年办公设备购置经费", "采购经费是否按标准进行采购：是"),
     ("C03", GZ, "专项工作经费", "慰问人数（人）：25人次"),
     ("C03", GZ, "其他运行经费", "文书档案进行数字化处理的数量：6年"),
     ("C04", GZ, "广州文艺市民空间系列活动经费", "参与人员满意度：少于10次"),
     ("C05", JL, "2024 年县文联创先争优工作经费", "服务对象满意度：100%"),
     ("C05", GZ, "业务用房物业管理费", "场馆正常运行率：≥60%"),
     ("C06", GZ, "机构运行辅助经费", "编外人员的满意度"),
-    ("C07", GZ, "广州文艺市民空间系列活动经费", "参与人员满意度：少于10次"),
     ("C08", GZ, "广州文艺市民空间系列活动经费", "参加活动人数（人）"),
     ("C08", GZ, "业务用房物业管理费", "工作人员到岗率"),
-    ("C08", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转"),
+    ("C09", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转"),
+    ("C08", JL, "老年诗词楹联协会经费", "业务保障能力提升情况"),
     ("C09", GZ, None, "媒体报道次数"),
     ("D02", GZ, "市文艺家协会业务活动补助经费", "媒体报道次数"),
     ("D02", GZ, "广州市文学艺术创作基地建设", "行业影响"),
@@ -83,7 +81,13 @@ CATALOGUE_INSTANCES = [
     ("D02", GZ, "广州市文艺市民中心各文艺场馆建设及举办展会项目", "媒体报道次数"),
     ("D02", JL, "老年诗词楹联协会经费", None),
     ("D02", JL, "老研会书画活动经费", None),
-    ("D03", JL, None, "开展活动次数"),
+    ("D03", JL, None, "开展创先争优的次数"),
+    ("D03", TJ, None, "保障机构运行数"),
+    ("S12", JL, None, "部门整体绩效目标"),
+    ("S13", GZ, "专项工作经费", "发挥了"),
+    ("Q09", JL, "老研会书画活动经费", "开展活动次数：3 次"),
+    ("Q10", JL, "老年诗词楹联协会经费", "提升开展活动的社会影响力：100%"),
+    ("C12", GZ, "机构运行辅助经费", "编外人员到位率：100%"),
     ("X02", JL, None, "XXX 财政（厅/局）审核"),
     ("X02", GZ, "广州市文联2024年信息化运维项目", "<p>（1）广州市文联2024年信息化运维项目"),
 ]
@@ -92,6 +96,29 @@ CATALOGUE_INSTANCES = [
 @pytest.mark.parametrize(("rule", "file", "project", "text"), CATALOGUE_INSTANCES, ids=[f"{r}-{i}" for i, (r, *_) in enumerate(CATALOGUE_INSTANCES)])
 def test_catalogue_instance_is_found(findings, rule, file, project, text):
     assert not hits(findings, rule, file, project, text).empty
+
+
+# (kept rule, related rule, indicator): one finding per cause, the other rules attached to it
+MERGED_INSTANCES = [
+    ("Q06", "Q01", "差旅费用标准"),
+    ("C10", "Q06", "采购经费是否按标准进行采购"),
+    ("C04", "C07", "参与人员满意度"),
+    ("C08", "Q05", "应急机制健全性"),
+    ("C09", "C08", "保障机关正常运转"),
+]
+
+
+@pytest.mark.parametrize(("kept", "related", "indicator"), MERGED_INSTANCES)
+def test_same_cause_is_one_finding_with_related_rules(findings, kept, related, indicator):
+    own = findings[findings["indicator"] == indicator]
+    assert own["rule_id"].value_counts().get(related, 0) == 0
+    assert own.loc[own["rule_id"] == kept, "related_rules"].str.contains(related).all()
+
+
+def test_false_findings_of_issue_14_are_gone(findings):
+    # ≤0% on 超支率 is a valid target; Word bookmarks are no finding
+    assert hits(findings, "A06", GZ, text="出访费用超支率").empty
+    assert not findings["evidence"].str.contains("bookmark").any()
 
 
 def test_s05_names_the_missing_quality_dimension(findings):
@@ -103,7 +130,7 @@ def test_cli_exit_code_summary_and_files(run):
     assert code == 0
     assert "广州市文学艺术界联合会（本级） (n-a68528022d76): 17 projects" in stdout
     assert re.search(r"天津市群众艺术馆 \(c-363207-2da5064f\): 10 projects, \d+ findings \(error \d+, warning \d+, info \d+\)", stdout)
-    assert re.search(r"^  .*D03 80", stdout, re.M)
+    assert re.search(r"^  .*D03 1$", stdout, re.M)
     for name in ("findings.parquet", "findings.csv", "findings.xlsx", "grades.csv"):
         assert (out / name).is_file()
     assert (out / "findings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
@@ -124,9 +151,11 @@ def test_no_arithmetic_failures_on_the_samples(findings):
     assert findings[findings["rule_id"] == "A03"].empty
 
 
-def test_d03_on_every_tianjin_row_and_d02_only_where_blocks_repeat(findings):
-    assert len(hits(findings, "D03", TJ)) == 80
-    assert len(hits(findings, "D03", JL)) == 21
+def test_d03_is_one_note_per_unit_and_d02_only_where_blocks_repeat(findings):
+    for file, repeated in ((TJ, 80), (JL, 21)):
+        note = hits(findings, "D03", file)
+        assert len(note) == 1 and note["project_id"].isna().all()
+        assert note["message"].iloc[0].startswith(f"{repeated} 项指标")
     assert set(hits(findings, "D02", GZ)["project_name"]) == {
         "市文艺家协会业务活动补助经费", "广州市文学艺术创作基地建设", "协会（第二批）换届工作经费",
         "广州市文艺市民中心各文艺场馆建设及举办展会项目",
@@ -136,9 +165,10 @@ def test_d03_on_every_tianjin_row_and_d02_only_where_blocks_repeat(findings):
 
 def test_grades(run):
     grades = pd.read_csv(run[2] / "grades.csv", dtype={"unit_id": str}).set_index("unit_id")
-    assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(74.33, abs=0.01)
-    assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(64.24, abs=0.01)
-    assert grades.loc["c-363207-2da5064f", "grade"] == "良" and grades.loc["c-363207-2da5064f", "score"] == pytest.approx(87.09, abs=0.01)
+    assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(70.40, abs=0.01)
+    assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(61.46, abs=0.01)
+    # TJ loses little, but 11 of its 12 benefit indicators have no figure: no better than 中
+    assert grades.loc["c-363207-2da5064f", "grade"] == "中" and grades.loc["c-363207-2da5064f", "score"] == pytest.approx(94.48, abs=0.01)
 
 
 def test_findings_table(findings):
@@ -159,7 +189,50 @@ def test_every_finding_quotes_text_that_stands_at_its_line(findings):
         if finding.rule_id in _COMPOSED:
             continue
         # the quoted pieces stand on the finding's line or, in the cell-per-line form, next to it
-        after = 60 if finding.rule_id == "D02" else 3
+        after = 60 if finding.rule_id in ("D02", "Q09") else 3  # these quote several indicators of a project
         window = squash("".join(lines[max(0, finding.source_line - 4) : finding.source_line + after]))
         for piece in re.split(r"[：；]", finding.evidence):
             assert squash(piece) in window, (finding.rule_id, finding.source_line, piece)
+
+
+# --- the reviewer-judged regression set -------------------------------------------------------------
+JUDGED = Path(__file__).resolve().parent / "data" / "judged_findings.csv"
+
+
+def judged_key(rule_id, unit, project_id, indicator, evidence) -> tuple[str, ...]:
+    """What identifies a finding across ingest rewrites: rule, unit name, project order, indicator,
+    evidence (NFKC, no white space) — not unit ids, finding ids or line numbers, which readers may change."""
+    match = re.search(r"-p(\d+)$", project_id) if isinstance(project_id, str) else None
+    return (rule_id, unit, str(int(match.group(1))) if match else "", "" if pd.isna(indicator) else indicator, squash(evidence))
+
+
+@pytest.fixture(scope="module")
+def judged() -> dict[tuple[str, ...], str]:
+    table = pd.read_csv(JUDGED, dtype=str, keep_default_na=False)
+    assert set(table["verdict"]) <= {"true", "false", "noise"}
+    keys = [tuple(row) for row in table[["rule_id", "unit", "project_seq", "indicator", "evidence"]].itertuples(index=False)]
+    assert len(set(keys)) == len(keys), "a finding is judged twice"
+    return dict(zip(keys, table["verdict"]))
+
+
+@pytest.fixture(scope="module")
+def current(run, findings) -> set[tuple[str, ...]]:
+    grades = pd.read_csv(run[2] / "grades.csv", dtype=str)
+    names = dict(zip(grades["unit_id"], grades["unit_name"]))
+    rows = findings[["rule_id", "unit_id", "project_id", "indicator", "evidence"]].itertuples(index=False)
+    return {judged_key(rule_id, names[unit_id], *rest) for rule_id, unit_id, *rest in rows}
+
+
+def test_no_finding_judged_false_or_noise_comes_back(judged, current):
+    back = sorted(key for key, verdict in judged.items() if verdict != "true" and key in current)
+    assert not back, f"findings judged false or noise are reported again: {back}"
+
+
+def test_every_finding_judged_true_is_still_found(judged, current):
+    lost = sorted(key for key, verdict in judged.items() if verdict == "true" and key not in current)
+    assert not lost, f"findings judged true are no longer reported: {lost}"
+
+
+def test_every_finding_has_been_judged(judged, current):
+    unjudged = sorted(current - set(judged))
+    assert not unjudged, f"new findings on the samples: judge them in {JUDGED.name}: {unjudged}"

@@ -45,6 +45,20 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+_PARSED = ("op", "number", "measure_unit", "value_kind")
+# Value kinds that state a figure or a date: a target that can be checked.
+MEASURED_KINDS = ("percent", "count", "money", "quantity", "duration", "deadline")
+
+
+def _scoring_read_as_text(row: Row, lexicon: Lexicon) -> Row:
+    """A scoring rule (满分100分, 得5分) is text, whatever number the value parser read in it: its 分
+    is a score, never minutes (issue 14: 满分100分 was judged a 100-minute duration by A07)."""
+    for prefix, column in (("", "target_annual"), ("period_", "target_period")):
+        if lexicon.is_scoring_rule(norm(row[column])):
+            row = {**row, **{prefix + key: None for key in _PARSED}, prefix + "value_kind": "text"}
+    return row
+
+
 def indicator_features(indicators: pd.DataFrame, lexicon: Lexicon) -> list[Row]:
     """Indicators with their features; template filler rows (name 无) are left out."""
     features = []
@@ -54,6 +68,7 @@ def indicator_features(indicators: pd.DataFrame, lexicon: Lexicon) -> list[Row]:
             continue
         if lexicon.is_empty_value(value_n):  # a dash is no target (S09), not a value to judge
             value_n = ""
+        row = _scoring_read_as_text(row, lexicon)
         level1, level2 = row["level1"] or "", row["level2"] or ""
         features.append(
             {
@@ -85,6 +100,10 @@ def indicator_features(indicators: pd.DataFrame, lexicon: Lexicon) -> list[Row]:
                 "name_growth": lexicon.is_growth(name_n),
                 "value_percent": row["value_kind"] == "percent" or "%" in value_n,
                 "value_digit": has_digit(value_n),
+                "value_operator": lexicon.has_operator(value_n),
+                "value_zero": lexicon.is_zero_target(value_n, row["number"]),
+                "value_measurable": row["value_kind"] in MEASURED_KINDS
+                or (has_digit(value_n) and not lexicon.is_scoring_rule(value_n)),
             }
         )
     return features
@@ -151,6 +170,11 @@ class AuditInput:
     def project(self, project_id: str | None) -> Row | None:
         return next((p for p in self.projects if p["project_id"] == project_id), None)
 
+    def budget_year(self, project_id: str | None) -> int | None:
+        """The budget year of the document a project was read from."""
+        project = self.project(project_id)
+        return project["budget_year"] if project else None
+
     def indicator_at(self, project_id: str | None, seq: int | None) -> Row | None:
         return next((r for r in self.indicators_of(project_id) if r["seq"] == seq), None)
 
@@ -203,6 +227,7 @@ def on_indicator(
     line: int | None = None,
     severity: str | None = None,
     about_name: bool = False,
+    suggestion: str | None = None,
 ) -> Hit:
     """A hit on one indicator: at its value's line, or its own line when the problem is its name."""
     where = row["source_line"] if about_name else (row["value_line"] or row["source_line"])
@@ -215,6 +240,7 @@ def on_indicator(
         project_id=row["project_id"],
         indicator=row["name"] or None,
         severity=severity,
+        suggestion=suggestion,
     )
 
 
@@ -225,6 +251,7 @@ def on_project(
     evidence: str | None = None,
     line: int | None = None,
     severity: str | None = None,
+    suggestion: str | None = None,
 ) -> Hit:
     """A hit on one project: its name (or the given text) at its first line unless told."""
     return Hit(
@@ -235,15 +262,18 @@ def on_project(
         message=message,
         project_id=row["project_id"],
         severity=severity,
+        suggestion=suggestion,
     )
 
 
 def on_document(
-    data: AuditInput, source_file: str, line: int | None, evidence: str, message: str, severity: str | None = None
+    data: AuditInput, source_file: str, line: int | None, evidence: str, message: str, severity: str | None = None,
+    suggestion: str | None = None,
 ) -> list[Hit]:
     """A hit on a document as a whole: one per unit read from that file (each unit's report shows it)."""
     return [
-        Hit(unit_id=unit_id, source_file=source_file, source_line=line, evidence=evidence, message=message, severity=severity)
+        Hit(unit_id=unit_id, source_file=source_file, source_line=line, evidence=evidence, message=message,
+            severity=severity, suggestion=suggestion)
         for unit_id in data.units_of_file(source_file)
     ]
 

@@ -12,7 +12,8 @@ from ..model import Dataset
 from ..settings import Settings, load_settings
 from .context import build_input
 from .findings import build_findings
-from .grade import formula_zh, grade_records, grades_table
+from .grade import formula_zh, grade_records, grades_table, unmeasurable_benefit_shares
+from .merge import check_groups, merge_same_cause
 from .registry import SEVERITIES, Rule, catalogue, rule_order
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def enabled_rules(config) -> list[Rule]:
     unknown = sorted(set(config["disabled_rules"]) - known)
     if unknown:
         raise ConfigError(f"[audit] disabled_rules: unknown rule ids {', '.join(unknown)}")
+    check_groups(config["same_cause"], known)
     return [r for r in registered if r.id not in config["disabled_rules"]]
 
 
@@ -83,7 +85,9 @@ def audit_dataset(
         for hit in rule.check(data if rule.applies_to_confidential else disclosed)
     ]
     names = {p["project_id"]: p["name"] for p in data.projects}
-    findings = build_findings(hits, names, [u["unit_id"] for u in data.units])
+    findings = build_findings(merge_same_cause(hits, config["same_cause"]), names, [u["unit_id"] for u in data.units])
     grade_config = settings.as_dict()["audit"]["grade"]
-    records = grade_records(findings, dataset.units, dataset.projects, grade_config)
+    records = grade_records(
+        findings, dataset.units, dataset.projects, grade_config, unmeasurable_benefit_shares(disclosed.indicators)
+    )
     return AuditResult(findings=findings, grades=grades_table(records), records=records, grade_config=grade_config)

@@ -35,6 +35,7 @@ FINDINGS = {
     "source_line": INT,
     "message": STR,
     "suggestion": STR,
+    "related_rules": STR,  # rules that fired on the same place for the same cause (merge.py), comma-separated
 }
 
 # Column headers of the Excel workbook (the reviewer's working copy).
@@ -52,6 +53,7 @@ HEADERS_ZH = {
     "source_line": "行号",
     "message": "问题",
     "suggestion": "整改建议",
+    "related_rules": "同因规则",
 }
 
 
@@ -67,8 +69,11 @@ def finding_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build_findings(hits: Iterable[tuple[Rule, Hit]], project_names: dict[str, str], unit_order: list[str]) -> pd.DataFrame:
-    """The findings table for rule hits, sorted by unit, file, line and rule, with stable ids."""
+def build_findings(
+    hits: Iterable[tuple[Rule, Hit, tuple[str, ...]]], project_names: dict[str, str], unit_order: list[str]
+) -> pd.DataFrame:
+    """The findings table for rule hits (each with the ids of the rules merged into it), sorted by
+    unit, file, line and rule, with stable ids."""
     rows = [
         {
             "rule_id": rule.id,
@@ -82,11 +87,12 @@ def build_findings(hits: Iterable[tuple[Rule, Hit]], project_names: dict[str, st
             "source_file": hit.source_file,
             "source_line": hit.source_line,
             "message": hit.message,
-            "suggestion": rule.suggestion,
+            "suggestion": hit.suggestion or rule.suggestion,
+            "related_rules": ",".join(related) or None,
             "_family": rule_order(rule.id)[0],
             "_key": finding_key(rule.id, hit.unit_id, hit.project_id, hit.indicator, hit.evidence),
         }
-        for rule, hit in hits
+        for rule, hit, related in hits
     ]
     if not rows:
         return empty_findings()

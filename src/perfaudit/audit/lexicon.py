@@ -89,6 +89,8 @@ class Lexicon:
         self._boilerplate = _compile(self.words("goal_boilerplate"), "goal_boilerplate")
         self._placeholder = _compile(self.words("placeholder_patterns"), "placeholder_patterns")
         self._markup = _compile(self.words("markup_patterns"), "markup_patterns")
+        self._finance = _compile(self.words("finance_management_patterns"), "finance_management_patterns")
+        self._not_target = _compile(self.words("goal_not_target_patterns"), "goal_not_target_patterns")
         adverbs = "|".join(map(re.escape, sorted(self.words("vague_adverbs"), key=len, reverse=True))) or "(?!)"
         verbs = "|".join(map(re.escape, sorted(self.words("vague_verbs"), key=len, reverse=True))) or "(?!)"
         # 有效促进, 持续发挥作用 (an adverb and a verb anywhere); 提升服务能力, 进一步丰富 (a verb first)
@@ -137,6 +139,25 @@ class Lexicon:
     def is_operation(self, text: str) -> bool:
         return bool(self._operation.search(text))
 
+    def operation_phrase(self, text: str) -> str | None:
+        """The words of ``text`` that describe operations or inputs (正常运行, 经费保障), if any."""
+        match = self._operation.search(text)
+        return match.group(0) if match else None
+
+    def finance_phrase(self, text: str) -> str | None:
+        """The words of ``text`` that make it a finance-management requirement (资金支付及时率, 合规率)."""
+        match = self._finance.search(text)
+        return match.group(0) if match else None
+
+    def not_target_phrase(self, text: str) -> str | None:
+        """Words of a goal that state necessity, background or past results (发挥了, 是…的桥梁)."""
+        match = self._not_target.search(text)
+        return match.group(0) if match else None
+
+    def first_word(self, text: str, key: str) -> str | None:
+        """The first word of the lexicon list ``key`` that ``text`` contains (list order)."""
+        return next((word for word in self.words(key) if word in text), None)
+
     def has(self, text: str, key: str) -> bool:
         """``text`` contains a word of the lexicon list ``key``."""
         return _contains_any(text, self.words(key))
@@ -155,6 +176,12 @@ class Lexicon:
         vague = self.words("vague_values")
         return value in vague or value.endswith(tuple(v for v in vague if len(v) > 1)) or bool(self._vague_phrase.search(value))
 
+    def is_slogan(self, name: str) -> bool:
+        """A name that is a slogan rather than a measure: a vague verb phrase (提升…影响力, 促进…发展)
+        or a ``…情况`` / ``…能力`` ending without a rate or count."""
+        core = name_core(name)
+        return bool(self._vague_phrase.search(core)) or core.endswith(self.words("slogan_endings"))
+
     def is_placeholder(self, name: str) -> bool:
         """A row name that is template filler standing for no indicator: 无, /, —."""
         return name in self.words("placeholder_names")
@@ -169,6 +196,14 @@ class Lexicon:
         for word in _OPERATOR_WORDS:
             text = text.replace(word, "")
         return not has_digit(value) and is_unit(text)
+
+    def has_operator(self, value: str) -> bool:
+        """The value states its 指标性质 (≥ ≤ = or 不少于, 以上, 以内 …), as 财预〔2021〕101号 asks."""
+        return any(word in value for word in _OPERATOR_WORDS) or self.has(value, "operator_words")
+
+    def is_zero_target(self, value: str, number: float | None) -> bool:
+        """A target of none at all: ``0``, ``≤0%``, ``0起``, ``0事故``, ``零事故``, ``无事故``."""
+        return (number == 0 and has_digit(value)) or self.has(value, "zero_target_words")
 
     def names_a_time(self, value: str) -> bool:
         return self.has(value, "time_value_words")

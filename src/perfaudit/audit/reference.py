@@ -10,8 +10,8 @@ import sys
 from typing import Any, Mapping
 
 from ..settings import Settings, load_settings
-from .grade import formula_zh
-from .registry import CRITERIA, CRITERION_ZH, SEVERITY_ZH, Rule, catalogue
+from .grade import formula_zh, grade_unit, letter
+from .registry import CRITERIA, CRITERION_ZH, REGISTRY, SEVERITY_ZH, Rule, catalogue
 
 FAMILIES = {
     "S": "S — 结构与完整性 structure and completeness",
@@ -39,6 +39,8 @@ def _setting(config: Mapping, dotted: str) -> Any:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + "; ".join(f"{key}: {_show(item)}" for key, item in value.items()) + "}"
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, str):
@@ -59,7 +61,8 @@ def _rule_section(rule: Rule, config: Mapping) -> list[str]:
         f"- **审核要点 criterion**: {rule.criterion_zh}",
         f"- **检查 check**: {rule.check_zh}",
         f"- **依据 basis**: {rule.basis}",
-        f"- **整改建议 suggestion**: {rule.suggestion}",
+        f"- **整改建议 suggestion**: {rule.suggestion}（各条发现的建议写明该指标具体怎么改 — each finding's own suggestion names the fix for its indicator）",
+        *(f"- **示例 example**: {_cell(example)}" for example in rule.examples),
         "- **保密项目 confidential projects**: " + ("仍适用 applies" if rule.applies_to_confidential else "不适用 exempt (X01)"),
     ]
     if rule.uses_validation:
@@ -68,6 +71,40 @@ def _rule_section(rule: Rule, config: Mapping) -> list[str]:
         lines.append("- **配置 configuration** (`[audit]`):")
         lines += [f"  - `{key}` = {_show(_setting(config, key))}" for key in rule.config_keys]
     return lines + [""]
+
+
+# A unit of 2 projects, 10 benefit indicators of which 6 have no figure: the findings of the example.
+_EXAMPLE = [("S02", "error"), ("S04", "warning"), ("Q02", "warning"), ("Q02", "warning"), ("Q03", "warning"),
+            ("C09", "warning"), ("D03", "info"), ("Q09", "warning")]
+
+
+def worked_example(grade_config: Mapping) -> list[str]:
+    """The formula applied to a small unit, computed with the configured numbers (so it stays true)."""
+    items = [(REGISTRY[r].criterion_zh, severity, r) for r, severity in _EXAMPLE]
+    result = grade_unit(items, 2, grade_config, unmeasurable=(6, 10))
+    lines = [
+        "**Worked example.** A unit of 2 projects; one project has no benefit indicator (S02, error) and",
+        "no cost indicator (S04); the findings are " + ", ".join(f"{r} ({s})" for r, s in _EXAMPLE) + ";",
+        "6 of its 10 benefit indicators have no figure.",
+        "",
+        "| criterion | weight | findings | points | penalty per project | score |",
+        "|---|---|---|---|---|---|",
+    ]
+    for item in result["breakdown"]:
+        own = [(r, s) for r, s in _EXAMPLE if REGISTRY[r].criterion == item["criterion"]]
+        points = " + ".join(f"{grade_config['rule_points'].get(r, grade_config['points'][s]):g}" for r, s in own) or "0"
+        lines.append(
+            f"| {item['label']} {item['criterion']} | {item['weight']:g} | {', '.join(r for r, _ in own) or '—'} | {points} "
+            f"| {item['penalty']:g} | {item['score']:.2f} |"
+        )
+    top = "; ".join(f"{d['label']} −{d['points']:.2f}" for d in result["deductions"][:3])
+    lines += [
+        "",
+        f"Score {result['score']:.2f} → band “{letter(result['score'], grade_config['bands'])}”; "
+        + (f"capped: {result['cap']['reason_zh']} Grade **{result['grade']}**." if result["cap"] else f"grade **{result['grade']}**."),
+        f"The report explains it by the three largest deductions: {top}.",
+    ]
+    return lines
 
 
 def markdown(settings: Settings | None = None) -> str:
@@ -101,9 +138,10 @@ def markdown(settings: Settings | None = None) -> str:
             for key, label in CRITERION_ZH.items()
         ),
         "",
-        "A confidential project (X01) keeps the rules marked *applies* below (its money and structure",
-        "are still disclosed: A01–A08, S01–S07) and is exempt from the others; the engine applies the",
-        "exemption once, by leaving confidential projects out of the exempt rules' input.",
+        "A confidential project (X01) keeps the rules marked *applies* below (its money and spending plan",
+        "are still disclosed: " + ", ".join(r.id for r in rules if r.applies_to_confidential and r.id != "X01")
+        + ") and is exempt from the others, which read goal or indicator text that is redacted by design;",
+        "the engine applies the exemption once, by leaving confidential projects out of the exempt rules' input.",
         "",
         "## Findings",
         "",
@@ -116,7 +154,14 @@ def markdown(settings: Settings | None = None) -> str:
         "line for value problems, the indicator's own line for name problems, the goal/budget/plan line",
         "for goal/money/plan problems.",
         "",
-        "D03 is reported once per indicator (the report collapses repeats within a project); D01 and D02",
+        "**One finding per cause.** When several rules fire on one place (an indicator, or a project's",
+        "line) for one underlying problem, the most specific is reported and the others are listed in its",
+        "`related_rules` column. The groups are configuration (`[audit] same_cause`, most specific first):",
+        "",
+        *(f"- {' → '.join(group)}" for group in config["same_cause"]),
+        "",
+        "D03 is one note per unit listing the indicators whose description repeats the name; Q09 is one",
+        "finding per project listing its values without an operator; D01 and D02",
         "are reported once per project that has a near-copy, naming the other projects. Q01 is the",
         "residual rule for unquantified values: a value that Q02 (yes/no), Q03 (vague), Q04 (unit only),",
         "Q05 (timeliness) or Q07 (scoring rule) explains is not reported again under Q01. Q and C rules",
@@ -129,9 +174,12 @@ def markdown(settings: Settings | None = None) -> str:
         formula_zh(config["grade"]),
         "",
         "```",
-        "penalty_c = Σ points[severity] over the unit's findings of criterion c / max(1, projects)",
+        "points(f) = rule_points[rule] if configured, else points[severity]",
+        "penalty_c = (Σ points of non-info findings of c + min(Σ points of info findings of c, info_cap × P)) / P,  P = max(1, projects)",
         "score_c   = weight_c × max(0, 1 − penalty_c / zero_at)",
         "score     = Σ score_c  over " + ", ".join(f"{label} {key}" for key, label in CRITERIA.items()),
+        "grade     = band of score, no better than unmeasurable_benefit_grade when more than",
+        "            unmeasurable_benefit_share of the unit's benefit indicators have no figure",
         "```",
         "",
         "Configuration `[audit.grade]`: "
@@ -140,6 +188,8 @@ def markdown(settings: Settings | None = None) -> str:
             for name, value in config["grade"].items()
         )
         + ".",
+        "",
+        *worked_example(config["grade"]),
         "",
         "## Rules",
         "",

@@ -24,10 +24,10 @@ CRITERIA = {
 CONTEXT = "context"  # X01: reported for context, not scored
 CRITERION_ZH = {**CRITERIA, CONTEXT: "背景信息"}
 
-# audit-rules.md: a confidential project keeps A01–A08 and S01–S07 (its money and structure are
-# disclosed) and is exempt from these, which would only restate that its content is withheld.
-_EXEMPT_FOR_CONFIDENTIAL_PREFIXES = ("Q", "C", "D")
-_EXEMPT_FOR_CONFIDENTIAL_IDS = ("S08", "S09", "S10", "S11")
+# A confidential project keeps the rules about its money and spending plan, which are disclosed,
+# and X01 itself; every other rule reads goal or indicator text that is redacted by design, so its
+# findings would only restate the redaction (issue 14: S03–S07 on a redacted project were noise).
+KEPT_FOR_CONFIDENTIAL = ("A01", "A02", "A04", "A05", "X01")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Hit:
     project_id: str | None = None
     indicator: str | None = None
     severity: str | None = None  # None: the rule's default severity
+    suggestion: str | None = None  # what to change in this place; None: the rule's general suggestion
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,11 @@ class Rule:
     config_keys: tuple[str, ...] = ()  # keys of [audit] read by the rule (dotted)
     severities: tuple[str, ...] = ()  # every severity the rule can give, default first
     uses_validation: bool = False  # findings come from the validation result (one source of truth)
+    examples: tuple[str, ...] = ()  # source text that triggers the rule (for docs/rules.md)
 
     @property
     def applies_to_confidential(self) -> bool:
-        return not (self.id.startswith(_EXEMPT_FOR_CONFIDENTIAL_PREFIXES) or self.id in _EXEMPT_FOR_CONFIDENTIAL_IDS)
+        return self.id in KEPT_FOR_CONFIDENTIAL
 
     @property
     def criterion_zh(self) -> str:
@@ -84,6 +86,7 @@ def rule(
     config: tuple[str, ...] = (),
     also: tuple[str, ...] = (),
     uses_validation: bool = False,
+    examples: tuple[str, ...] = (),
 ) -> Callable:
     """Register the decorated function as rule ``rule_id``; ``also`` lists further severities it gives."""
     if severity not in SEVERITIES or any(s not in SEVERITIES for s in also):
@@ -107,6 +110,7 @@ def rule(
             config_keys=config,
             severities=(severity, *also),
             uses_validation=uses_validation,
+            examples=examples,
         )
         return check
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..taxonomy import LEVEL1, LEVEL2
 from ..validate.result import ExpectationOutcome, ValidationResult
 from . import charts
+from ..audit.grade import largest_deductions
 from .bundle import UnitBundle
 from .markup import Content, definition_table, element, lines, table, void
 
@@ -212,6 +213,10 @@ def grade_block(grade: dict) -> Markup:
         "div",
         element("h2", "建议等级（机器建议）"),
         element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100）"),
+        element("p", "扣分最多的三项：", "；".join(
+            f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)
+        ) or "无"),
+        element("p", grade["cap"]["reason_zh"]) if grade.get("cap") else None,
         table(["审核要点", "权重", "发现数", "错误 / 警告 / 提示", "平均扣分", "得分"], rows,
               widths=["18%", "12%", "14%", "20%", "16%", "20%"], numeric=(1, 2, 4, 5)),
         element("p", "计分方法：", grade["formula_zh"], cls="machine-mark"),
@@ -293,11 +298,14 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
         problem.append(element("p", f"涉及指标（{len(indicators)} 个）：", "、".join(indicators), cls="indicator-list"))
     problem.append(evidence)
     severities = [s for s in SEVERITY_LABELS if any(finding["severity"] == s for finding in group)]
+    related = list(dict.fromkeys(r for f in group if f.get("related_rules") for r in f["related_rules"].split(",")))
     return [
-        [element("strong", first["rule_id"]), element("div", first["rule_name"]), element("div", first["criterion"], cls="criterion")],
+        [element("strong", first["rule_id"]), element("div", first["rule_name"]), element("div", first["criterion"], cls="criterion"),
+         element("div", "同因：", "、".join(related), cls="criterion") if related else None],
         [severity_badge(s) for s in severities],
         problem,
-        [element("p", first["suggestion"]), element("p", "依据：", first["basis"], cls="basis") if first["basis"] else None],
+        [*(element("p", suggestion) for suggestion in dict.fromkeys(f["suggestion"] for f in group)),
+         element("p", "依据：", first["basis"], cls="basis") if first["basis"] else None],
     ]
 
 

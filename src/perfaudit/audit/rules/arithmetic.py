@@ -201,8 +201,6 @@ def _degenerate(row: dict, prefix: str) -> str | None:
     positive_rate = (row["name_rate"] or row["name_satisfaction"]) and not row["name_negative"] and not row["name_growth"]
     if positive_rate and op in ("≥", ">") and number >= 100:
         return f"正向比率目标设为“{op}{number:g}%”，比率不可能超过 100%，目标值失去意义。"
-    if row["name_negative"] and row["name_rate"] and op in ("≤", "<") and number <= 0:
-        return f"负向比率目标设为“{op}{number:g}%”，比率不可能低于 0，目标值失去意义。"
     if number > 100 and not row["name_growth"]:
         return f"百分比目标 {number:g}% 超过 100%。"
     return None
@@ -210,20 +208,23 @@ def _degenerate(row: dict, prefix: str) -> str | None:
 
 @rule(
     "A06", name_zh="百分比越界或退化", name_en="degenerate percent", severity="warning", criterion="appropriateness",
-    check_zh="百分比大于 100%（增长率除外）；正向比率设为“≥100%”；负向比率（超支率、故障率…）设为“≤0%”",
+    check_zh="百分比大于 100%（增长率除外）；正向比率设为“≥100%”。负向比率（超支率、事故率、投诉率、差错率…）的“≤0%”“0起”“0事故”是有效目标，不报告",
     basis="财预〔2015〕88号（指标值应合理可行）",
-    suggestion="正向比率用“≥95%”或“=100%”等可达且可衡量的值；负向比率用“≤5%”或“=0”等写法。",
+    suggestion="正向比率用“≥95%”或“=100%”等可达且可衡量的值。",
     config=("lexicon.rate_words", "lexicon.satisfaction_words", "lexicon.negative_metrics", "lexicon.negative_reversals", "lexicon.growth_words"),
 )
 def a06(data: AuditInput):
     for row in data.indicators:
-        message = _degenerate(row, "")
-        if message:
-            yield on_indicator(row, message)
-            continue
-        message = _degenerate(row, "period_")
-        if message:
-            yield on_indicator(row, "实施周期指标值：" + message, evidence=indicator_evidence(row, row["period"]))
+        for prefix, label, value in (("", "", row["value"]), ("period_", "实施周期指标值：", row["period"])):
+            message = _degenerate(row, prefix)
+            if message:
+                number = row[f"{prefix}number"]
+                fitting = "=100%" if number == 100 else f"≥{min(number, 100) - 5:g}%"
+                yield on_indicator(
+                    row, label + message, evidence=indicator_evidence(row, value),
+                    suggestion=f"把“{value}”改为可达且可衡量的值，如“{fitting}”（完成全部时用“=100%”）。",
+                )
+                break
 
 
 KIND_ZH = {
@@ -260,29 +261,39 @@ def a07(data: AuditInput):
                 yield on_indicator(row, "年度指标值大于实施周期指标值，累计量的年度目标不应超过整个实施期目标。", evidence=evidence)
 
 
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})年?\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年")
+# A span of years: 2023-2024年, 2023年至2024年, 2023年1月-2024年12月, 2023.9-2024.8, 2023—2024学年.
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?:\s*年度?)?(?:\s*[./]?\s*\d{1,2}\s*月?(?:\s*[./]?\s*\d{1,2}\s*日?)?)?"
+    r"\s*[-—–~至到]\s*((?:19|20)\d{2})(?!\d)"
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # A year opening a clause of a goal ("2023年，完成…", "1.2023年…"): the goal states its work year.
 _CLAUSE_YEAR = re.compile(r"(?:^|[。；;！!，,:：\n]|(?:^|\s)\(?\d{1,2}[.、)])\s*((?:19|20)\d{2})\s*年(?!\s*[-—–~至到以来前])")
 
 
+def _without_covering_spans(text: str, year: int) -> str:
+    """``text`` (NFKC) with the spans of years that include ``year`` blanked: 2023-2024年 in 2024 is fine."""
+    return _YEAR_RANGE.sub(lambda m: " " if int(m.group(1)) <= year <= int(m.group(2)) else m.group(0), nfkc(text))
+
+
 def foreign_years(text: str, year: int, *, earlier_only: bool = False) -> list[int]:
-    """Years written in ``text`` (as ``YYYY年``) other than ``year``; a range containing it is fine."""
-    text = nfkc(text)
-    found = []
-    for match in _YEAR_RANGE.finditer(text):
-        start, end = int(match.group(1)), int(match.group(2))
-        if not start <= year <= end:
-            found.append(start if start != year else end)
+    """Years written in ``text`` (as ``YYYY年``) other than ``year``; a span containing it is fine."""
+    text = _without_covering_spans(text, year)
+    found = [int(m.group(1)) for m in _YEAR_RANGE.finditer(text)]
     singles = _YEAR.finditer(_YEAR_RANGE.sub(" ", text))
     found += [int(m.group(1)) for m in singles if int(m.group(1)) != year]
     found = [y for y in found if y < year] if earlier_only else found
     return sorted(set(found))
 
 
+def _year_suggestion(where: str, years: list[int], budget_year: int) -> str:
+    listed = "、".join(f"{y}年" for y in years)
+    return f"核对{where}中的“{listed}”：预算年度是 {budget_year} 年，年度目标、时限和名称应写“{budget_year}年”；沿用往年文本的，内容也须一并更新。"
+
+
 @rule(
     "A08", name_zh="年份不一致", name_en="year mismatch", severity="info", criterion="appropriateness",
-    check_zh="项目名称、指标名称或年度时限中的年份与预算年度不同（实施周期时限早于预算年度；绩效目标以往年开头）",
+    check_zh="项目名称、指标名称或年度时限中的年份与预算年度不同（实施周期时限早于预算年度；绩效目标以往年开头）；包含预算年度的跨年区间（2023-2024年）不报告",
     basis="年度绩效目标应对应预算年度（财预〔2015〕88号）",
     suggestion="核对年份：年度目标、时限和名称应写预算年度，沿用往年文本的须更新。",
 )
@@ -293,25 +304,54 @@ def a08(data: AuditInput):
             continue
         stale = foreign_years(project["name"], year)
         if stale:
-            yield on_project(project, _year_message("项目名称", stale, year))
-        goal_years = sorted({int(m.group(1)) for m in _CLAUSE_YEAR.finditer(nfkc(project["goal_text"])) if int(m.group(1)) < year})
+            yield on_project(project, _year_message("项目名称", stale, year), suggestion=_year_suggestion("项目名称", stale, year))
+        goal = _without_covering_spans(project["goal_text"], year)
+        goal_years = sorted({int(m.group(1)) for m in _CLAUSE_YEAR.finditer(goal) if int(m.group(1)) < year})
         if goal_years:
             yield on_project(
                 project, _year_message("绩效目标", goal_years, year),
                 evidence=project["goal_text"], line=project["goal_line"],
+                suggestion=_year_suggestion("绩效目标", goal_years, year),
             )
         for row in data.indicators_of(project["project_id"]):
             in_name = foreign_years(row["name"], year)
             in_value = foreign_years(row["value"], year) if row["value_kind"] == "deadline" else []
             in_period = foreign_years(row["period"], year, earlier_only=True) if row["period_value_kind"] == "deadline" else []
             if in_name:
-                yield on_indicator(row, _year_message("指标名称", in_name, year), about_name=True)
+                yield on_indicator(
+                    row, _year_message("指标名称", in_name, year), about_name=True,
+                    suggestion=_year_suggestion("指标名称", in_name, year),
+                )
             if in_value:
-                yield on_indicator(row, _year_message("年度指标值", in_value, year))
+                yield on_indicator(
+                    row, _year_message("年度指标值", in_value, year), suggestion=_year_suggestion("年度指标值", in_value, year)
+                )
             elif in_period:
                 yield on_indicator(
-                    row, _year_message("实施周期指标值", in_period, year), evidence=indicator_evidence(row, row["period"])
+                    row, _year_message("实施周期指标值", in_period, year), evidence=indicator_evidence(row, row["period"]),
+                    suggestion=_year_suggestion("实施周期指标值", in_period, year),
                 )
+
+
+@rule(
+    "A09", name_zh="绩效目标含往年年份", name_en="past year in the goal", severity="info", criterion="appropriateness",
+    check_zh="绩效目标任何位置写有早于预算年度的年份（不限于句首；包含预算年度的跨年区间不算）：往年文本未更新，或写的是往年成绩而非本年目标",
+    basis="年度绩效目标应对应预算年度（财预〔2015〕88号）",
+    suggestion="绩效目标只写预算年度要完成的任务和效果；往年成绩和背景不写入目标，沿用往年文本的须更新。",
+    examples=("预算年度 2024：“举办业务培训3期，较2023年增加1期。”",),
+)
+def a09(data: AuditInput):
+    for project in data.projects:
+        year = project["budget_year"]
+        if year is None or not project["goal_text"]:
+            continue
+        past = foreign_years(project["goal_text"], year, earlier_only=True)
+        if past:
+            yield on_project(
+                project, _year_message("绩效目标", past, year) + "目标应写预算年度的任务，而不是往年的情况。",
+                evidence=project["goal_text"], line=project["goal_line"],
+                suggestion=_year_suggestion("绩效目标", past, year),
+            )
 
 
 def _year_message(where: str, years: list[int], budget_year: int) -> str:

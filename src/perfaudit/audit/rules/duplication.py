@@ -1,7 +1,8 @@
 """D — duplication and boilerplate (相关性): goals and indicator blocks copied between projects.
 
 D01 and D02 report each project that has a near-copy in its unit, naming the others, so every
-project's own text is the evidence. D03 reports every indicator whose description repeats its name.
+project's own text is the evidence. D03 is one note per unit listing the indicators whose
+description repeats their name (issue 14: one note per indicator was a quarter of all findings).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import re
 from difflib import SequenceMatcher
 from itertools import combinations
 
-from ..context import AuditInput, indicator_evidence, on_indicator, on_project
+from ..context import AuditInput, indicator_evidence, on_project
 from ..lexicon import name_core
-from ..registry import rule
+from ..registry import Hit, rule
 from .structure import goal_core
 
 BASIS_SPECIFIC = "财预〔2015〕88号（绩效目标应指向明确，与项目的具体内容相对应）"
@@ -127,14 +128,28 @@ def d02(data: AuditInput):
 
 @rule(
     "D03", name_zh="三级指标与描述相同", name_en="name = description", severity="info", criterion="relevance",
-    check_zh="（B/C版式）绩效指标描述与三级指标名称相同",
+    check_zh="（有绩效指标描述的版式）绩效指标描述与三级指标名称相同；每个单位至多一条提示，列出这些指标",
     basis=BASIS_SPECIFIC,
     suggestion="在绩效指标描述中说明指标的含义、统计口径或计算方法，不要照抄指标名称。",
 )
 def d03(data: AuditInput):
+    described: dict[str, int] = {}
+    repeated: dict[str, list[dict]] = {}
     for row in data.indicators:
-        if row["description_n"] and row["description_n"] == row["name_n"]:
-            yield on_indicator(
-                row, "绩效指标描述只是重复三级指标名称，没有说明指标的含义或口径。",
-                evidence=f"{row['name']}：{row['description']}", about_name=True,
-            )
+        if row["description_n"]:
+            described[row["unit_id"]] = described.get(row["unit_id"], 0) + 1
+            if row["description_n"] == row["name_n"]:
+                repeated.setdefault(row["unit_id"], []).append(row)
+    for unit_id, rows in repeated.items():
+        first = rows[0]
+        names = list(dict.fromkeys(row["name"] for row in rows))
+        yield Hit(
+            unit_id=unit_id,
+            source_file=first["source_file"],
+            source_line=first["source_line"],
+            evidence=f"{first['name']}：{first['description']}",
+            message=(
+                f"{len(rows)} 项指标（有描述的指标共 {described[unit_id]} 项）的绩效指标描述只是重复三级指标名称，"
+                f"没有说明指标的含义或口径：{'、'.join(names)}。"
+            ),
+        )

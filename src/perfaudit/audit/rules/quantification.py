@@ -8,10 +8,12 @@ Q05 timeliness, Q07 scoring rule) explains, so one unquantified value is reporte
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
-from ..context import AuditInput, on_indicator
+from ..context import AuditInput, indicator_evidence, on_indicator, on_project
 from ..lexicon import Lexicon
 from ..registry import rule
+from ..suggest import budget_cap, example_value, fitting_value
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
 
@@ -61,6 +63,7 @@ def q01(data: AuditInput):
             row,
             f"指标值“{row['value']}”没有可衡量的数值" + ("，数量/成本指标必须量化。" if strict else "。"),
             severity="error" if strict else "warning",
+            suggestion=f"把“{row['value']}”改为可衡量的目标值，写明指标性质、数值和度量单位，如“{example_value(row, data.budget_year(row['project_id']))}”。",
         )
 
 
@@ -77,10 +80,13 @@ def q02(data: AuditInput):
     for row in data.indicators:
         if not is_yes_no(row, lexicon):
             continue
+        suggestion = f"把“{row['value']}”改为可分档衡量的目标，如{example_value(row, data.budget_year(row['project_id']))}。"
         if lexicon.is_undecided(row["value_n"]):
-            yield on_indicator(row, f"指标值“{row['value']}”未确定目标，只是照抄了模板的选项。", severity="error")
+            yield on_indicator(
+                row, f"指标值“{row['value']}”未确定目标，只是照抄了模板的选项。", severity="error", suggestion=suggestion
+            )
         else:
-            yield on_indicator(row, f"指标值为“{row['value']}”，只能判断有或无，无法衡量完成程度。")
+            yield on_indicator(row, f"指标值为“{row['value']}”，只能判断有或无，无法衡量完成程度。", suggestion=suggestion)
 
 
 @rule(
@@ -93,7 +99,11 @@ def q02(data: AuditInput):
 def q03(data: AuditInput):
     for row in data.indicators:
         if data.lexicon.is_vague(row["value_n"]):
-            yield on_indicator(row, f"指标值“{row['value']}”是模糊定性表述，无法衡量是否完成。")
+            yield on_indicator(
+                row, f"指标值“{row['value']}”是模糊定性表述，无法衡量是否完成。",
+                suggestion=f"把“{row['value']}”改为可衡量的目标值，如{example_value(row, data.budget_year(row['project_id']))}；"
+                "确需定性的，写明可分档评价的具体标准（如“建立并印发××制度”）。",
+            )
 
 
 @rule(
@@ -112,13 +122,17 @@ def q04(data: AuditInput):
     "Q05", name_zh="时效指标无时限", name_en="timeliness without a time", severity="warning", criterion="feasibility",
     check_zh="二级指标为时效指标，指标值中没有日期、时限、时长或百分比",
     basis=BASIS_QUANT,
-    suggestion="写明完成时限（如“2025年12月底前”）、时长或及时率（如“≥95%”）。",
+    suggestion="写明完成时限（如“预算年度12月底前”）、时长或及时率（如“≥95%”）。",
     config=("lexicon.time_value_words",),
 )
 def q05(data: AuditInput):
     for row in data.indicators:
         if is_untimed(row, data.lexicon):
-            yield on_indicator(row, f"时效指标的指标值“{row['value']}”没有具体时限，无法判断是否按时完成。")
+            year = data.budget_year(row["project_id"])
+            yield on_indicator(
+                row, f"时效指标的指标值“{row['value']}”没有具体时限，无法判断是否按时完成。",
+                suggestion=f"写明完成时限（如“{year or '××'}年12月底前”）、时长或及时率（如“≥95%”），代替“{row['value']}”。",
+            )
 
 
 @rule(
@@ -133,7 +147,11 @@ def q06(data: AuditInput):
             continue
         money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
         if not money:
-            yield on_indicator(row, f"成本指标的指标值“{row['value']}”不是金额（元/万元）。")
+            yield on_indicator(
+                row, f"成本指标的指标值“{row['value']}”不是金额（元/万元）。",
+                suggestion=f"“{row['name']}”的指标值改为金额上限，如“{budget_cap(data.project(row['project_id']))}”；"
+                "比率、标准和合规要求不作为成本指标。",
+            )
 
 
 @rule(
@@ -154,6 +172,7 @@ def q07(data: AuditInput):
 
 
 _FIVE_DIGITS = re.compile(r"^\d{5}(?:\.0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
 
 
 @rule(
@@ -169,4 +188,59 @@ def q08(data: AuditInput):
         value = row["value_n"]
         about_time = row["is_timeliness"] or data.lexicon.names_time(row["name_n"])
         if about_time and _FIVE_DIGITS.match(value) and low <= float(value) <= high:
-            yield on_indicator(row, f"指标值“{row['value']}”像是 Excel 日期序列号，不是可读的日期。")
+            day = _EXCEL_EPOCH + timedelta(days=int(float(value)))
+            yield on_indicator(
+                row, f"指标值“{row['value']}”像是 Excel 日期序列号，不是可读的日期。",
+                suggestion=f"把“{row['value']}”改回日期“{day.year}年{day.month}月{day.day}日”（若为截止时间，写作“{day.year}年{day.month}月{day.day}日前”），并核对原表的日期格式。",
+            )
+
+
+_MEASURED = ("percent", "count", "quantity", "money", "duration")
+
+
+@rule(
+    "Q09", name_zh="缺少指标性质", name_en="operator missing", severity="warning", criterion="feasibility",
+    check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“3 次”；每个项目报告一次，列出这些指标",
+    basis="财预〔2021〕101号（每项指标应写明指标性质 ≥/≤/=、指标值和度量单位）",
+    suggestion="在数值前写明指标性质：正向指标用“≥”，成本和负向指标用“≤”，确定值用“=”。",
+    config=("lexicon.operator_words",),
+    examples=("巨鹿 老研会书画活动经费：“开展活动次数：3 次”“开展活动覆盖率：100%”",),
+)
+def q09(data: AuditInput):
+    for project in data.projects:
+        bare = [
+            row for row in data.indicators_of(project["project_id"])
+            if row["value_kind"] in _MEASURED and row["number"] is not None and not row["value_operator"]
+        ]
+        if not bare:
+            continue
+        fixes = "；".join(f"{row['name']}：“{row['value']}”→“{fitting_value(row)}”" for row in bare)
+        yield on_project(
+            project,
+            f"{len(bare)} 项指标的指标值没有写指标性质（≥、≤、=）：{'、'.join(row['name'] for row in bare)}。",
+            evidence="；".join(indicator_evidence(row) for row in bare),
+            line=bare[0]["value_line"] or bare[0]["source_line"],
+            suggestion=f"写明指标性质：{fixes}。",
+        )
+
+
+@rule(
+    "Q10", name_zh="口号式效益指标配百分比", name_en="slogan benefit with a bare percentage", severity="warning",
+    criterion="feasibility",
+    check_zh="效益指标的名称是口号或笼统的“提升/促进…”“…情况”，指标值只有一个百分比（如“业务保障能力提升情况：100%”），说不清是什么的百分比、如何统计",
+    basis=BASIS_QUANT,
+    suggestion="把效益指标改为有统计口径的具体指标（如“群众参与率≥80%”“受益人数≥N 人次”），在描述中写明计算方法。",
+    config=("lexicon.vague_adverbs", "lexicon.vague_verbs", "lexicon.slogan_endings"),
+    examples=("巨鹿 老年诗词楹联协会经费：“提升开展活动的社会影响力：100%”",),
+)
+def q10(data: AuditInput):
+    lexicon = data.lexicon
+    for row in data.indicators:
+        if not (row["is_benefit"] and row["value_percent"]) or row["name_rate"] or row["name_satisfaction"]:
+            continue
+        if lexicon.is_slogan(row["name_n"]):
+            yield on_indicator(
+                row,
+                f"效益指标“{row['name']}”是口号式表述，指标值“{row['value']}”说不清是什么的百分比、如何统计。",
+                suggestion=f"把“{row['name']}：{row['value']}”改为有统计口径的效果指标，如“服务对象覆盖率≥90%”或“参与群众≥N 人次”，并在描述中写明计算方法。",
+            )

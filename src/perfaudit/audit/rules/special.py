@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ...text import nfkc
 from ..context import AuditInput, on_document, on_indicator, on_project
-from ..registry import rule
+from ..registry import KEPT_FOR_CONFIDENTIAL, rule
+
+_KEPT = "、".join(r for r in KEPT_FOR_CONFIDENTIAL if r != "X01")
 
 
 @rule(
     "X01", name_zh="保密项目", name_en="confidential project", severity="info", criterion="context",
-    check_zh="项目名称为代码或绩效目标含保密/不予披露/涉密（识别规则见 [ingest] confidential_words、code_like_name）；仍核对其资金和结构（A01–A08、S01–S07），其余规则不适用",
+    check_zh=f"项目名称为代码或绩效目标含保密/不予披露/涉密（识别规则见 [ingest] confidential_words、code_like_name）；仍核对其资金和支出计划（{_KEPT}），其余规则读的是依规不公开的内容，不适用",
     basis="涉密项目依规定不予公开；其预算金额和指标结构仍须完整",
     suggestion="无需整改；请确认该项目确属依规不予公开的内容。",
 )
@@ -19,7 +21,7 @@ def x01(data: AuditInput):
             goal = project["goal_text"]
             yield on_project(
                 project,
-                "保密项目：内容依规定不予公开，只核对其资金与指标结构（A01–A08、S01–S07），其余规则不适用。",
+                f"保密项目：内容依规定不予公开，只核对其资金与支出计划（{_KEPT}），其余规则不适用。",
                 evidence=goal or project["name"],
                 line=project["goal_line"] if goal else None,
             )
@@ -33,6 +35,20 @@ def _residue(data: AuditInput, text: str) -> tuple[str, list[str]] | None:
         return "warning", placeholders
     markup = data.lexicon.markup(normalised)
     return ("info", markup) if markup else None
+
+
+def _suggestion(severity: str, found: list[str]) -> str:
+    listed = "、".join(f"“{item}”" for item in dict.fromkeys(found))
+    if severity == "info":
+        return f"删除{listed}等标记，只保留正文。"
+    drafts = [item for item in dict.fromkeys(found) if "草" in item or "意见稿" in item]
+    others = [item for item in dict.fromkeys(found) if item not in drafts]
+    parts = []
+    if others:
+        parts.append("把" + "、".join(f"“{item}”" for item in others) + "换成实际内容（如审核机关的全称）")
+    if drafts:
+        parts.append("去掉" + "、".join(f"“{item}”" for item in drafts) + "，公开审定后的正式稿")
+    return "；".join(parts) + "。"
 
 
 def _message(severity: str, found: list[str]) -> str:
@@ -49,7 +65,7 @@ _INDICATOR_FIELDS = ("level3", "description", "target_annual", "target_period", 
 @rule(
     "X02", name_zh="占位符/模板残留", name_en="placeholder or residue", severity="warning", criterion="completeness",
     also=("info",),
-    check_zh="文本中有 XXX、×××、某某、(草案)、（厅/局）等占位符（警告），或 <p>、[bookmark: 等标记残留（提示）",
+    check_zh="文本中有 XXX、×××、某某、(草案)、（厅/局）等占位符（警告），或 <p>、&nbsp; 等标记残留（提示）；Word 转换留下、不在公开文本中的书签（[bookmark: …]）不报告",
     basis="公开的预算绩效文本应为审定后的正式稿（常规做法/模板要求）",
     suggestion="删除占位符和标记，填写实际内容（如审核机关名称），并去掉“草案”等草稿标记。",
     config=("lexicon.placeholder_patterns", "lexicon.markup_patterns"),
@@ -61,7 +77,8 @@ def x02(data: AuditInput):
             found = _residue(data, line)
             if found:
                 yield from on_document(
-                    data, document["source_file"], first_line + offset, line.strip(), _message(*found), severity=found[0]
+                    data, document["source_file"], first_line + offset, line.strip(), _message(*found), severity=found[0],
+                    suggestion=_suggestion(*found),
                 )
     for project in data.projects:
         for column, label, line_column in _PROJECT_FIELDS:
@@ -69,7 +86,7 @@ def x02(data: AuditInput):
             if found:
                 yield on_project(
                     project, f"{label}{_message(*found)}", evidence=project[column],
-                    line=project[line_column], severity=found[0],
+                    line=project[line_column], severity=found[0], suggestion=_suggestion(*found),
                 )
     for row in data.indicators:
         # One finding per indicator: its most serious residue, quoting the field that holds it.
@@ -77,4 +94,4 @@ def x02(data: AuditInput):
         fields = sorted((f for f in fields if f[1]), key=lambda f: f[1][0] != "warning")
         if fields:
             column, found = fields[0]
-            yield on_indicator(row, _message(*found), evidence=row[column], severity=found[0])
+            yield on_indicator(row, _message(*found), evidence=row[column], severity=found[0], suggestion=_suggestion(*found))

@@ -6,9 +6,10 @@ import re
 
 from ...taxonomy import OUTPUT, SATISFACTION
 from ...validate import LEVEL_PAIR
-from ..context import AuditInput, on_indicator, on_project
+from ..context import AuditInput, on_document, on_indicator, on_project
 from ..lexicon import norm
 from ..registry import rule
+from ..suggest import budget_cap
 
 BASIS_2015 = "财预〔2015〕88号（绩效指标体系：产出、效益、满意度）；中发〔2018〕34号"
 
@@ -58,7 +59,13 @@ def s03(data: AuditInput):
     suggestion="补充成本指标，以金额（元/万元）反映项目的经济成本，并与预算数相衔接。",
 )
 def s04(data: AuditInput):
-    yield from _missing_level(data, lambda r: r["is_cost"], "项目未设置成本指标。")
+    for project in data.projects:
+        if not any(row["is_cost"] for row in data.indicators_of(project["project_id"])):
+            yield on_project(
+                project, "项目未设置成本指标。",
+                suggestion=f"在“产出指标—成本指标”下补充以金额表示的成本指标，如“{project['name']}支出{budget_cap(project)}”，"
+                "分项列示的各项成本之和与预算数相衔接。",
+            )
 
 
 @rule(
@@ -75,7 +82,12 @@ def s05(data: AuditInput):
         present = {r["l2"] for r in outputs}
         missing = [name for name in required if name not in present]
         if outputs and missing:
-            yield on_project(project, f"产出指标缺少{'、'.join(missing)}。")
+            examples = {"数量指标": "完成的数量（如“≥N 场”）", "质量指标": "达标或合格程度（如“验收合格率≥95%”）",
+                        "时效指标": f"完成时限（如“{project['budget_year'] or '××'}年12月底前”）"}
+            yield on_project(
+                project, f"产出指标缺少{'、'.join(missing)}。",
+                suggestion="在产出指标下补充" + "；".join(f"{name}：{examples.get(name, '可衡量的目标')}" for name in missing) + "。",
+            )
 
 
 @rule(
@@ -230,3 +242,58 @@ def s11(data: AuditInput):
                 row, f"指标值确定依据“{row['basis']}”不是计划标准、行业标准、历史标准或具名文件。",
                 evidence=evidence, about_name=True,
             )
+
+
+@rule(
+    "S12", name_zh="部门整体目标无指标", name_en="department goal without indicators", severity="warning",
+    criterion="completeness",
+    check_zh="文本前部有部门整体绩效目标（“部门整体绩效目标”等标题），但没有与之对应的绩效指标表（一级指标、三级指标、指标值）",
+    basis="财预〔2015〕88号（部门整体支出绩效目标应有相应的绩效指标）",
+    suggestion="为部门整体绩效目标设置绩效指标（产出、效益、满意度），并写明可衡量的指标值。",
+    config=("lexicon.department_goal_headings", "lexicon.department_indicator_words"),
+    examples=("巨鹿 2024：“部门整体绩效目标 / 总体绩效目标 / 分项绩效目标 / 工作保障措施”，无指标表",),
+)
+def s12(data: AuditInput):
+    lexicon = data.lexicon
+    for document in data.documents:
+        lines = (document["front_matter"] or "").split("\n")
+        headings = [offset for offset, line in enumerate(lines) if norm(line) in lexicon.words("department_goal_headings")]
+        if not headings:
+            continue
+        body = "\n".join(lines[headings[-1]:])  # the last heading is the section itself, earlier ones the contents
+        if lexicon.has(norm(body), "department_indicator_words"):
+            continue
+        yield from on_document(
+            data, document["source_file"], (document["source_line"] or 1) + headings[-1], lines[headings[-1]].strip(),
+            "文本有部门整体绩效目标，但没有设置部门整体绩效指标，部门整体目标无法衡量。",
+        )
+
+
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+@rule(
+    "S13", name_zh="绩效目标无可衡量的目标", name_en="goal without a measurable target", severity="warning",
+    criterion="completeness",
+    check_zh="绩效目标写的是必要性、背景或往年成绩（“发挥了…”“是…的桥梁和纽带”“已完成…”），且（去掉年份和编号后）没有任何数字",
+    basis="财预〔2015〕88号（绩效目标应指向明确、细化量化，说明预算年度内预期达到的产出和效果）",
+    suggestion="写明预算年度内要完成的任务及其数量、质量、时限和预期效果（如“举办培训 3 期、培训 200 人次”），必要性和往年成绩放在项目说明中。",
+    config=("lexicon.goal_not_target_patterns",),
+    examples=("广州 专项工作经费：“通过该项目开展，更好地发挥了市文联作为党和政府联系艺术家的桥梁和纽带的部门职能…”",),
+)
+def s13(data: AuditInput):
+    for project in data.projects:
+        goal = norm(project["goal_text"])
+        phrase = data.lexicon.not_target_phrase(goal)
+        if not phrase or re.search(r"\d", _YEARS.sub("", goal_core(goal))):
+            continue
+        year = project["budget_year"]
+        yield on_project(
+            project,
+            f"绩效目标写的是必要性、背景或已取得的成绩（“{phrase}”），没有预算年度要达到的、可衡量的目标。",
+            evidence=project["goal_text"], line=project["goal_line"],
+            suggestion=(
+                f"改写为{year or '预算'}年度要完成的任务和预期效果，写明数量、质量或时限"
+                f"（如“{year or '本'}年举办××活动不少于 N 场、服务群众不少于 N 人次”），去掉“{phrase}”这类已取得成绩或必要性的表述。"
+            ),
+        )
