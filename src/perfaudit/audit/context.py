@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
+from ..ingest.cells import Ref
 from ..model import CAPABILITY_COLUMNS, Dataset
 from ..taxonomy import BENEFIT, COST, LEVEL2_BY_LEVEL1, OUTPUT, SATISFACTION
 from .lexicon import Lexicon, has_digit, norm
@@ -231,10 +232,12 @@ def on_indicator(
 ) -> Hit:
     """A hit on one indicator: at its value's line, or its own line when the problem is its name."""
     where = row["source_line"] if about_name else (row["value_line"] or row["source_line"])
+    own = row["source_ref"] if about_name else (row["value_ref"] or row["source_ref"])
     return Hit(
         unit_id=row["unit_id"],
         source_file=row["source_file"],
         source_line=line or where,
+        source_ref=ref_at(row, line) if line else own,
         evidence=evidence if evidence is not None else indicator_evidence(row),
         message=message,
         project_id=row["project_id"],
@@ -258,12 +261,24 @@ def on_project(
         unit_id=row["unit_id"],
         source_file=row["source_file"],
         source_line=line or row["source_line"],
+        source_ref=ref_at(row, line) if line else row["source_ref"],
         evidence=evidence if evidence is not None else row["name"],
         message=message,
         project_id=row["project_id"],
         severity=severity,
         suggestion=suggestion,
     )
+
+
+_PLACES = ("value", "goal", "budget", "plan", "source")  # the *_line columns that have a *_ref twin
+
+
+def ref_at(row: Mapping, line: int) -> str:
+    """The place of ``line`` in a row's source: the ref of the row's cell on that line."""
+    for place in _PLACES:
+        if row.get(f"{place}_line") == line and row.get(f"{place}_ref"):
+            return row[f"{place}_ref"]
+    return Ref(line=line).label()
 
 
 def on_document(
@@ -273,7 +288,7 @@ def on_document(
     """A hit on a document as a whole: one per unit read from that file (each unit's report shows it)."""
     return [
         Hit(unit_id=unit_id, source_file=source_file, source_line=line, evidence=evidence, message=message,
-            severity=severity, suggestion=suggestion)
+            severity=severity, suggestion=suggestion, source_ref=Ref(line=line).label() if line else None)
         for unit_id in data.units_of_file(source_file)
     ]
 

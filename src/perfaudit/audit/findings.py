@@ -17,6 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..ingest.cells import Ref
 from ..model import INT, STR
 from ..text import squash
 from .registry import Hit, Rule, rule_order
@@ -33,6 +34,7 @@ FINDINGS = {
     "evidence": STR,
     "source_file": STR,
     "source_line": INT,
+    "source_ref": STR,  # the place in any source format: 第12行, Sheet1!C12, 表3 第5行第2列, 第4页 …
     "message": STR,
     "suggestion": STR,
     "related_rules": STR,  # rules that fired on the same place for the same cause (merge.py), comma-separated
@@ -51,6 +53,7 @@ HEADERS_ZH = {
     "evidence": "原文",
     "source_file": "文件",
     "source_line": "行号",
+    "source_ref": "位置",
     "message": "问题",
     "suggestion": "整改建议",
     "related_rules": "同因规则",
@@ -86,6 +89,7 @@ def build_findings(
             "evidence": hit.evidence,
             "source_file": hit.source_file,
             "source_line": hit.source_line,
+            "source_ref": hit.source_ref or (Ref(line=hit.source_line).label() if hit.source_line else None),
             "message": hit.message,
             "suggestion": hit.suggestion or rule.suggestion,
             "related_rules": ",".join(related) or None,

@@ -43,6 +43,7 @@ class Hit:
     indicator: str | None = None
     severity: str | None = None  # None: the rule's default severity
     suggestion: str | None = None  # what to change in this place; None: the rule's general suggestion
+    source_ref: str | None = None  # the place in any format (第12行, Sheet1!C12 …); None: from the line
 
 
 @dataclass(frozen=True)

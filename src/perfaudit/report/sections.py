@@ -99,8 +99,12 @@ class Locator:
     def __init__(self, bundle: UnitBundle):
         self.several_files = len(bundle.meta["sources"]) > 1
 
-    def __call__(self, source_file: object, line: object) -> str:
-        where = "" if pd.isna(line) else f"第{int(line)}行"
+    def __call__(self, source_file: object, place: object) -> str:
+        """``place``: a source ref (``第12行``, ``Sheet1!C12`` …) or a line number."""
+        if pd.isna(place):
+            where = ""
+        else:
+            where = place if isinstance(place, str) else f"第{int(place)}行"
         if self.several_files and not pd.isna(source_file):
             return f"{source_file} {where}".strip()
         return where
@@ -286,7 +290,7 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
     one entry that lists its indicators and every piece of evidence with its line."""
     first = group[0]
     messages = list(dict.fromkeys(finding["message"] for finding in group))
-    items = dict.fromkeys((f["evidence"], f["source_file"], f["source_line"], f["message"]) for f in group)
+    items = dict.fromkeys((f["evidence"], f["source_file"], f["source_ref"], f["message"]) for f in group)
     evidence = element("ul", [
         element("li", element("span", quote, cls="quote"), " ", element("span", locate(file, line), cls="where"),
                 element("div", message, cls="item-message") if len(messages) > 1 else None)
@@ -420,11 +424,11 @@ def _indicator_table(indicators: list[dict], locate: Locator) -> Markup:
         "level1": ("一级指标", 11), "level2": ("二级指标", 13), "level3": ("三级指标", 19),
         "description": ("指标描述", 19), "target_period": ("实施周期指标值", 15),
         "target_annual": ("年度指标值" if two_values else "指标值", 15),
-        "basis": ("指标值确定依据", 11), "value_line": ("出处", 10),
+        "basis": ("指标值确定依据", 11), "value_ref": ("出处", 10),
     }
     shown = [column for column in columns if any(row[column] is not None for row in indicators)]
     total = sum(columns[column][1] for column in shown)
-    rows = [[locate(row["source_file"], row["value_line"]) if column == "value_line" else text_or_missing(row[column])
+    rows = [[locate(row["source_file"], row["value_ref"]) if column == "value_ref" else text_or_missing(row[column])
              for column in shown] for row in indicators]
     return table([columns[c][0] for c in shown], rows,
                  widths=[f"{columns[c][1] * 100 / total:.1f}%" for c in shown], cls="indicators")
@@ -444,7 +448,7 @@ def _project_facts(project: dict, locate: Locator) -> list[tuple[str, Content]]:
     facts.append(("绩效目标", lines(text_or_missing(project["goal"]))))
     if project["confidential"]:
         facts.append(("涉密情况", "涉密项目（内容不予公开）"))
-    facts.append(("出处", locate(project["source_file"], project["source_line"])))
+    facts.append(("出处", locate(project["source_file"], project["source_ref"])))
     return facts
 
 

@@ -11,7 +11,7 @@ import re
 from ...model import AMOUNT_COLUMNS, PLAN_COLUMNS
 from ...text import nfkc
 from ...validate import DECLARED_PARTS_SUM, PLAN_MONOTONE, PLAN_RANGES, SOURCES_SUM
-from ..context import AuditInput, amount, indicator_evidence, on_document, on_indicator, on_project, percent
+from ..context import AuditInput, amount, indicator_evidence, on_document, on_indicator, on_project, percent, ref_at
 from ..lexicon import unit_alternatives
 from ..registry import Hit, rule
 
@@ -79,7 +79,7 @@ def a02(data: AuditInput):
         )
         evidence = f"{label}：{amounts_evidence(row, _SUMMARY_LABELS)}"
         if row["unit_id"]:
-            yield Hit(row["unit_id"], row["source_file"], failure.line, evidence, message)
+            yield Hit(row["unit_id"], row["source_file"], failure.line, evidence, message, source_ref=ref_at(row, failure.line))
         else:
             yield from on_document(data, row["source_file"], failure.line, evidence, message)
 

@@ -147,6 +147,7 @@ def d03(data: AuditInput):
             unit_id=unit_id,
             source_file=first["source_file"],
             source_line=first["source_line"],
+            source_ref=first["source_ref"],
             evidence=f"{first['name']}：{first['description']}",
             message=(
                 f"{len(rows)} 项指标（有描述的指标共 {described[unit_id]} 项）的绩效指标描述只是重复三级指标名称，"
