@@ -25,6 +25,9 @@ from perfaudit.batch.records import FAILED, OK, SKIPPED, UnitResult
 from perfaudit.batch.worker import WORKER_NICENESS, WorkerLost, WorkerProcess
 from perfaudit.errors import RunLockedError
 
+# End-to-end runs of the batch and the report stage: the slow part of the suite.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 UNIT_NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"

@@ -14,6 +14,9 @@ from perfaudit.batch import BatchOptions, run_batch
 from perfaudit.batch.records import OK
 from perfaudit.errors import ConfigError
 
+# End-to-end runs of the batch and the report stage: the slow part of the suite.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

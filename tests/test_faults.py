@@ -45,6 +45,9 @@ from perfaudit.report.prepare import suites_fingerprint
 from perfaudit.settings import load_settings
 from ids import julu_copy
 
+# End-to-end runs of the batch and the report stage: the slow part of the suite.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 GUANGZHOU, JULU, TIANJIN = "n-a68528022d76", "c-721001-9b9aa6fb", "c-363207-2da5064f"

@@ -19,6 +19,9 @@ from perfaudit.report.bundle import bundled_unit_ids, read_bundle
 from perfaudit.report.markup import element, lines, table
 from ids import julu_copy
 
+# End-to-end runs of the batch and the report stage: the slow part of the suite.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"
