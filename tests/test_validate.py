@@ -243,8 +243,10 @@ def test_suites_agree_with_the_contract_and_taxonomy():
     assert (_kwargs(SOURCES_SUM)["min_value"], _kwargs(SOURCES_SUM)["max_value"]) == (-0.005, 0.005)
 
 
-def test_suites_dir_is_the_repository_folder():
-    assert suites_dir() == Path(__file__).resolve().parents[1] / "expectations"
+def test_suites_dir_is_package_data_reading_the_repository_folder():
+    """In a checkout the package data is a symlink to the top-level folder: one source of truth."""
+    assert suites_dir().parts[-3:] == ("perfaudit", "data", "expectations")
+    assert suites_dir().resolve() == Path(__file__).resolve().parents[1] / "expectations"
 
 
 def _copy_suites(tmp_path: Path) -> Path:

@@ -125,12 +125,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The main job: every unit of every input -> its report, incrementally, in parallel
-    (default examples/ -> reports/). Exit 0 nothing failed, 1 a unit or an input failed,
-    2 no document could be read, 3 another run holds the output folder."""
+    (default: the bundled examples -> reports/). Exit 0 nothing failed, 1 a unit or an input
+    failed, 2 no document could be read, 3 another run holds the output folder."""
     from .batch import BatchOptions, run_batch, summary_lines
     from .errors import RunLockedError
+    from .resources import EXAMPLES, data_dir
 
-    args.paths = args.paths or [Path("examples")]
+    args.paths = args.paths or [data_dir(EXAMPLES)]
     options = BatchOptions(
         workers=args.workers, executor=args.executor, scheduler=args.scheduler, unit_ids=tuple(args.unit or ()),
         force=args.force, retry_failed=args.retry_failed, dry_run=args.dry_run, timeout=args.timeout,
@@ -186,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("run", help="the main job: reports for every unit (default: examples/ -> reports/)")
+    p = sub.add_parser("run", help="the main job: reports for every unit (default: the bundled examples -> reports/)")
     _add_inputs(p, required=False)
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: [batch] workers, one per CPU)")

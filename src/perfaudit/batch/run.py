@@ -14,9 +14,8 @@ from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError
 from ..settings import Settings, load_settings
-from .fingerprint import (
-    PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint,
-)
+from ..resources import PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, notebook as shipped_notebook
+from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
@@ -213,7 +212,7 @@ def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path
     content = manifest.to_dict()
     content.pop("index")
     shown = json.dumps([content, recipe["code"]], sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return sha256_bytes(shown + PORTFOLIO_NOTEBOOK.read_bytes())
+    return sha256_bytes(shown + shipped_notebook(PORTFOLIO_NOTEBOOK).read_bytes())
 
 
 @contextmanager
@@ -243,7 +242,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     out_dir = out_dir.resolve()
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
-        notebook = (options.notebook or UNIT_NOTEBOOK).resolve()
+        notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
         recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=suites_dir(), options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)
         found = scan_inputs(inputs)

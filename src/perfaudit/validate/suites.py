@@ -1,11 +1,8 @@
 """The expectation suites: one GX JSON file per table in ``expectations/``, read without GX.
 
-Where the suites are: ``suites_dir()`` returns the repository's top-level ``expectations/``
-folder, found relative to this source file (``src/perfaudit/validate/`` → three levels up),
-which is what a checkout and an editable install use. An installed wheel has no repository
-around it, so the fallback is package data at ``perfaudit/validate/expectations/``: in the
-repository that is a symlink to the top-level folder, which the wheel build follows and copies
-(package-data pattern ``validate/expectations/*.json``). Callers can always pass another folder.
+Where the suites are: ``suites_dir()`` is the package data folder ``perfaudit/data/expectations``
+(``perfaudit.resources``), in the repository a symlink to the top-level ``expectations/``.
+Callers can always pass another folder.
 
 Each expectation carries ``meta.id`` (stable, ``<table>.<check>``, referred to by the audit
 rules and the report) and ``meta.description_zh`` (shown in the report); ``meta.line_column``
@@ -17,25 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import SuiteError
 from ..model import TABLES
+from ..resources import SUITES, data_dir
 
 SUITE_SUFFIX = ".json"
 
 
 def suites_dir() -> Path:
     """The folder holding the shipped suites (see the module docstring)."""
-    checkout = Path(__file__).resolve().parents[3] / "expectations"
-    if all((checkout / f"{table}{SUITE_SUFFIX}").is_file() for table in TABLES):
-        return checkout
-    packaged = resources.files("perfaudit.validate") / "expectations"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    raise SuiteError(f"{checkout}: expectation suites not found (nor in the installed package)")
+    return data_dir(SUITES)
 
 
 @dataclass(frozen=True)
