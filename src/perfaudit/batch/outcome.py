@@ -30,11 +30,12 @@ class BatchSummary:
     out_dir: Path
     plan: Plan
     executor: str
-    workers: int
+    workers: int = 0  # started (or found on the Dask cluster); 0 when nothing had to be built
     units: list[UnitRun] = field(default_factory=list)
     index: dict[str, str] = field(default_factory=dict)  # kind -> path relative to out_dir
     index_error: str | None = None
     interrupted: bool = False
+    error: str | None = None  # why the run stopped before its end (it then exits 2)
     seconds: float = 0.0
     run_json: Path | None = None
     finished: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -48,7 +49,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 2 if self.error else 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class BatchSummary:
             "executor": self.executor,
             "workers": self.workers,
             "interrupted": self.interrupted,
+            "error": self.error,
             "exit_code": self.exit_code,
             "counts": {status: self.count(status) for status in (OK, FAILED, SKIPPED)}
             | {"refused_files": len(self.plan.refused), "orphaned": len(self.plan.orphaned)},
@@ -136,7 +138,8 @@ def summary_lines(summary: BatchSummary) -> list[str]:
         f"{len(summary.units)} units: {summary.count(OK)} built, {summary.count(FAILED)} failed, "
         f"{summary.count(SKIPPED)} skipped; {len(summary.plan.refused)} input(s) refused, "
         f"{len(summary.plan.orphaned)} orphaned; {summary.seconds:.1f} s "
-        f"({summary.executor}, {summary.workers} worker{'s' if summary.workers != 1 else ''})"
+        f"({summary.executor}, "
+        + (f"{summary.workers} worker{'s' if summary.workers != 1 else ''})" if summary.workers else "no worker needed)")
     )
     if summary.index:
         lines.append(f"index: {summary.out_dir / summary.index['html']}; record of this run: {summary.run_json}")
