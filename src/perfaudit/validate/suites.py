@@ -4,9 +4,14 @@ Where the suites are: ``suites_dir()`` is the package data folder ``perfaudit/da
 (``perfaudit.resources``), in the repository a symlink to the top-level ``expectations/``.
 Callers can always pass another folder.
 
-Each expectation carries ``meta.id`` (stable, ``<table>.<check>``, referred to by the audit
-rules and the report) and ``meta.description_zh`` (shown in the report); ``meta.line_column``
-optionally names the column holding the line of the checked value (e.g. ``budget_line``).
+Each expectation carries, in GX's own fields (so that GX's Data Docs and plain GX code show
+them), a Chinese ``description`` (shown in the report) and a ``severity``: ``critical`` for the
+table's shape and identities (columns, ids present, unique and known, source lines), ``warning``
+for what the document says (amounts, spending plan, indicator names and values), which the audit
+rules report as findings. In ``meta``: ``id`` (stable, ``<table>.<check>``, referred to by the
+audit rules and the report) and optionally ``line_column``, the column holding the line of the
+checked value (e.g. ``budget_line``). The suite's ``notes`` say which columns are derived
+(``perfaudit.validate.derive``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from ..model import TABLES
 from ..resources import SUITES, data_dir
 
 SUITE_SUFFIX = ".json"
+SEVERITIES = ("critical", "warning", "info")  # GX's FailureSeverity values
 
 
 def suites_dir() -> Path:
@@ -57,8 +63,10 @@ def _check(path: Path, spec: Any, table: str) -> None:
         expectation_id = meta.get("id") if isinstance(meta, dict) else None
         if not isinstance(expectation_id, str) or not expectation_id.startswith(f"{table}."):
             raise SuiteError(f"{path}: expectation {position} needs meta.id '{table}.<check>'")
-        if not meta.get("description_zh"):
-            raise SuiteError(f"{path}: expectation {expectation_id} needs meta.description_zh")
+        if not isinstance(expectation.get("description"), str) or not expectation["description"].strip():
+            raise SuiteError(f"{path}: expectation {expectation_id} needs a 'description' (Chinese, shown in the report)")
+        if expectation.get("severity") not in SEVERITIES:
+            raise SuiteError(f"{path}: expectation {expectation_id} needs a 'severity': {', '.join(SEVERITIES)}")
         if expectation_id in seen:
             raise SuiteError(f"{path}: expectation id {expectation_id} is used twice")
         seen.add(expectation_id)
