@@ -181,3 +181,72 @@ def test_cron_line_creates_the_output_folder_before_its_log(tmp_path):
     assert done.returncode == EXIT_INPUT and done.stderr == ""
     log = (tmp_path / "reports" / "cron.log").read_text(encoding="utf-8")
     assert "REFUSED" in log and "no *.txt documents" in log
+
+
+# ------------------------------------------------------------------ what the terminal shows
+
+def test_progress_in_a_log_is_plain_lines():
+    import io
+
+    from perfaudit.batch.progress import Progress
+    from perfaudit.batch.records import UnitResult
+
+    log = io.StringIO()
+    progress = Progress(total=3, skipped=1, stream=log)
+    progress.tick()
+    progress.update(UnitResult("a", "ok"))
+    progress.update(UnitResult("b", "failed"))
+    progress.close()
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue() and "\x1b" not in log.getvalue()
+    assert lines[0].startswith("1/3  done 0 · failed 0 · skipped 1  starting  ETA --:--")
+    assert lines[-1].startswith("3/3  done 1 · failed 1 · skipped 1  ") and lines[-1].endswith("ETA 00:00")
+
+
+def test_progress_on_a_terminal_is_a_live_bar_fitted_to_its_width(monkeypatch):
+    import io
+    import re
+
+    from rich.cells import cell_len
+
+    from perfaudit.batch.progress import Progress
+    from perfaudit.batch.records import UnitResult
+
+    monkeypatch.setenv("COLUMNS", "70")
+    screen = io.StringIO()
+    progress = Progress(total=4, skipped=1, stream=screen, live=True)
+    for unit_id in "abc":
+        progress.update(UnitResult(unit_id, "ok"))
+    progress.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # the text without terminal codes
+    assert "4/4" in shown and "done 3 · failed 0 · skipped 1" in shown
+    assert max(cell_len(line) for line in re.split(r"[\r\n]", shown)) <= 70
+
+
+def test_progress_is_silent_when_nothing_is_built():
+    import io
+
+    from perfaudit.batch.progress import Progress
+
+    screen = io.StringIO()
+    progress = Progress(total=2, skipped=2, stream=screen, live=True)
+    progress.tick()
+    progress.close()
+    assert screen.getvalue() == ""
+
+
+def test_summary_table_aligns_chinese_names_and_never_reads_them_as_markup():
+    from rich.cells import cell_len
+
+    from perfaudit.batch.outcome import BatchSummary, UnitRun, summary_lines
+    from perfaudit.batch.plan import Plan
+    from perfaudit.batch.records import UnitResult
+
+    runs = [UnitRun("ok", "new unit", UnitResult("c-1", "ok", unit_name="广州市文学艺术界联合会（本级）专项[bold]", seconds={"total": 7.1})),
+            UnitRun("failed", "RuntimeError: [red]boom", UnitResult("n-abcdef012345", "failed", unit_name="巨鹿县"))]
+    lines = summary_lines(BatchSummary(out_dir=Path("/tmp/out"), plan=Plan(), executor="local", workers=2, units=runs))
+    header, rows = lines[0], {line.split()[0]: line for line in lines[1:3]}
+    column = lambda line, word: cell_len(line[:line.index(f" {word} ") + 1])  # noqa: E731  (in terminal cells)
+    assert column(header, "status") == column(rows["c-1"], "ok") == column(rows["n-abcdef012345"], "failed")
+    assert "广州市文学艺术界联合会" in rows["c-1"] and "[bold]" not in rows["c-1"] and "…" in rows["c-1"]  # cut to fit
+    assert rows["n-abcdef012345"].endswith("RuntimeError: [red]boom")  # text, not markup

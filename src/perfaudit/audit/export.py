@@ -16,7 +16,6 @@ on the Chinese header row, banded rows), with the id row above it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -79,8 +78,9 @@ def sheet_names(names: list[str]) -> list[str]:
 
 def display_width(text: str) -> int:
     """Width of the longest line in Excel character units (CJK characters count double)."""
-    lines = str(text).split("\n") or [""]
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+    from rich.cells import cell_len
+
+    return max(cell_len(line) for line in str(text).split("\n"))
 
 
 def findings_for_review(findings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError, Terminated
 from ..settings import Settings, load_settings
-from ..resources import PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, notebook as shipped_notebook
+from ..resources import PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
 from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from .lock import OutputLock
 from .manifest import Manifest
@@ -234,7 +234,6 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     Raises RunLockedError when another run holds ``out_dir``, SelectionError for an unknown
     ``--unit``; everything that goes wrong with a unit or an input is in the summary instead.
     """
-    from ..validate.suites import suites_dir
     from .worker import without_rfc3987_syntax
 
     without_rfc3987_syntax()  # before Great Expectations is imported (by the bundles' validation)
@@ -243,7 +242,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
         notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
-        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=suites_dir(), options={"year": options.year})
+        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)
         found = scan_inputs(inputs)
         manifest = Manifest.load(out_dir)
