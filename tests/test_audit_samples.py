@@ -164,7 +164,7 @@ def test_csv_and_workbook_share_one_schema(run, findings):
     assert set(by_id["severity"]) == {"错误", "警告", "提示"}
     names = {rule.id: rule.name_zh for rule in catalogue()}
     assert list(by_id["rule_name"]) == [names[rule] for rule in by_id["rule_id"]]
-    assert by_id.loc[by_id["unit_id"] == "c-363207", "unit_name"].unique().tolist() == ["天津市群众艺术馆"]
+    assert by_id.loc[by_id["source_file"] == TJ, "unit_name"].unique().tolist() == ["天津市群众艺术馆"]
     grades_csv = pd.read_csv(out / "grades.csv", header=None, dtype=str, keep_default_na=False).values.tolist()
     assert [[text(cell.value) for cell in row] for row in workbook["等级"].iter_rows()][:2] == grades_csv[:2]
     assert grades_csv[1] == [header for header, _ in GRADE_COLUMNS.values()] and len(grades_csv) == 2 + 3

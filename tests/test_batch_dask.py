@@ -51,7 +51,7 @@ def test_summary_counts_the_workers_the_cluster_has(tmp_path):
 
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as single:
         options = BatchOptions(executor="dask", scheduler=single.scheduler_address, workers=4,
-                               unit_ids=("c-721001",), progress=False)
+                               unit_ids=("c-721001-9b9aa6fb",), progress=False)
         summary = run_batch([EXAMPLES], tmp_path, options)
     assert summary.exit_code == 0 and summary.workers == 1
     assert summary_lines(summary)[-2].endswith("(dask, 1 worker)")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_UNITS = {"n-a68528022d76", "c-721001", "c-363207"}
+EXAMPLE_UNITS = {"n-a68528022d76", "c-721001-9b9aa6fb", "c-363207-2da5064f"}
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: int) -> subprocess.CompletedProcess:
