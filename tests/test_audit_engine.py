@@ -182,19 +182,20 @@ def test_findings_files(tmp_path):
     result = audit_dataset(data, af.DEFAULTS, validation=af.validation())
     paths = write_findings(result.findings, tmp_path, data.units, grades=result.grades)
     assert [p.name for p in paths] == ["findings.parquet", "findings.csv", "findings.xlsx", "grades.csv"]
-    assert (tmp_path / "findings.csv").read_bytes().startswith(b"\xef\xbb\xbffinding_id,rule_id")
+    assert (tmp_path / "findings.csv").read_bytes().startswith("\ufefffinding_id,rule_id,rule_name,severity".encode())
     import pandas as pd
 
     assert pd.read_parquet(tmp_path / "findings.parquet").astype(FINDINGS).equals(result.findings)
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
-    assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]][:3] == ["编号", "规则", "严重程度"]
-    assert sheet.max_row == len(result.findings) + 1
-    assert 8 <= sheet.column_dimensions["I"].width <= 62  # evidence: readable, capped
+    assert sheet.freeze_panes == "A3"
+    assert [c.value for c in sheet[1]][:3] == ["finding_id", "rule_id", "rule_name"]
+    assert [c.value for c in sheet[2]][:3] == ["编号", "规则", "规则名称"]
+    assert sheet.max_row == len(result.findings) + 2
+    assert 8 <= sheet.column_dimensions["K"].width <= 62  # evidence: readable, capped
 
 
 def test_sheet_names_are_safe_and_unique():
-    from perfaudit.audit.findings import sheet_names
+    from perfaudit.audit.export import sheet_names
 
     names = sheet_names(["广州市文学艺术界联合会（本级）", "a/b:c*d?e[f]", "x" * 40, "x" * 40, "A"])
     assert names[1] == "a_b_c_d_e_f_" and all(len(n) <= 31 for n in names)
@@ -210,7 +211,7 @@ def test_workbook_keeps_document_text_as_text(tmp_path):
     result = audit_dataset(data, af.DEFAULTS, validation=af.validation())
     write_findings(result.findings, tmp_path, data.units)
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
-    indicators = {row[7].value: row[7].data_type for row in sheet.iter_rows(min_row=2) if row[1].value == "C02"}
+    indicators = {row[9].value: row[9].data_type for row in sheet.iter_rows(min_row=3) if row[1].value == "C02"}
     assert indicators == {"=SUM(A1)次数": "s", "活动次数": "s"}
 
 

@@ -136,13 +136,41 @@ def test_cli_exit_code_summary_and_files(run):
     assert (out / "findings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_workbook_has_one_sheet_per_unit(run, findings):
+def test_workbook_has_all_units_one_sheet_per_unit_and_grades(run, findings):
     from openpyxl import load_workbook
 
     workbook = load_workbook(run[2] / "findings.xlsx", read_only=True)
-    assert workbook.sheetnames == ["广州市文学艺术界联合会（本级）", "巨鹿县文学艺术界联合会本级", "天津市群众艺术馆"]
-    rows = {name: workbook[name].max_row - 1 for name in workbook.sheetnames}
-    assert sum(rows.values()) == len(findings)
+    units = ["广州市文学艺术界联合会（本级）", "巨鹿县文学艺术界联合会本级", "天津市群众艺术馆"]
+    assert workbook.sheetnames == ["全部单位", *units, "等级", "列说明"]
+    rows = {name: workbook[name].max_row - 2 for name in units}  # below the id row and the header row
+    assert sum(rows.values()) == len(findings) == workbook["全部单位"].max_row - 2
+
+
+def test_csv_and_workbook_share_one_schema(run, findings):
+    from openpyxl import load_workbook
+
+    from perfaudit.audit import catalogue
+    from perfaudit.audit.export import FINDING_COLUMNS, GRADE_COLUMNS
+
+    out = run[2]
+    text = lambda value: "" if value is None else str(value)  # noqa: E731
+    csv = pd.read_csv(out / "findings.csv", header=None, dtype=str, keep_default_na=False).values.tolist()
+    workbook = load_workbook(out / "findings.xlsx")
+    every_unit = [[text(cell.value) for cell in row] for row in workbook["全部单位"].iter_rows()]
+    assert every_unit == csv  # one schema, the same cells
+    assert csv[0] == list(FINDING_COLUMNS) and csv[1] == [header for header, _ in FINDING_COLUMNS.values()]
+    by_id = pd.read_csv(out / "findings.csv", skiprows=[1], dtype=str)
+    assert list(by_id["finding_id"]) == list(findings["finding_id"])  # same rows, same meaning as the Parquet
+    assert set(by_id["severity"]) == {"错误", "警告", "提示"}
+    names = {rule.id: rule.name_zh for rule in catalogue()}
+    assert list(by_id["rule_name"]) == [names[rule] for rule in by_id["rule_id"]]
+    assert by_id.loc[by_id["source_file"] == TJ, "unit_name"].unique().tolist() == ["天津市群众艺术馆"]
+    grades_csv = pd.read_csv(out / "grades.csv", header=None, dtype=str, keep_default_na=False).values.tolist()
+    assert [[text(cell.value) for cell in row] for row in workbook["等级"].iter_rows()][:2] == grades_csv[:2]
+    assert grades_csv[1] == [header for header, _ in GRADE_COLUMNS.values()] and len(grades_csv) == 2 + 3
+    for sheet in workbook.worksheets:  # real Excel tables with filter buttons on the Chinese header row
+        (table,) = sheet.tables.values()
+        assert table.ref.startswith("A2:") and table.autoFilter is not None and sheet.freeze_panes == "A3"
 
 
 def test_no_arithmetic_failures_on_the_samples(findings):
@@ -164,7 +192,7 @@ def test_d03_is_one_note_per_unit_and_d02_only_where_blocks_repeat(findings):
 
 
 def test_grades(run):
-    grades = pd.read_csv(run[2] / "grades.csv", dtype={"unit_id": str}).set_index("unit_id")
+    grades = pd.read_csv(run[2] / "grades.csv", skiprows=[1], dtype={"unit_id": str}).set_index("unit_id")
     assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(70.40, abs=0.01)
     assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(61.46, abs=0.01)
     # TJ loses little, but 11 of its 12 benefit indicators have no figure: no better than 中

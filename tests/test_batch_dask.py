@@ -46,3 +46,16 @@ def test_workers_running_several_threads_are_refused(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0") as crowded:
         with pytest.raises(ConfigError, match="--nthreads 1"):
             run_batch([EXAMPLES], tmp_path, BatchOptions(executor="dask", scheduler=crowded.scheduler_address, progress=False))
+
+
+def test_summary_counts_the_workers_the_cluster_has(tmp_path):
+    """A one-worker cluster on a machine whose default is one worker per CPU: the summary says 1."""
+    from perfaudit.batch import summary_lines
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as single:
+        options = BatchOptions(executor="dask", scheduler=single.scheduler_address, workers=4,
+                               unit_ids=("c-721001-9b9aa6fb",), progress=False)
+        summary = run_batch([EXAMPLES], tmp_path, options)
+    assert summary.exit_code == 0 and summary.workers == 1
+    assert summary_lines(summary)[-2].endswith("(dask, 1 worker)")
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["workers"] == 1

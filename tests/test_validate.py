@@ -243,8 +243,10 @@ def test_suites_agree_with_the_contract_and_taxonomy():
     assert (_kwargs(SOURCES_SUM)["min_value"], _kwargs(SOURCES_SUM)["max_value"]) == (-0.005, 0.005)
 
 
-def test_suites_dir_is_the_repository_folder():
-    assert suites_dir() == Path(__file__).resolve().parents[1] / "expectations"
+def test_suites_dir_is_package_data_reading_the_repository_folder():
+    """In a checkout the package data is a symlink to the top-level folder: one source of truth."""
+    assert suites_dir().parts[-3:] == ("perfaudit", "data", "expectations")
+    assert suites_dir().resolve() == Path(__file__).resolve().parents[1] / "expectations"
 
 
 def _copy_suites(tmp_path: Path) -> Path:
@@ -280,7 +282,8 @@ def test_unknown_expectation_type_is_refused_not_dropped(tmp_path, capsys):
     [
         (lambda spec: spec["expectations"][0]["meta"].pop("id"), r"units.json: expectation 1 needs meta.id"),
         (lambda spec: spec["expectations"][0]["meta"].update(id="projects.x"), r"units.json: expectation 1 needs"),
-        (lambda spec: spec["expectations"][0]["meta"].pop("description_zh"), r"units.columns needs meta.desc"),
+        (lambda spec: spec["expectations"][0].pop("description"), r"units.columns needs a 'description'"),
+        (lambda spec: spec["expectations"][0].update(severity="fatal"), r"units.columns needs a 'severity': critical"),
         (lambda spec: spec["expectations"][1]["meta"].update(id="units.columns"), r"units.columns is used twice"),
         (lambda spec: spec.update(name="other"), r"units.json: suite name 'other' must be the table name"),
         (lambda spec: spec.pop("expectations"), r"units.json: not a GX expectation suite"),
@@ -486,3 +489,34 @@ def test_cli_validate_input_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out")]) == EXIT_INPUT
     assert "missing.txt" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# --- plain GX code on the ingest output ----------------------------------------------------------
+
+def _plain_gx_failures(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """What an analyst writes with GX alone: each suite file of expectations/ on its table."""
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas("perfaudit")
+    failures = {}
+    for path in sorted((Path(__file__).resolve().parents[1] / "expectations").glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        suite = context.suites.add(ExpectationSuite(**spec))
+        assert len(suite.expectations) == len(spec["expectations"])
+        assert {e.description for e in suite.expectations} == {e["description"] for e in spec["expectations"]}
+        assert {e.severity.value for e in suite.expectations} <= {"critical", "warning"}
+        batch = source.add_dataframe_asset(spec["name"]).add_batch_definition_whole_dataframe(spec["name"])
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=spec["name"], data=batch, suite=suite))
+        run = definition.run(batch_parameters={"dataframe": tables[spec["name"]]})
+        failures[spec["name"]] = sorted(r.expectation_config.meta["id"] for r in run.results if not r.success)
+    return failures
+
+
+def test_plain_gx_validates_the_ingest_output_with_the_derive_helper(tmp_path):
+    assert main(["ingest", str(EXAMPLES), "--out", str(tmp_path)]) == EXIT_OK
+    assert _plain_gx_failures(derive.read_derived(tmp_path)) == {table: [] for table in TABLES}
+    # Without the helper the checks on derived columns cannot pass: the helper is what makes it work.
+    raw = {table: pd.read_parquet(tmp_path / f"{table}.parquet") for table in TABLES}
+    assert SOURCES_SUM in _plain_gx_failures(raw)["projects"]

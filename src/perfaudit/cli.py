@@ -1,12 +1,15 @@
 """Command line: thin. Parses arguments, calls one stage entry point, prints, sets the exit code.
 
 Exit codes: 0 success, 1 data failed a check or a unit failed, 2 usage or input error,
-3 another run holds the output folder.
+3 another run holds the output folder; stopped by a signal: 128 + its number (130 Ctrl-C,
+141 the reader of the output went away, 143 SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +17,21 @@ from . import __version__
 from .errors import PerfauditError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_SIGNAL_BASE = 128
+# Budget years a document can plausibly have; anything else given to --year is a typo.
+FIRST_BUDGET_YEAR, LAST_BUDGET_YEAR = 2000, 2100
+
+
+def budget_year(text: str) -> int:
+    """``--year``: a four-digit budget year in FIRST_BUDGET_YEAR..LAST_BUDGET_YEAR."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not FIRST_BUDGET_YEAR <= year <= LAST_BUDGET_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"{year} is not a plausible budget year (expected {FIRST_BUDGET_YEAR}-{LAST_BUDGET_YEAR})")
+    return year
 
 
 def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
@@ -21,7 +39,8 @@ def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> No
         "paths", nargs="+" if required else "*", type=Path, metavar="PATH",
         help="document files or folders (folders are searched for *.txt)",
     )
-    parser.add_argument("--year", type=int, help="budget year for every document (overrides detection)")
+    parser.add_argument("--year", type=budget_year, metavar="YYYY",
+                        help=f"budget year for every document, {FIRST_BUDGET_YEAR}-{LAST_BUDGET_YEAR} (overrides detection)")
     parser.add_argument("--config", type=Path, help="TOML file overriding the default configuration")
 
 
@@ -125,12 +144,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The main job: every unit of every input -> its report, incrementally, in parallel
-    (default examples/ -> reports/). Exit 0 nothing failed, 1 a unit or an input failed,
-    2 no document could be read, 3 another run holds the output folder."""
+    (default: the bundled examples -> reports/). Exit 0 nothing failed, 1 a unit or an input
+    failed, 2 no document could be read, 3 another run holds the output folder."""
     from .batch import BatchOptions, run_batch, summary_lines
     from .errors import RunLockedError
+    from .resources import EXAMPLES, data_dir
 
-    args.paths = args.paths or [Path("examples")]
+    args.paths = args.paths or [data_dir(EXAMPLES)]
     options = BatchOptions(
         workers=args.workers, executor=args.executor, scheduler=args.scheduler, unit_ids=tuple(args.unit or ()),
         force=args.force, retry_failed=args.retry_failed, dry_run=args.dry_run, timeout=args.timeout,
@@ -186,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("run", help="the main job: reports for every unit (default: examples/ -> reports/)")
+    p = sub.add_parser("run", help="the main job: reports for every unit (default: the bundled examples -> reports/)")
     _add_inputs(p, required=False)
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: [batch] workers, one per CPU)")
@@ -213,9 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     except PerfauditError as error:
         print(f"perfaudit: {error}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("perfaudit: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or Terminated (SIGTERM) from a batch run
+        signum = getattr(stop, "signum", signal.SIGINT)
+        print(f"perfaudit: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return EXIT_SIGNAL_BASE + signum
+    except BrokenPipeError:  # `perfaudit rules | head`: the reader has all it wanted
+        # Python would report the pipe again when it flushes stdout at exit: point stdout elsewhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SIGNAL_BASE + signal.SIGPIPE
 
 
 if __name__ == "__main__":

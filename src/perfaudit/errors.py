@@ -53,3 +53,12 @@ class ReportError(PerfauditError):
 
 class RunLockedError(PerfauditError):
     """Another perfaudit run holds the output folder."""
+
+
+class Terminated(KeyboardInterrupt):
+    """A signal asked the process to stop (SIGTERM): unwinds like Ctrl-C, so that a run stops its
+    workers and saves what it did; the command then exits with 128 + the signal's number."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signum)

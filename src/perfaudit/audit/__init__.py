@@ -10,7 +10,8 @@ evidence quoted from the source with file and line, and Chinese message and sugg
   duplication D, special X); each rule is a small pure function over ``context.AuditInput``.
 - ``context.py``: the tables with derived features; ``lexicon.py``: the word lists and patterns
   of ``[audit.lexicon]``, compiled.
-- ``findings.py``: the findings table, stable ``finding_id``, Parquet/CSV/Excel files.
+- ``findings.py``: the findings table, stable ``finding_id``.
+- ``export.py``: the files for reviewers (Parquet, and CSV and Excel in one Chinese schema).
 - ``grade.py``: the unit grade and its documented formula.
 - ``reference.py``: the rules reference (``docs/rules.md``) generated from the registry.
 
@@ -18,7 +19,8 @@ Knows nothing of GX or notebooks: A01, A02, A04 and S06 read the validate stage'
 """
 
 from .engine import AuditResult, audit_dataset
-from .findings import FINDINGS, write_findings
+from .export import write_findings
+from .findings import FINDINGS
 from .registry import Rule, catalogue
 
 __all__ = ["FINDINGS", "AuditResult", "Rule", "audit_dataset", "catalogue", "write_findings"]

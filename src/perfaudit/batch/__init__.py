@@ -5,7 +5,7 @@ Entry point: ``run_batch(inputs, out_dir, options) -> BatchSummary`` (``perfaudi
 Flow of a run (``run.py``), holding ``OUT/.perfaudit.lock`` (``lock.py``) throughout:
 
 1. fingerprints (``fingerprint.py``): each input file's bytes, and the *recipe* — package source
-   and templates, report notebook, rule configuration, expectation suites, locked dependency
+   and templates, report notebook, rule configuration, expectation suites, installed dependency
    versions — compared with ``OUT/manifest.json`` (``manifest.py``). When nothing changed, no
    document is read and no heavy library imported: the plan comes from the manifest alone;
 2. otherwise the documents are read once (refused files are failures of the run), and the plan

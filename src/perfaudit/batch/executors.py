@@ -15,8 +15,8 @@ Interface: ``submit(tasks)`` queues tasks (the driver submits each chunk of unit
 its bundles are written, so workers start while it prepares the next); ``drain(on_result,
 on_tick, wait=...)`` hands finished results to ``on_result`` in the calling thread (with
 ``wait``, until every submitted task is done, calling ``on_tick`` while it waits);
-``call(function, *args)`` runs one other job (the portfolio index) on a worker; ``close()``
-stops everything.
+``call(function, *args)`` runs one other job (the portfolio index) on a worker;
+``worker_count()`` says how many workers there really are; ``close()`` stops everything.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ class LocalExecutor(_Results):
     def call(self, function: Callable, *args: Any) -> Any:
         return self.workers[0].call(function, args, self.timeout)
 
+    def worker_count(self) -> int:
+        return len(self.workers)
+
     def close(self) -> None:
         for _ in self.workers:
             self._pending.put(None)
@@ -116,7 +119,8 @@ def call_on_dask_worker(function: Callable, args: tuple, timeout: float, log_dir
 class DaskExecutor(_Results):
     name = "dask"
 
-    def __init__(self, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None):
+    def __init__(self, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None,
+                 connect_timeout: float = 10.0):
         import logging
 
         from distributed import Client, LocalCluster
@@ -127,12 +131,17 @@ class DaskExecutor(_Results):
         (out_dir / LOGS_DIR).mkdir(parents=True, exist_ok=True)
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            self.client = _connect(Client, scheduler, connect_timeout)
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=":0", silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
-        self.client.wait_for_workers(1)
+        try:
+            self.client.wait_for_workers(1, timeout=connect_timeout if scheduler else None)
+        except TimeoutError:
+            self.close()
+            raise ConfigError(f"--scheduler {scheduler}: no Dask worker joined within {connect_timeout:g} s "
+                              "([batch] scheduler_timeout)") from None
         threads = {address: info["nthreads"] for address, info in self.client.scheduler_info()["workers"].items()}
         crowded = sorted(address for address, nthreads in threads.items() if nthreads != 1)
         if crowded:
@@ -160,15 +169,38 @@ class DaskExecutor(_Results):
     def call(self, function: Callable, *args: Any) -> Any:
         return self.client.submit(call_on_dask_worker, function, args, self.timeout, self.log_dir, pure=False).result()
 
+    def worker_count(self) -> int:
+        return len(self.client.scheduler_info()["workers"])
+
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 
 
-def make_executor(kind: str, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None):
+def _connect(client_class, address: str, timeout: float):
+    """A client of the scheduler at ``address``, or one ConfigError line when none answers in time
+    (distributed logs each failed attempt and raises after its own 30 s default otherwise)."""
+    import logging
+
+    quiet = [logging.getLogger(name) for name in ("distributed.client", "distributed.comm", "distributed.core")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return client_class(address, timeout=timeout)
+    except (OSError, ValueError) as error:  # nothing answered in time, or an address it cannot use
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ConfigError(f"--scheduler {address}: {reason} ([batch] scheduler_timeout = {timeout:g} s)") from None
+    finally:
+        for logger, level in zip(quiet, levels):
+            logger.setLevel(level)
+
+
+def make_executor(kind: str, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None,
+                  connect_timeout: float = 10.0):
     if kind == DaskExecutor.name:
-        return DaskExecutor(workers, timeout, out_dir, scheduler)
+        return DaskExecutor(workers, timeout, out_dir, scheduler, connect_timeout)
     if scheduler:
         raise ConfigError("--scheduler needs --executor dask")
     return LocalExecutor(workers, timeout, out_dir)

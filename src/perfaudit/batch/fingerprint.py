@@ -2,7 +2,7 @@
 
 A unit's report is determined by its input file (name and bytes) and by the *recipe*: the
 package's source and templates, the report notebook, the effective rule configuration, the
-expectation suites, the locked dependency versions and the run options that change the output.
+expectation suites, the installed dependency versions and the run options that change the output.
 The recipe is hashed once per run, per component, so that a plan can say which one changed.
 
 Cheap by design: a no-change re-run of a thousand units must decide in seconds, so nothing here
@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
-from importlib import metadata
+import sys
 from pathlib import Path
 from typing import Any
 
+from ..resources import DATA, package_dir
 from ..settings import Settings
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-CHECKOUT_DIR = PACKAGE_DIR.parents[1]
-NOTEBOOKS_DIR = CHECKOUT_DIR / "notebooks"
-UNIT_NOTEBOOK = NOTEBOOKS_DIR / "unit_audit.ipynb"
-PORTFOLIO_NOTEBOOK = NOTEBOOKS_DIR / "portfolio.ipynb"
-LOCK_FILE = CHECKOUT_DIR / "requirements.lock"
 # Configuration sections that change how a batch runs, not what a report says.
 RUN_ONLY_SECTIONS = ("batch",)
+DIST_INFO_SUFFIXES = (".dist-info", ".egg-info")
 
 # Human-readable names of the recipe components, in the order a plan reports them.
 RECIPE_LABELS = {
@@ -35,7 +32,7 @@ RECIPE_LABELS = {
     "notebook": "report notebook",
     "config": "rule configuration",
     "suites": "expectation suites",
-    "dependencies": "locked dependency versions",
+    "dependencies": "installed dependency versions",
     "options": "run options",
 }
 
@@ -48,24 +45,28 @@ def _hash_json(value: Any) -> str:
     return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def tree_fingerprint(folder: Path, pattern: str = "*") -> str:
-    """SHA-256 over the relative paths and bytes of the files below ``folder`` (caches left out)."""
+def tree_fingerprint(folder: Path, pattern: str = "*", *, leave_out: str | None = None) -> str:
+    """SHA-256 over the relative paths and bytes of the files below ``folder`` (caches and the
+    subfolder ``leave_out`` left out)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob(pattern)):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+        parts = path.relative_to(folder).parts
+        if path.is_file() and "__pycache__" not in parts and path.suffix != ".pyc" and parts[0] != leave_out:
             digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
             digest.update(sha256_bytes(path.read_bytes()).encode("ascii"))
     return digest.hexdigest()
 
 
 def dependencies_fingerprint() -> str:
-    """The locked versions (``requirements.lock`` of the checkout), else every installed version."""
-    if LOCK_FILE.is_file():
-        locked = LOCK_FILE.read_bytes()
-    else:
-        installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-        locked = "\n".join(installed).encode("utf-8")
-    return sha256_bytes(locked + f"\npython=={platform.python_version()}".encode("ascii"))
+    """The installed distributions (what the reports are made with) and Python's version.
+
+    Read from the ``<name>-<version>.dist-info`` folder names on ``sys.path``: 0.5 ms, where
+    ``importlib.metadata`` takes 70 ms to parse every METADATA file."""
+    installed = sorted({
+        entry for folder in sys.path if os.path.isdir(folder)
+        for entry in os.listdir(folder) if entry.endswith(DIST_INFO_SUFFIXES)
+    })
+    return sha256_bytes("\n".join([*installed, f"python=={platform.python_version()}"]).encode("utf-8"))
 
 
 def config_fingerprint(settings: Settings) -> str:
@@ -79,7 +80,7 @@ def recipe_fingerprint(
 ) -> dict[str, str]:
     """One hash per recipe component (see ``RECIPE_LABELS``)."""
     return {
-        "code": tree_fingerprint(PACKAGE_DIR),
+        "code": tree_fingerprint(package_dir(), leave_out=DATA),  # data/: own components below
         "notebook": sha256_bytes(notebook.read_bytes()),
         "config": config_fingerprint(settings),
         "suites": tree_fingerprint(suites_dir, "*.json"),

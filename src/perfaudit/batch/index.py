@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
-from .fingerprint import PORTFOLIO_NOTEBOOK
+from ..resources import PORTFOLIO_NOTEBOOK, notebook
 
 INDEX_STEM = "index"
 STAGING = ".index.staging"
@@ -37,7 +37,7 @@ def build_index(out_dir: str, report_settings: dict[str, Any]) -> dict[str, str]
     executed = staging / f"{INDEX_STEM}.ipynb"
     marker = staging / ".complete"
     execution = run_notebook(
-        PORTFOLIO_NOTEBOOK, executed, {"out_dir": str(out), "done_marker": str(marker)},
+        notebook(PORTFOLIO_NOTEBOOK), executed, {"out_dir": str(out), "done_marker": str(marker)},
         done_marker=marker, cell_timeout=report_settings["cell_timeout"],
         kernel_manager_class=ForkedReportKernelManager,
     )

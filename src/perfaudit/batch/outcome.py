@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,11 +29,12 @@ class BatchSummary:
     out_dir: Path
     plan: Plan
     executor: str
-    workers: int
+    workers: int = 0  # started (or found on the Dask cluster); 0 when nothing had to be built
     units: list[UnitRun] = field(default_factory=list)
     index: dict[str, str] = field(default_factory=dict)  # kind -> path relative to out_dir
     index_error: str | None = None
     interrupted: bool = False
+    error: str | None = None  # why the run stopped before its end (it then exits 2)
     seconds: float = 0.0
     run_json: Path | None = None
     finished: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -48,7 +48,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 2 if self.error else 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +58,7 @@ class BatchSummary:
             "executor": self.executor,
             "workers": self.workers,
             "interrupted": self.interrupted,
+            "error": self.error,
             "exit_code": self.exit_code,
             "counts": {status: self.count(status) for status in (OK, FAILED, SKIPPED)}
             | {"refused_files": len(self.plan.refused), "orphaned": len(self.plan.orphaned)},
@@ -89,21 +90,33 @@ def write_run_json(out_dir: Path, summary: BatchSummary) -> Path:
     return path
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+# The table's columns: header, at most how many terminal columns (None: as wide as the text),
+# right-aligned. Names are cut with an ellipsis at their width; CJK characters take two columns.
+_TABLE_COLUMNS = (("unit", 18, False), ("name", 28, False), ("status", None, False), ("grade", None, False),
+                  ("seconds", None, True), ("reason", None, False))
 
 
-def _cell(text: str, width: int) -> str:
-    """``text`` cut and padded to ``width`` terminal columns (CJK characters take two)."""
-    out, used = "", 0
-    for ch in text:
-        w = _width(ch)
-        if used + w > width - (1 if _width(text) > width else 0):
-            out += "…"
-            used += 1
-            break
-        out, used = out + ch, used + w
-    return out + " " * (width - used)
+def _table_lines(runs: list[UnitRun]) -> list[str]:
+    """The units as a plain-text table (rich: CJK widths, ellipsis), one string per line."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="")
+    for header, width, right in _TABLE_COLUMNS:
+        table.add_column(header, max_width=width, no_wrap=True, overflow="ellipsis", justify="right" if right else "left")
+    for run in runs:
+        figures = run.result.summary or {}
+        seconds = run.result.seconds.get("total")
+        cells = (run.result.unit_id, run.result.unit_name, run.status, str(figures.get("grade") or "-"),
+                 "-" if seconds is None else str(seconds), run.reason or "")
+        table.add_row(*(Text(cell) for cell in cells))  # Text: document text is never rich markup
+    # As wide as the rows need (a log line is not cut at 80 columns); no colours, no highlighting.
+    console = Console(file=io.StringIO(), width=100_000, color_system=None, highlight=False, emoji=False)
+    console.print(table)
+    return [line.rstrip() for line in console.file.getvalue().splitlines()]
 
 
 def summary_lines(summary: BatchSummary) -> list[str]:
@@ -112,16 +125,8 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     shown = [run for run in sorted(summary.units, key=lambda r: (r.status != FAILED, r.result.unit_id))
              if run.status != SKIPPED]
     lines = []
-    if shown:
-        lines.append(f"{_cell('unit', 18)} {_cell('name', 28)} {_cell('status', 7)} {_cell('grade', 5)} {'seconds':>8}  reason")
-        for run in shown[:MAX_TABLE_ROWS]:
-            figures = run.result.summary or {}
-            seconds = run.result.seconds.get("total")
-            lines.append(
-                f"{_cell(run.result.unit_id, 18)} {_cell(run.result.unit_name, 28)} {_cell(run.status, 7)} "
-                f"{_cell(str(figures.get('grade') or '-'), 5)} {seconds if seconds is not None else '-':>8}  "
-                f"{run.reason or ''}"
-            )
+    if shown:  # rich is imported only here: a no-change run prints no table
+        lines += _table_lines(shown[:MAX_TABLE_ROWS])
         if len(shown) > MAX_TABLE_ROWS:
             lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or RUN_FILE}")
     for run in shown:
@@ -136,7 +141,8 @@ def summary_lines(summary: BatchSummary) -> list[str]:
         f"{len(summary.units)} units: {summary.count(OK)} built, {summary.count(FAILED)} failed, "
         f"{summary.count(SKIPPED)} skipped; {len(summary.plan.refused)} input(s) refused, "
         f"{len(summary.plan.orphaned)} orphaned; {summary.seconds:.1f} s "
-        f"({summary.executor}, {summary.workers} worker{'s' if summary.workers != 1 else ''})"
+        f"({summary.executor}, "
+        + (f"{summary.workers} worker{'s' if summary.workers != 1 else ''})" if summary.workers else "no worker needed)")
     )
     if summary.index:
         lines.append(f"index: {summary.out_dir / summary.index['html']}; record of this run: {summary.run_json}")

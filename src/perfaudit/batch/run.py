@@ -12,11 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import ConfigError, PerfauditError
+from ..errors import ConfigError, PerfauditError, Terminated
 from ..settings import Settings, load_settings
-from .fingerprint import (
-    PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint,
-)
+from ..resources import PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
+from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
@@ -213,14 +212,14 @@ def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path
     content = manifest.to_dict()
     content.pop("index")
     shown = json.dumps([content, recipe["code"]], sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return sha256_bytes(shown + PORTFOLIO_NOTEBOOK.read_bytes())
+    return sha256_bytes(shown + shipped_notebook(PORTFOLIO_NOTEBOOK).read_bytes())
 
 
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (systemd stop, kill) ends the run like Ctrl-C: workers stopped, manifest saved."""
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        raise Terminated(signum)
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
@@ -235,7 +234,6 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     Raises RunLockedError when another run holds ``out_dir``, SelectionError for an unknown
     ``--unit``; everything that goes wrong with a unit or an input is in the summary instead.
     """
-    from ..validate.suites import suites_dir
     from .worker import without_rfc3987_syntax
 
     without_rfc3987_syntax()  # before Great Expectations is imported (by the bundles' validation)
@@ -243,8 +241,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     out_dir = out_dir.resolve()
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
-        notebook = (options.notebook or UNIT_NOTEBOOK).resolve()
-        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=suites_dir(), options={"year": options.year})
+        notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
+        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)
         found = scan_inputs(inputs)
         manifest = Manifest.load(out_dir)
@@ -258,8 +256,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
             ingested = ingest_paths(inputs, year=options.year, settings=settings)
         files, units = _files_and_units(found, manifest, ingested)
         plan = make_plan(found, manifest, recipe, selection, files, units, out_dir)
-        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor,
-                               workers=options.workers or default_workers(settings))
+        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor)
         if options.dry_run:
             summary.seconds = time.perf_counter() - started
             return summary
@@ -267,6 +264,9 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
         manifest.report_settings = dict(settings.section("report"))
         try:
             _execute(plan, summary, manifest, ingested, settings, options, notebook)
+        except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
+            summary.error = str(error)
+            raise
         finally:  # also when interrupted: run.json says what was done
             summary.seconds = time.perf_counter() - started
             summary.run_json = write_run_json(out_dir, summary)
@@ -295,13 +295,21 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
                 manifest.units[unit.unit_id] = previous = replace(previous, status=FAILED, reason=unit.reason)
             summary.units.append(UnitRun(FAILED, unit.reason, previous))
     to_build = plan.with_action(BUILD)
-    if not to_build and _index_fingerprint(manifest, manifest.recipe, out_dir) == manifest.index.get("fingerprint"):
+    index_now = _index_fingerprint(manifest, manifest.recipe, out_dir)
+    if not to_build and index_now is not None and index_now == manifest.index.get("fingerprint"):
         summary.index = {kind: f"{INDEX_STEM}.{kind}" for kind in ("html", "pdf")}
         manifest.save(out_dir)
         return
+    if not plan.units:  # nothing read, nothing to show: no index (and none claimed)
+        manifest.save(out_dir)
+        return
     progress = Progress(total=len(plan.units), skipped=len(plan.units) - len(to_build), enabled=options.progress)
-    executor = make_executor(options.executor, summary.workers, options.timeout or settings.section("batch")["unit_timeout"],
-                             out_dir, options.scheduler)
+    batch_settings = settings.section("batch")
+    executor = make_executor(options.executor, options.workers or default_workers(settings),
+                             options.timeout or batch_settings["unit_timeout"],
+                             out_dir, options.scheduler, connect_timeout=batch_settings["scheduler_timeout"])
+    summary.workers = executor.worker_count()  # a remote cluster has as many as it has
+    before = {unit.unit_id: manifest.units.get(unit.unit_id) for unit in to_build}
     try:
         if to_build:
             bundle_root = out_dir / BUNDLES_DIR
@@ -333,3 +341,15 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
             executor.close()
         finally:
             manifest.save(out_dir)
+            _take_in_journal(summary, manifest, before, {unit.unit_id: unit.reason for unit in to_build})
+
+
+def _take_in_journal(summary: BatchSummary, manifest: Manifest, before: dict[str, UnitResult | None],
+                     reasons: dict[str, str]) -> None:
+    """Units a worker finished (and journaled) whose result never reached the driver, because the
+    run was interrupted: the manifest has them, so run.json lists them too."""
+    collected = {run.result.unit_id for run in summary.units}
+    for unit_id, previous in before.items():
+        result = manifest.units.get(unit_id)
+        if unit_id not in collected and result is not None and result is not previous:
+            summary.units.append(UnitRun(result.status, reasons[unit_id] if result.ok else result.reason, result))

@@ -93,7 +93,8 @@ def report_unit(
     ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
     manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
     """
-    from .execute import NOTEBOOK, ReportKernelManager, run_notebook
+    from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
+    from .execute import ReportKernelManager, run_notebook
     from .pdf import render_pdf
     from .render import render_html
     from .sections import REPORT_TITLE
@@ -111,7 +112,7 @@ def report_unit(
 
     clock = time.perf_counter()
     execution = run_notebook(
-        notebook or NOTEBOOK,
+        notebook or shipped_notebook(UNIT_NOTEBOOK),
         executed,
         {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve()), "done_marker": str(done_marker)},
         done_marker=done_marker,

@@ -16,13 +16,10 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportError
+from ..resources import EXAMPLES, SUITES, data_dir, package_dir
 from .bundle import bundled_unit_ids
 
 CACHE_ENV = "PERFAUDIT_CACHE_DIR"
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-CHECKOUT_DIR = PACKAGE_DIR.parents[1]
-EXAMPLES_DIR = CHECKOUT_DIR / "examples"
-SUITES_DIR = CHECKOUT_DIR / "expectations"
 
 
 def cache_dir() -> Path:
@@ -42,22 +39,21 @@ def _content_key(folders: list[Path]) -> str:
 
 def example_bundle_root() -> Path:
     """The folder of the examples' unit bundles, built on first use."""
-    if not EXAMPLES_DIR.is_dir():
-        raise ReportError(f"{EXAMPLES_DIR}: examples not found; set bundle_dir to a folder written by 'perfaudit run'")
-    root = cache_dir() / f"examples-{_content_key([EXAMPLES_DIR, SUITES_DIR, PACKAGE_DIR])}"
+    examples = data_dir(EXAMPLES)
+    root = cache_dir() / f"examples-{_content_key([examples, data_dir(SUITES), package_dir()])}"
     if bundled_unit_ids(root):
         return root
     staging = root.with_name(f".{root.name}.{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    print(f"首次使用：正在由 {EXAMPLES_DIR.name}/ 中的示例文件生成数据包，约需半分钟……", flush=True)
+    print(f"首次使用：正在由 {examples.name}/ 中的示例文件生成数据包，约需半分钟……", flush=True)
     build = subprocess.run(
-        [sys.executable, "-m", "perfaudit.report.prepare", str(staging), str(EXAMPLES_DIR)],
+        [sys.executable, "-m", "perfaudit.report.prepare", str(staging), str(examples)],
         capture_output=True, text=True, check=False,
     )
     if build.returncode != 0 or not bundled_unit_ids(staging):
         shutil.rmtree(staging, ignore_errors=True)
         reason = (build.stderr.strip().splitlines() or ["no units"])[-1]
-        raise ReportError(f"{EXAMPLES_DIR}: building the example bundles failed: {reason}")
+        raise ReportError(f"{examples}: building the example bundles failed: {reason}")
     try:
         staging.rename(root)
     except OSError:  # another kernel built it at the same time: keep theirs

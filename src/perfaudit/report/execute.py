@@ -18,7 +18,6 @@ from papermill.exceptions import PapermillExecutionError
 
 from ..errors import ReportError
 
-NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "unit_audit.ipynb"
 KERNEL_NAME = "python3"
 # Fixed for every report kernel so that nothing can depend on the order of a set of strings.
 KERNEL_ENV = {"PYTHONHASHSEED": "0"}

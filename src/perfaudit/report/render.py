@@ -7,15 +7,13 @@ path is written, so the same notebook outputs always give the same bytes.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from .. import __version__
+from ..resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "perfaudit"
 # Cells left out of the report: the notebook's own parameter cell, papermill's injected one,
 # and cells meant only for the auditor working in JupyterLab.
@@ -25,7 +23,7 @@ REMOVED_CELL_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_basedirs=[str(templates_dir())],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

@@ -22,9 +22,15 @@ Derived columns, by table:
 All functions are pure: they return new frames and never change their input. A derived column
 whose inputs are missing is left out, so that the expectation on it is reported as an error
 (beside the failed ``<table>.columns`` expectation) instead of the stage crashing.
+
+For plain GX code (an analyst's own checkpoint): ``read_derived(DIR)`` returns the tables that
+``perfaudit ingest --out DIR`` wrote, with these columns added; validate each with the suite of
+the same name in ``expectations/`` (README, "Analysts").
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -160,3 +166,8 @@ def derived_tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
         "indicators": indicators_derived(dataset.indicators, dataset.projects),
         "declared_totals": declared_totals_derived(dataset.declared_totals, dataset.projects),
     }
+
+
+def read_derived(directory: Path) -> dict[str, pd.DataFrame]:
+    """The Parquet tables of ``perfaudit ingest --out DIRECTORY``, derived columns added."""
+    return derived_tables(Dataset.read(Path(directory)))

@@ -152,7 +152,7 @@ def _outcome(table: str, spec: Mapping[str, Any], expectation, gx_result) -> Exp
     row_level = _is_row_level(expectation)
     common = dict(
         id=meta["id"], table=table, type=spec["type"], columns=columns,
-        description_zh=meta["description_zh"], row_level=row_level,
+        description_zh=spec["description"], row_level=row_level,
     )
     if gx_result is None:
         return ExpectationOutcome(**common, success=False, error="GX returned no result for this expectation")

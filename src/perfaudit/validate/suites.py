@@ -1,15 +1,17 @@
 """The expectation suites: one GX JSON file per table in ``expectations/``, read without GX.
 
-Where the suites are: ``suites_dir()`` returns the repository's top-level ``expectations/``
-folder, found relative to this source file (``src/perfaudit/validate/`` → three levels up),
-which is what a checkout and an editable install use. An installed wheel has no repository
-around it, so the fallback is package data at ``perfaudit/validate/expectations/``: in the
-repository that is a symlink to the top-level folder, which the wheel build follows and copies
-(package-data pattern ``validate/expectations/*.json``). Callers can always pass another folder.
+Where the suites are: ``suites_dir()`` is the package data folder ``perfaudit/data/expectations``
+(``perfaudit.resources``), in the repository a symlink to the top-level ``expectations/``.
+Callers can always pass another folder.
 
-Each expectation carries ``meta.id`` (stable, ``<table>.<check>``, referred to by the audit
-rules and the report) and ``meta.description_zh`` (shown in the report); ``meta.line_column``
-optionally names the column holding the line of the checked value (e.g. ``budget_line``).
+Each expectation carries, in GX's own fields (so that GX's Data Docs and plain GX code show
+them), a Chinese ``description`` (shown in the report) and a ``severity``: ``critical`` for the
+table's shape and identities (columns, ids present, unique and known, source lines), ``warning``
+for what the document says (amounts, spending plan, indicator names and values), which the audit
+rules report as findings. In ``meta``: ``id`` (stable, ``<table>.<check>``, referred to by the
+audit rules and the report) and optionally ``line_column``, the column holding the line of the
+checked value (e.g. ``budget_line``). The suite's ``notes`` say which columns are derived
+(``perfaudit.validate.derive``).
 """
 
 from __future__ import annotations
@@ -17,25 +19,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import SuiteError
 from ..model import TABLES
+from ..resources import SUITES, data_dir
 
 SUITE_SUFFIX = ".json"
+SEVERITIES = ("critical", "warning", "info")  # GX's FailureSeverity values
 
 
 def suites_dir() -> Path:
     """The folder holding the shipped suites (see the module docstring)."""
-    checkout = Path(__file__).resolve().parents[3] / "expectations"
-    if all((checkout / f"{table}{SUITE_SUFFIX}").is_file() for table in TABLES):
-        return checkout
-    packaged = resources.files("perfaudit.validate") / "expectations"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    raise SuiteError(f"{checkout}: expectation suites not found (nor in the installed package)")
+    return data_dir(SUITES)
 
 
 @dataclass(frozen=True)
@@ -66,8 +63,10 @@ def _check(path: Path, spec: Any, table: str) -> None:
         expectation_id = meta.get("id") if isinstance(meta, dict) else None
         if not isinstance(expectation_id, str) or not expectation_id.startswith(f"{table}."):
             raise SuiteError(f"{path}: expectation {position} needs meta.id '{table}.<check>'")
-        if not meta.get("description_zh"):
-            raise SuiteError(f"{path}: expectation {expectation_id} needs meta.description_zh")
+        if not isinstance(expectation.get("description"), str) or not expectation["description"].strip():
+            raise SuiteError(f"{path}: expectation {expectation_id} needs a 'description' (Chinese, shown in the report)")
+        if expectation.get("severity") not in SEVERITIES:
+            raise SuiteError(f"{path}: expectation {expectation_id} needs a 'severity': {', '.join(SEVERITIES)}")
         if expectation_id in seen:
             raise SuiteError(f"{path}: expectation id {expectation_id} is used twice")
         seen.add(expectation_id)
