@@ -196,3 +196,13 @@ def test_a_batch_of_counties_sharing_unit_codes_gives_one_report_per_unit(tmp_pa
     assert main(["run", str(inputs), "--out", str(out), "--no-progress"]) == 0
     reports = sorted(out.glob("units/*/report.pdf"))
     assert len(reports) == 3 and all(p.parent.name.startswith("c-721001-") for p in reports)
+
+
+def test_a_stray_tab_inside_the_packed_indicator_cell_keeps_its_text():
+    """Layout A: a tab typed inside the last cell makes the row one cell too wide; the text is
+    kept as written (found by the property test of lines pointing at their text)."""
+    text = variants.sample_text("guangzhou")
+    at = text.index("推动广州文艺高质量发展") + 1
+    indicators = _read("guangzhou", text[:at] + "\t" + text[at:]).indicators
+    assert "推\t动广州文艺高质量发展" in indicators.level3.tolist()
+    assert len(indicators) == len(CLEAN["guangzhou"].indicators)

@@ -146,8 +146,8 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         cells = list(row.distinct().cells)
         if number == len(body) and len(cells) <= columns["indicators"] and len(row.filled()) > 1:
             raise InputError.at(source_file, "last table row ends before its 绩效指标 cell (truncated?)", row.ref)
-        if len(cells) > width:  # a stray tab inside the last cell: keep its text
-            extra = " ".join(c.text for c in cells[width - 1:] if c.text)
+        if len(cells) > width:  # a stray tab inside the last cell: keep its text as written
+            extra = "\t".join(c.text for c in cells[width - 1:]).strip("\t")
             cells = cells[: width - 1] + [Cell(extra, cells[width - 1].ref)]
 
         def cell(field: str) -> Cell | None:
