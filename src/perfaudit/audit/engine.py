@@ -12,6 +12,7 @@ from ..model import Dataset
 from ..settings import Settings, load_settings
 from .context import build_input
 from .findings import build_findings
+from .conclusion import conclude
 from .grade import formula_zh, grade_records, grades_table, unmeasurable_benefit_shares
 from .merge import check_groups, merge_same_cause
 from .registry import SEVERITIES, Rule, catalogue, rule_order
@@ -90,4 +91,5 @@ def audit_dataset(
     records = grade_records(
         findings, dataset.units, dataset.projects, grade_config, unmeasurable_benefit_shares(disclosed.indicators)
     )
+    conclude(records, findings, dataset.projects, config["conclusion"])
     return AuditResult(findings=findings, grades=grades_table(records), records=records, grade_config=grade_config)

@@ -169,7 +169,7 @@ def grades_table(records: Mapping[str, dict]) -> pd.DataFrame:
     """One row per unit: the record without its breakdown, and the points earned per criterion."""
     rows = [
         {
-            **{k: v for k, v in record.items() if k not in ("breakdown", "deductions", "cap")},
+            **{k: v for k, v in record.items() if k in GRADE_COLUMNS},
             **{item["criterion"]: item["score"] for item in record["breakdown"]},
         }
         for record in records.values()

@@ -5,7 +5,8 @@ Entry points:
 - ``prepare.write_unit_bundles(dataset, root, settings)``: validate, audit and write one bundle
   per unit (driver side, once per batch);
 - ``report_unit(bundle_root, unit_id, out_dir)``: a plain function of paths, picklable for worker
-  processes, writing ``out_dir/units/<unit_id>/report.{ipynb,html,pdf}`` and ``provenance.json``
+  processes, writing ``out_dir/units/<unit_id>/report.{ipynb,html,pdf}``, ``opinion.docx`` (the
+  审核意见书) and ``provenance.json``
   and returning a small ``UnitReport`` record. It never raises for a unit that fails: the record
   says why, and the executed notebook with the error stays in the unit's folder.
 
@@ -32,6 +33,7 @@ from .bundle import read_meta
 BUNDLES_DIR = "bundles"
 UNITS_DIR = "units"
 REPORT_STEM = "report"
+OPINION_FILE = "opinion.docx"  # the 审核意见书, editable in Word
 PROVENANCE_FILE = "provenance.json"
 OK, FAILED = "ok", "failed"
 _RECORDED_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "pandas", "great_expectations")
@@ -94,7 +96,9 @@ def report_unit(
     manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
+    from .bundle import read_bundle
     from .execute import ReportKernelManager, run_notebook
+    from .opinion import opinion_docx
     from .pdf import render_pdf
     from .render import render_html
     from .sections import REPORT_TITLE
@@ -107,6 +111,7 @@ def report_unit(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     executed, html_path, pdf_path = (staging / f"{REPORT_STEM}.{ext}" for ext in ("ipynb", "html", "pdf"))
+    opinion_path = staging / OPINION_FILE
     done_marker = staging / ".complete"
     seconds: dict[str, float] = {}
 
@@ -136,15 +141,18 @@ def report_unit(
             clock = time.perf_counter()
             pdf_path.write_bytes(render_pdf(html))
             seconds["pdf"] = round(time.perf_counter() - clock, 3)
+            clock = time.perf_counter()
+            opinion_path.write_bytes(opinion_docx(read_bundle(bundle_root, unit_id)))
+            seconds["docx"] = round(time.perf_counter() - clock, 3)
         except Exception as exc:  # a rendering failure fails this unit, not the batch
             error = exc
-            html_path.unlink(missing_ok=True)
-            pdf_path.unlink(missing_ok=True)
+            for path in (html_path, pdf_path, opinion_path):
+                path.unlink(missing_ok=True)
     record = UnitReport(
         unit_id=unit_id,
         status=OK if error is None else FAILED,
         folder=str(final),
-        files=tuple(path.name for path in (executed, html_path, pdf_path) if path.is_file()),
+        files=tuple(path.name for path in (executed, html_path, pdf_path, opinion_path) if path.is_file()),
         error_class=type(error).__name__ if error else None,
         # the files the message names are read where they end up, not in the staging folder
         error=str(error).replace(str(staging), str(final)) if error else None,
