@@ -53,4 +53,4 @@ def read_source(data: bytes, source_file: str) -> SourceDocument:
 
 
 # Registration order is sniffing order: specific magic bytes first, the text source last.
-from . import text  # noqa: E402,F401
+from . import docx, xlsx, doc, html, pdf, text  # noqa: E402,F401
