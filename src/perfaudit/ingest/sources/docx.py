@@ -41,8 +41,11 @@ def sniff(data: bytes) -> bool:
 
 def read(data: bytes, source_file: str) -> SourceDocument:
     checked_zip(data, source_file, KIND, "word/document.xml")
-    with parser_errors(source_file, KIND, (OpcError, KeyError, ValueError, XMLSyntaxError)):
+    # python-docx opening a malformed package fails in many ways (AttributeError on a content-types
+    # part without its namespace, ...): any failure to open is this file's fault, not ours.
+    with parser_errors(source_file, KIND, (Exception,)):
         document = python_docx.Document(io.BytesIO(data))
+    with parser_errors(source_file, KIND, (OpcError, KeyError, ValueError, XMLSyntaxError)):
         blocks = tuple(_blocks(document, source_file))
     return SourceDocument(source_file, blocks, "docx")
 

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass, field
 
 import pdfplumber
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
 
 from ...errors import InputError
 from ...text import clean_cell, join_wrapped
@@ -263,7 +261,9 @@ class _Book:
 
 def read(data: bytes, source_file: str) -> SourceDocument:
     book = _Book()
-    with parser_errors(source_file, KIND, (PSException, PdfminerException, ValueError, KeyError)):
+    # pdfminer parses pages lazily and fails on a damaged file with whatever the damage causes
+    # (its PSException family, KeyError, TypeError, AssertionError deep inside).
+    with parser_errors(source_file, KIND, (Exception,)):
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             any_text = False
             for page in pdf.pages:

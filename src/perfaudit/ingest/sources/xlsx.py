@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from decimal import Decimal
 
 import python_calamine as calamine
 from lxml import etree
@@ -48,8 +49,8 @@ def display(value) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        text = repr(value)
-        return format(value, "f").rstrip("0") if "e" in text else text
+        text = repr(value)  # the shortest text that reads back as this float: no float noise
+        return format(Decimal(text), "f") if "e" in text else text
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
