@@ -12,7 +12,7 @@ import pytest
 
 import office_files as of
 from perfaudit.errors import InputError
-from perfaudit.ingest.cells import Ref, Span
+from perfaudit.ingest.cells import Paragraph, Ref, Span
 from perfaudit.ingest.sources import read_source
 from perfaudit.ingest.sources.xlsx import display
 
@@ -28,19 +28,20 @@ def test_each_sheet_is_a_table_with_merges_numbers_and_cell_refs(stem):
     text = of.sample(stem)
     document = read_source(of.sample_file(stem, "xlsx"), f"{stem}.xlsx")
     assert document.format == "xlsx"
+    # The paragraphs before each table stand in its sheet's first rows: they read as paragraphs.
+    assert of.paragraphs(document) == of.paragraphs(text)
     plans = [of.merge_plan(t) for t in of.tables(text)]
     sheets = of.tables(document)
     assert len(sheets) == len(plans)
     for number, (plan, sheet) in enumerate(zip(plans, sheets), start=1):
         name = f"表{number}"
-        top = len(sheet.rows) - len(plan.texts)  # the paragraphs before the table, one row each
-        width = len(plan.texts[0])
-        grid = [row.texts[:width] for row in sheet.rows[top:]]
-        assert grid == [[_shown(t) for t in row] for row in plan.texts]
-        assert set(sheet.spans) == {Span(s.row + top, s.col, s.rows, s.cols) for s in plan.spans}
-        first = sheet.rows[top].cells[0]
-        assert first.ref == Ref(sheet=name, cell=f"A{top + 1}")
-        assert sheet.rows[top].cells[1].ref.label() == f"{name}!B{top + 1}"
+        titles = [b for b in document.blocks if isinstance(b, Paragraph) and b.ref.sheet == name]
+        assert [b.ref.cell for b in titles] == [f"A{r}" for r in range(1, len(titles) + 1)]
+        assert [row.texts for row in sheet.rows] == [[_shown(t) for t in row] for row in plan.texts]
+        assert set(sheet.spans) == set(plan.spans)
+        top = len(titles) + 1
+        assert sheet.rows[0].cells[0].ref == Ref(sheet=name, cell=f"A{top}")
+        assert sheet.rows[1].cells[1].ref.label() == f"{name}!B{top + 1}"
 
 
 def test_values_read_as_a_person_reads_them():
@@ -63,6 +64,8 @@ def _workbook(fill) -> bytes:
 def test_codes_stay_text_dates_convert_blank_rows_skipped_refs_kept():
     def fill(sheet):
         sheet.title = "项目"
+        sheet["A1"] = "项目支出绩效目标表"
+        sheet.merge_cells("A1:C1")
         sheet["A2"], sheet["B2"] = "项目编码", "012001"
         sheet["A3"], sheet["B3"] = "编码(数字)", 13030322000000000000
         sheet["A5"], sheet["B5"] = "日期", dt.date(2024, 12, 31)
@@ -70,7 +73,8 @@ def test_codes_stay_text_dates_convert_blank_rows_skipped_refs_kept():
         sheet.merge_cells("C2:C3")
         sheet["C2"] = "合并"
 
-    (table,) = read_source(_workbook(fill), "codes.xlsx").blocks
+    title, table = read_source(_workbook(fill), "codes.xlsx").blocks
+    assert (title.text, title.ref.label()) == ("项目支出绩效目标表", "项目!A1")
     assert [row.texts for row in table.rows] == [
         ["项目编码", "012001", "合并"], ["编码(数字)", "13030322000000000000", ""], ["日期", "2024-12-31", ""],
         ["金额", "120", ""],
@@ -98,7 +102,7 @@ def _with_cached_value(data: bytes, cell: str, value: str) -> bytes:
 
 def test_formulas_are_never_evaluated():
     def fill(sheet):
-        sheet["A1"], sheet["B1"] = "危险", "=CMD|' /C calc'!A0"
+        sheet["A1"], sheet["B1"] = "危险", "=CMD|' /C calc'!A0"  # DDE: runs a program when evaluated
         sheet["A2"], sheet["B2"] = "合计", "=SUM(1,2)"
 
     data = _with_cached_value(_workbook(fill), "B2", "3")

@@ -84,18 +84,26 @@ class _Line:
         return "".join(out)
 
     def first_word_width(self) -> float:
-        """Width of what would have had to fit on the line before for this line not to start:
-        a Latin word, or one Chinese character with the punctuation that line breaking keeps
-        with it (an opening bracket before it, closing punctuation after it, quotes with the
-        characters on both sides)."""
-        chars = self.chars
-        if not ord(chars[0]["text"][:1] or " ") >= 0x2E80 and chars[0]["text"] not in _OPENING:
-            end = next((c for c in chars if c["text"] == " "), chars[-1])
-            return end["x1"] - chars[0]["x0"]
-        i = 1 if chars[0]["text"] in _OPENING and len(chars) > 1 else 0
-        while i + 1 < len(chars) and (chars[i + 1]["text"] in _CLOSING | _QUOTES or chars[i]["text"] in _QUOTES):
+        """Width of what would have had to fit on the line before for this line not to start
+        here: the characters line breaking keeps together — a Latin word or number; a Chinese
+        character with an opening bracket before it, closing punctuation or quotes after it,
+        and a number or word glued to that punctuation (``值:≥85%``)."""
+        chars, i = self.chars, 0
+        if chars[0]["text"] in _OPENING and len(chars) > 1:
+            i = 1
+        if _ideograph(chars[i]):
+            while i + 1 < len(chars) and (chars[i + 1]["text"] in _CLOSING | _QUOTES or chars[i]["text"] in _QUOTES):
+                i += 1
+            if i == 0 or chars[i]["text"] in _QUOTES:
+                return chars[i]["x1"] - chars[0]["x0"]
+        while i + 1 < len(chars) and chars[i + 1]["text"] != " " and not _ideograph(chars[i + 1]):
             i += 1
         return chars[i]["x1"] - chars[0]["x0"]
+
+
+def _ideograph(char: dict) -> bool:
+    code = ord(char["text"][:1] or " ")
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
 def _lines(chars: list[dict], spaced: bool) -> list[_Line]:

@@ -2,8 +2,9 @@
 
 Every sheet in workbook order is one ``Table`` (blank trailing rows and columns trimmed, rows
 that are entirely empty and lie under no merge left out; places stay the sheet's own,
-``Ref(sheet=name, cell="C12")``). Merged ranges become spans (calamine reports 1×1 "merges" in
-.xls files: ignored).
+``Ref(sheet=name, cell="C12")``), after the sheet's title rows: the rows above the grid that
+hold one text only (perhaps merged across the width) are ``Paragraph`` blocks, as in a
+document. Merged ranges become spans (calamine reports 1×1 "merges" in .xls files: ignored).
 
 Values: text as written; numbers the way a person reads them (``120.0`` → ``120``, ``51.5``,
 ``1500.06``; an integral number of any length in plain digits, never ``1.3030322e+19``); dates
@@ -23,7 +24,7 @@ from decimal import Decimal
 import python_calamine as calamine
 from lxml import etree
 
-from ..cells import Ref, SourceDocument, Table
+from ..cells import Block, Paragraph, Ref, SourceDocument
 from ...text import clean_cell
 from . import Source, register
 from .grid import column_name, table_from_grid
@@ -69,14 +70,12 @@ def read(data: bytes, source_file: str) -> SourceDocument:
         blocks = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
-            table = _sheet_table(name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [],
-                                 formulas.get(name, {}))
-            if table is not None:
-                blocks.append(table)
+            values = sheet.to_python(skip_empty_area=False)
+            blocks.extend(_sheet_blocks(name, values, sheet.merged_cell_ranges or [], formulas.get(name, {})))
     return SourceDocument(source_file, tuple(blocks), "xlsx")
 
 
-def _sheet_table(name: str, values: list[list], merges, formulas: dict[tuple[int, int], str]) -> Table | None:
+def _sheet_blocks(name: str, values: list[list], merges, formulas: dict[tuple[int, int], str]) -> list[Block]:
     texts = [[display(v) for v in row] for row in values]
     for (r, c), formula in formulas.items():
         while len(texts) <= r:
@@ -90,7 +89,7 @@ def _sheet_table(name: str, values: list[list], merges, formulas: dict[tuple[int
     width = max([c + 1 for row in texts for c, t in enumerate(row) if t] + [c1 + 1 for _, _, _, c1 in ranges],
                 default=0)
     if not height:
-        return None
+        return []
     grid: list[list] = [[None] * width for _ in range(height)]
     for r in range(height):
         row = texts[r] if r < len(texts) else []
@@ -108,8 +107,18 @@ def _sheet_table(name: str, values: list[list], merges, formulas: dict[tuple[int
         r, c = owner[-2:]
         return texts[r][c] if r < len(texts) and c < len(texts[r]) else ""
 
+    def ref(r: int, c: int) -> Ref:
+        return Ref(sheet=name, cell=f"{column_name(c)}{r + 1}")
+
     kept = [r for r in range(height) if r in merged_rows or any(grid[r])]
-    return table_from_grid(grid, text, lambda r, c: Ref(sheet=name, cell=f"{column_name(c)}{r + 1}"), kept)
+    # Title rows above the grid (one text, perhaps merged across the width) are paragraphs.
+    titles: list[Block] = []
+    while kept and len({owner for owner in grid[kept[0]] if owner}) == 1:
+        r = kept.pop(0)
+        owner = next(owner for owner in grid[r] if owner)
+        if owner[-2] == r:  # not the lower rows of a merged title
+            titles.append(Paragraph(text(owner), ref(owner[-2], owner[-1])))
+    return titles + ([table_from_grid(grid, text, ref, kept)] if kept else [])
 
 
 def _uncached_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
