@@ -228,3 +228,14 @@ def tables(document: SourceDocument) -> list[Table]:
 
 def paragraphs(document: SourceDocument) -> list[str]:
     return [b.text for b in document.blocks if isinstance(b, Paragraph) and b.text]
+
+
+def read_back(stem: str, fmt: str, encoding: str = "utf-8") -> tuple[SourceDocument, list[tuple[int, Plan, Table]]]:
+    """The sample written as ``fmt`` and read back: the document and, per table, (its number,
+    the plan it was written from, the table read) — once format and table count are checked."""
+    document = read_source(sample_file(stem, fmt, encoding), f"{stem}.{fmt}")
+    assert document.format == fmt
+    plans = [merge_plan(t) for t in tables(sample(stem))]
+    got = tables(document)
+    assert len(got) == len(plans)
+    return document, [(number, plan, table) for number, (plan, table) in enumerate(zip(plans, got), start=1)]

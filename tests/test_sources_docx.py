@@ -16,14 +16,9 @@ from perfaudit.ingest.sources import read_source, source_for
 
 @pytest.mark.parametrize("stem", of.SAMPLES)
 def test_sample_tables_read_back_with_their_merges(stem):
-    text = of.sample(stem)
-    document = read_source(of.sample_file(stem, "docx"), f"{stem}.docx")
-    assert document.format == "docx"
-    assert of.paragraphs(document) == of.paragraphs(text)
-    plans = [of.merge_plan(t) for t in of.tables(text)]
-    got = of.tables(document)
-    assert len(got) == len(plans)
-    for number, (plan, table) in enumerate(zip(plans, got), start=1):
+    document, tables = of.read_back(stem, "docx")
+    assert of.paragraphs(document) == of.paragraphs(of.sample(stem))
+    for number, plan, table in tables:
         assert [row.texts for row in table.rows] == plan.texts
         assert set(table.spans) == set(plan.spans)
         for r, row in enumerate(table.rows):

@@ -18,17 +18,12 @@ from perfaudit.text import squash
 
 @pytest.mark.parametrize("stem", of.SAMPLES)
 def test_sample_tables_read_back_from_ruling_lines(stem):
-    text = of.sample(stem)
-    document = read_source(of.sample_file(stem, "pdf"), f"{stem}.pdf")
-    assert document.format == "pdf"
-    plans = [of.merge_plan(t) for t in of.tables(text)]
-    got = of.tables(document)
-    assert len(got) == len(plans)
-    for plan, table in zip(plans, got):
+    document, tables = of.read_back(stem, "pdf")
+    for _, plan, table in tables:
         # White space is what a PDF does not keep exactly (a space where a line wrapped is gone).
         assert [[squash(t) for t in row.texts] for row in table.rows] == [[squash(t) for t in row] for row in plan.texts]
         assert set(table.spans) == set(plan.spans)
-    assert [squash(p) for p in of.paragraphs(document)] == [squash(p) for p in of.paragraphs(text)]
+    assert [squash(p) for p in of.paragraphs(document)] == [squash(p) for p in of.paragraphs(of.sample(stem))]
 
 
 def test_table_over_several_pages_is_one_table_with_page_refs():

@@ -25,15 +25,10 @@ def _shown(text: str) -> str:
 
 @pytest.mark.parametrize("stem", of.SAMPLES)
 def test_each_sheet_is_a_table_with_merges_numbers_and_cell_refs(stem):
-    text = of.sample(stem)
-    document = read_source(of.sample_file(stem, "xlsx"), f"{stem}.xlsx")
-    assert document.format == "xlsx"
+    document, tables = of.read_back(stem, "xlsx")
     # The paragraphs before each table stand in its sheet's first rows: they read as paragraphs.
-    assert of.paragraphs(document) == of.paragraphs(text)
-    plans = [of.merge_plan(t) for t in of.tables(text)]
-    sheets = of.tables(document)
-    assert len(sheets) == len(plans)
-    for number, (plan, sheet) in enumerate(zip(plans, sheets), start=1):
+    assert of.paragraphs(document) == of.paragraphs(of.sample(stem))
+    for number, plan, sheet in tables:
         name = f"表{number}"
         titles = [b for b in document.blocks if isinstance(b, Paragraph) and b.ref.sheet == name]
         assert [b.ref.cell for b in titles] == [f"A{r}" for r in range(1, len(titles) + 1)]
