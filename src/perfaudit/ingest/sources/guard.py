@@ -26,17 +26,6 @@ MAX_RATIO = 200
 _RATIO_FROM_BYTES = 1024 * 1024  # small members may compress extremely well (empty styles)
 
 
-def zip_names(data: bytes) -> set[str]:
-    """Member names of a zip archive, or an empty set when ``data`` is no readable zip (sniffing)."""
-    if not data.startswith(ZIP_MAGIC):
-        return set()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return set()
-
-
 def checked_zip(data: bytes, source_file: str, kind: str, required: str) -> zipfile.ZipFile:
     """The archive, once it is a complete zip holding ``required`` whose members expand to a
     sane size; InputError otherwise. The sizes checked are the declared ones: Python's zipfile

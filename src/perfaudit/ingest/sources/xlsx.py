@@ -32,6 +32,7 @@ from .guard import OLE2_MAGIC, ZIP_MAGIC, checked_zip, parser_errors
 
 KIND = "Excel"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -126,12 +127,16 @@ def _uncached_formulas(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, in
     names = set(archive.namelist())
     if "xl/_rels/workbook.xml.rels" not in names:
         return {}
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in _xml(archive, "xl/_rels/workbook.xml.rels").iter("{*}Relationship")}
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter("{*}Relationship")}
     found: dict[str, dict[tuple[int, int], str]] = {}
     for sheet in _xml(archive, "xl/workbook.xml").iter("{*}sheet"):
         target = targets.get(sheet.get(_REL_ID), "").lstrip("/")
         member = target if target.startswith("xl/") else f"xl/{target}"
-        if member not in names or b"<f" not in (xml := archive.read(member)) and b":f" not in xml:
+        if member not in names:
+            continue
+        xml = archive.read(member)
+        if not _FORMULA_TAG.search(xml):  # most sheets: no formula at all, no parse needed
             continue
         cells = {}
         for element in etree.fromstring(xml, _PARSER).iter("{*}c"):
