@@ -16,11 +16,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-import docx as python_docx  # the python-docx package (absolute import)
-from docx.opc.exceptions import OpcError
-from docx.oxml.ns import qn
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import XMLSyntaxError
 
 from ...errors import InputError
@@ -31,7 +26,8 @@ from .grid import padded, table_from_grid
 from .guard import ZIP_MAGIC, checked_zip, parser_errors
 
 KIND = "Word (.docx)"
-_P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _SDT, _SDT_CONTENT = _W + "p", _W + "tbl", _W + "sdt", _W + "sdtContent"
 MAX_COLUMNS = 1000  # a Word table has at most 63 columns; more is a damaged or hostile file
 
 
@@ -40,6 +36,10 @@ def sniff(data: bytes) -> bool:
 
 
 def read(data: bytes, source_file: str) -> SourceDocument:
+    # python-docx is imported when a Word file is read (0.2 s): not by every process that ingests.
+    import docx as python_docx  # the python-docx package (absolute import)
+    from docx.opc.exceptions import OpcError
+
     checked_zip(data, source_file, KIND, "word/document.xml")
     # python-docx opening a malformed package fails in many ways (AttributeError on a content-types
     # part without its namespace, ...): any failure to open is this file's fault, not ours.
@@ -62,6 +62,8 @@ def _items(element) -> Iterator:
 
 
 def _paragraph_text(p, document) -> str:
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
     return clean_cell(DocxParagraph(p, document).text)
 
 
@@ -84,6 +86,8 @@ def _blocks(document, source_file: str) -> Iterator[Block]:
 
 
 def _table(tbl, document, number: int, source_file: str) -> tuple[Table, list]:
+    from docx.table import Table as DocxTable
+
     grid = []
     for r, row in enumerate(DocxTable(tbl, document).rows):
         owners = [None] * row.grid_cols_before + [cell._tc for cell in row.cells] + [None] * row.grid_cols_after

@@ -23,8 +23,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import pdfplumber
-
 from ...errors import InputError
 from ...text import clean_cell, join_wrapped
 from ..cells import Block, Paragraph, Ref, SourceDocument
@@ -268,6 +266,8 @@ class _Book:
 
 
 def read(data: bytes, source_file: str) -> SourceDocument:
+    import pdfplumber  # imported when a PDF is read (0.1 s with pdfminer): not by every ingest
+
     book = _Book()
     # pdfminer parses pages lazily and fails on a damaged file with whatever the damage causes
     # (its PSException family, KeyError, TypeError, AssertionError deep inside).
