@@ -33,3 +33,15 @@ def squash(text: str | None) -> str:
 
 def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def join_wrapped(first: str, more: str) -> str:
+    """Two pieces of one line that layout wrapped: no separator where Chinese text meets, else a space."""
+    if not first or not more:
+        return first or more
+    if _CJK.match(first[-1]) or _CJK.match(more[0]):
+        return first + more
+    return first + " " + more

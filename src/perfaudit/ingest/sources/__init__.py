@@ -37,12 +37,16 @@ def suffixes() -> tuple[str, ...]:
 
 
 def source_for(data: bytes, source_file: str) -> Source:
-    for source in REGISTRY:
+    # The last source (text) claims any content: it is asked only after the suffixes, so a
+    # truncated .xlsx whose magic bytes no longer say so is refused as a damaged workbook, not
+    # as "binary data".
+    *specific, catch_all = REGISTRY
+    for source in specific:
         if source.sniff(data):
             return source
     suffix = PurePosixPath(source_file).suffix.lower()
     for source in REGISTRY:
-        if suffix in source.suffixes:
+        if suffix in source.suffixes or source is catch_all and source.sniff(data):
             return source
     raise InputError(source_file, f"unsupported file type {suffix or '(no suffix)'}")
 
@@ -53,4 +57,4 @@ def read_source(data: bytes, source_file: str) -> SourceDocument:
 
 
 # Registration order is sniffing order: specific magic bytes first, the text source last.
-from . import text  # noqa: E402,F401
+from . import docx, xlsx, doc, html, pdf, text  # noqa: E402,F401

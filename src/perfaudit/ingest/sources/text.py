@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ...taxonomy import canonical_level
-from ...text import clean_cell
+from ...text import clean_cell, join_wrapped
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
 from ..specs import field_labels, header_field, header_labels, label_key
@@ -28,7 +28,6 @@ ROWS, CELLS = "rows", "cells"
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _BLANK_CHARS = " \u3000\u00a0\u2028\u2029\f\v\ufeff\u200b"
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
 def strip_markers(text: str) -> str:
@@ -60,15 +59,6 @@ def _is_header(texts: list[str]) -> bool:
 def detect_form(lines: list[str]) -> str:
     """``rows`` when a table header stands on one line as tab-separated cells, else ``cells``."""
     return ROWS if any("\t" in line and _is_header(line.split("\t")) for line in lines) else CELLS
-
-
-def _join(first: str, more: str) -> str:
-    """A cell's next line: no separator where Chinese text meets (a wrap), else a space."""
-    if not first or not more:
-        return first or more
-    if _CJK.match(first[-1]) or _CJK.match(more[0]):
-        return first + more
-    return first + " " + more
 
 
 def _rows_blocks(lines: list[str]) -> list[Paragraph | list[list[Cell]]]:
@@ -117,7 +107,7 @@ def _cells_blocks(lines: list[str]) -> list[Paragraph | list[list[Cell]]]:
             after_cell = True
         elif after_cell:
             last = candidate[-1]
-            candidate[-1] = Cell(_join(last.text, _content(line)), last.ref)
+            candidate[-1] = Cell(join_wrapped(last.text, _content(line)), last.ref)
         else:
             if candidate:
                 table.append(candidate)
@@ -192,7 +182,7 @@ def _joined(candidates: list[list[Cell]], wrapped: bool, form: str) -> list[Cell
     parts = [_trimmed(c) if form == ROWS else c for c in candidates[:-1]] + [candidates[-1]]
     if wrapped:
         first, second = parts
-        return [*first[:-1], Cell(_join(first[-1].text, second[0].text), first[-1].ref), *second[1:]]
+        return [*first[:-1], Cell(join_wrapped(first[-1].text, second[0].text), first[-1].ref), *second[1:]]
     return [cell for part in parts for cell in part]
 
 
