@@ -116,13 +116,14 @@ def test_markup_escapes_text_and_attributes():
 
 # ------------------------------------------------------------------ the executed reports
 
-def test_every_unit_has_notebook_html_pdf_and_provenance(run_dir, units):
+def test_every_unit_has_notebook_html_pdf_opinion_and_provenance(run_dir, units):
+    files = ["opinion.docx", "report.html", "report.ipynb", "report.pdf"]
     for unit_id in units:
         folder = unit_report_dir(run_dir, unit_id)
-        assert sorted(p.name for p in folder.iterdir()) == ["provenance.json", "report.html", "report.ipynb", "report.pdf"]
+        assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "provenance.json"])
         provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         assert provenance["status"] == "ok" and provenance["host"] and provenance["started"]
-        assert set(provenance["files"]) == {"report.ipynb", "report.html", "report.pdf"}
+        assert set(provenance["files"]) == set(files)
 
 
 def test_executed_notebooks_have_no_errors_or_stray_output(run_dir, units):
