@@ -235,3 +235,22 @@ def test_a_sparse_unit_without_benefit_indicators_is_not_graded_above_a_full_one
     assert sparse_record["grade"] not in ("优", "良") and full_record["grade"] == "优"
     assert sparse_record["score"] < full_record["score"]
     assert sparse_record["deductions"][0]["rule_id"] == "S02"
+
+
+def test_csv_text_that_excel_would_run_is_text(tmp_path):
+    """Evidence such as ``=100%`` or ``=CMD|' /C calc'!A0`` (kept as text from a workbook) is
+    written with a leading apostrophe; figures stay numbers."""
+    import pandas as pd
+
+    from perfaudit.audit import write_findings
+
+    data = messy_dataset()
+    result = audit_dataset(data, af.DEFAULTS, validation=af.validation())
+    findings = result.findings.copy()
+    findings.loc[0, "evidence"] = "=CMD|' /C calc'!A0"
+    findings.loc[1, "evidence"] = "-1+1"
+    write_findings(findings, tmp_path, data.units, grades=result.grades)
+    written = pd.read_csv(tmp_path / "findings.csv", skiprows=[1], encoding="utf-8-sig")
+    assert written.loc[0, "evidence"] == "'=CMD|' /C calc'!A0" and written.loc[1, "evidence"] == "'-1+1"
+    grades = pd.read_csv(tmp_path / "grades.csv", skiprows=[1], encoding="utf-8-sig")
+    assert pd.api.types.is_numeric_dtype(grades["score"])

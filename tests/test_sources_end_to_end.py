@@ -69,6 +69,7 @@ def _hostile_files(folder: Path) -> dict[str, str]:
     return {name: reason for name, (_, reason) in files.items()}
 
 
+@pytest.mark.slow
 def test_run_on_a_folder_mixing_formats(tmp_path, capsys):
     docs = tmp_path / "docs"
     docs.mkdir()

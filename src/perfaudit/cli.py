@@ -37,7 +37,8 @@ def budget_year(text: str) -> int:
 def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "paths", nargs="+" if required else "*", type=Path, metavar="PATH",
-        help="document files or folders (folders are searched for *.txt)",
+        help="document files or folders (folders are searched for .txt, .docx, .xlsx, .xls, .pdf, .html, .htm; "
+        "other files in them are listed as refused)",
     )
     parser.add_argument("--year", type=budget_year, metavar="YYYY",
                         help=f"budget year for every document, {FIRST_BUDGET_YEAR}-{LAST_BUDGET_YEAR} (overrides detection)")

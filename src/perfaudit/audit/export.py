@@ -113,9 +113,19 @@ def write_findings(
     return written
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value):
+    """Text Excel would read as a formula (``=100%``, ``=CMD|…``, ``-1`` as text) gets a leading
+    apostrophe, which Excel shows as text; numbers stay numbers."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _write_csv(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], path: Path) -> None:
     headers = pd.DataFrame([[header for header, _ in columns.values()]], columns=list(columns))
-    pd.concat([headers, frame.astype(object)], ignore_index=True).to_csv(path, index=False, encoding="utf-8-sig")
+    rows = frame.astype(object).map(_csv_text)
+    pd.concat([headers, rows], ignore_index=True).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _cell_value(value, illegal):

@@ -89,6 +89,17 @@ def _supported(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in suffixes()
 
 
+def unsupported_in(paths: list[Path]) -> list[tuple[str, Path]]:
+    """(shown name, path) of the files a folder search does not take (hidden ones aside): they are
+    listed as refused, never skipped in silence."""
+    return [
+        (p.relative_to(path).as_posix(), p)
+        for path in paths if path.is_dir()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and not _supported(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+
+
 def discover(paths: list[Path]) -> list[tuple[str, Path]]:
     """(source_file, path) for every input: files as given, folders searched for every supported
     suffix (sorted).
@@ -157,8 +168,11 @@ def ingest_paths(
                 indicators=len(dataset.indicators),
             )
         )
+    kinds = ", ".join(sorted(set(suffixes())))
+    for source_file, path in unsupported_in(paths):
+        reason = f"unsupported file type {path.suffix or '(no suffix)'} (documents are {kinds})"
+        outcomes.append(FileOutcome(source_file, path, error=f"{source_file}: {reason}"))
     for path in paths:
         if path.is_dir() and not any(_supported(p) for p in path.rglob("*")):
-            kinds = ", ".join(sorted(set(suffixes())))
             outcomes.append(FileOutcome(str(path), path, error=f"{path}: no documents ({kinds}) in this folder"))
     return IngestResult(dataset=Dataset.concat(parts), files=outcomes)
