@@ -106,6 +106,31 @@ def test_both_text_forms_read_the_same(name):
         pd.testing.assert_frame_equal(rows[table], cells[table], obj=table)
 
 
+# Spellings of provincial copies: each reads to the same tables as the form it was made from.
+SPELLINGS = {
+    "年度本级预算金额": [("年度资金总额：", "年度本级预算金额：")],
+    "长期目标": [("\t中期目标\t", "\t长期目标\t")],
+    "实施期绩效目标/本年度绩效目标": [("\t中期目标\t年度目标", "\t实施期绩效目标\t本年度绩效目标")],
+    "项目起止时间": [("\t项目期\t", "\t项目起止时间\t")],
+    "指标值及单位": [("\t指标值\t", "\t指标值及单位\t")],
+    "主管部门": [("主管部门及代码\t", "主管部门\t")],
+    "单位：元 above the table": [("（2023年度）\n", "（2023年度）\n\n单位：元\n"), ("项目资金（元）", "项目资金")],
+    "full-width brackets, spaces in the period": [("[208002]", "［208002］"), ("2023.07-2024.01", "2023.07 - 2024.01")],
+}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_spellings_of_provincial_copies(spelling):
+    text = nf.text("side_by_side")
+    for old, new in SPELLINGS[spelling]:
+        assert old in text
+        text = text.replace(old, new)
+    variant, clean = (badinputs.comparable(d) for d in (read("side_by_side", text=text), read("side_by_side")))
+    for table in ("units", "projects", "indicators"):
+        pd.testing.assert_frame_equal(variant[table], clean[table], obj=table)
+    assert variant["documents"].amount_unit.tolist() == ["元"]
+
+
 def test_the_suites_know_every_shipped_layout():
     from perfaudit.ingest.specs import layout_specs
     from perfaudit.validate.suites import read_suites

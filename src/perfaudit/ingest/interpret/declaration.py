@@ -30,13 +30,12 @@ from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit,
 from ..specs import LayoutSpec, label_key
 
 # 中期 and 年度 amounts; a 其中 line belongs to the total whose column it stands nearest to.
-PERIOD_AMOUNTS = {"budget_total": "period_budget_total", "fiscal_funds": "period_fiscal_funds",
-                  "other_funds": "period_other_funds"}
+PERIOD_AMOUNTS = {"fiscal_funds": "period_fiscal_funds", "other_funds": "period_other_funds"}
 AMOUNT_FIELDS = ("budget_total", "period_budget_total", "fiscal_funds", "other_funds")
 TEXT_FIELDS = ("name", "department", "unit", "project_type", "period", "goal", "period_goal", "goal_block")
 
-_MONEY_UNIT = re.compile(r"(?:项目资金|单位)[^()]*?[(:]?\s*(万元|元)\)?$")
-_DEPARTMENT = re.compile(r"^\[(?P<code>[^\]]+)\]\s*(?P<name>.+)$")
+_MONEY_UNIT = re.compile(r"^(?:项目资金|(?:金额)?单位)[(:]?(万元|元)\)?:?$")  # squashed NFKC text
+_DEPARTMENT = re.compile(r"^[\[［【]\s*(?P<code>[^\]］】\s]+)\s*[\]］】]\s*(?P<name>.+)$")  # [015001]武汉市…
 _PERIOD = re.compile(r"^(?P<start>\d{4}(?:[.\-/年]?\d{1,2}月?)?)\s*(?:-|—|－|~|～|至|到)+\s*(?P<end>\d{4}(?:[.\-/年]?\d{1,2}月?)?)$")
 _FOOTER = re.compile(r"^(?:填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|注|备注|说明)[:：]?")
 
@@ -110,9 +109,14 @@ def _value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | Non
     return None
 
 
-def _nearest(column: int, totals: dict[str, int]) -> str:
-    """``budget_total`` or ``period_budget_total``: the total a 其中 line at ``column`` belongs to."""
-    return min(totals, key=lambda field: (abs(totals[field] - column), field != "budget_total"))
+def _under_period_total(column: int, totals: dict[str, int]) -> bool:
+    """Whether a 其中 line at ``column`` belongs to 中期资金总额 (the total nearest to it; with one
+    total only, that one)."""
+    if "period_budget_total" not in totals:
+        return False
+    if "budget_total" not in totals:
+        return True
+    return abs(totals["period_budget_total"] - column) < abs(totals["budget_total"] - column)
 
 
 def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, str]:
@@ -124,10 +128,10 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
     for r, c, cell, field in labelled:
         value = _value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
-            if field in ("fiscal_funds", "other_funds") and _nearest(c, totals or {"budget_total": c}) != "budget_total":
+            if field in ("fiscal_funds", "other_funds") and _under_period_total(c, totals):
                 field = PERIOD_AMOUNTS[field]
             if getattr(project, field) is not None:
-                continue  # the first of two equal labels is read; the nearest-total rule placed the other
+                continue  # one value per field: the first label read
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
@@ -138,11 +142,12 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
     return texts
 
 
-def _money_unit(rows: list[Row]) -> str | None:
-    """The unit a form states for its amounts (``项目资金（元）``, ``单位：万元``), if it states one."""
-    for row in rows:
+def _money_unit(doc: SourceDocument) -> str | None:
+    """The unit the document states for its amounts (a ``项目资金（元）`` label, a ``单位：万元``
+    cell or line), if it states one."""
+    for row, _ in doc.rows():
         for cell in row.cells:
-            match = _MONEY_UNIT.search(nfkc(squash(cell.text)))
+            match = _MONEY_UNIT.match(cell.key)
             if match:
                 return match.group(1)
     return None
@@ -165,8 +170,9 @@ def _grid_columns(header: Row, spec: LayoutSpec) -> tuple[dict[str, int], dict[s
     return annual, period
 
 
-def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool]:
-    """The indicators of one form and whether its 中期 half holds anything."""
+def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
+    """The indicators of one form, whether its 中期 half holds anything and whether it has a
+    绩效标准 column."""
     annual, period = _grid_columns(section.header, spec)
     missing = [label for column, label in spec.required.items() if column not in annual]
     if missing:
@@ -220,14 +226,14 @@ def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[l
                 value_ref=get["value"].ref,
             )
         )
-    return indicators, period_filled
+    return indicators, period_filled, "basis" in annual
 
 
 def _split_period(text: str | None) -> tuple[str | None, str | None]:
     """``202001-202012`` -> (``202001``, ``202012``); text that is no range -> (text, None)."""
     if not text:
         return None, None
-    match = _PERIOD.match(squash(text))
+    match = _PERIOD.match(text.strip())
     return (match.group("start"), match.group("end")) if match else (text, None)
 
 
@@ -240,7 +246,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     units: list[ParsedUnit] = []
     unit_index: dict[str, int] = {}
     projects: list[ParsedProject] = []
-    amount_unit = _money_unit([row for s in sections for row in s.fields])
+    amount_unit = _money_unit(doc)
     capabilities = {"period_values": False, "basis": False}
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
@@ -248,7 +254,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         if not texts.get("name"):
             raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)
         project.name = texts["name"]
-        department = _DEPARTMENT.match(squash(texts.get("department", "")))
+        department = _DEPARTMENT.match(texts.get("department", ""))
         project.department_code = department.group("code") if department else None
         department_name = department.group("name") if department else texts.get("department")
         unit_name = texts.get("unit") or department_name
@@ -265,11 +271,11 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         project.period_goal = texts.get("period_goal")
         project.goal_ref = project.goal_ref or project.ref
         project.budget_ref = project.budget_ref or project.ref
-        project.indicators, period_filled = _read_grid(section, source_file, spec)
+        project.indicators, period_filled, has_basis = _read_grid(section, source_file, spec)
         if not project.indicators:
             raise InputError.at(source_file, "indicator grid has no rows (truncated?)", section.header.ref)
         capabilities["period_values"] |= period_filled
-        capabilities["basis"] |= "basis" in _grid_columns(section.header, spec)[0]
+        capabilities["basis"] |= has_basis
         projects.append(project)
     return ParsedDocument(
         title=title, front_matter=front_matter, units=units, projects=projects, amount_unit=amount_unit,
