@@ -131,6 +131,14 @@ def test_spellings_of_provincial_copies(spelling):
     assert variant["documents"].amount_unit.tolist() == ["元"]
 
 
+def test_a_goal_under_总体目标_alone_is_the_annual_goal():
+    dataset = read("wuhan", text=nf.text("wuhan").replace("总体目标\t年度目标\t", "总体目标\t"))
+    clean = read("wuhan")
+    assert dataset.projects.goal.tolist() == clean.projects.goal.tolist()
+    assert dataset.projects.goal_line.tolist() == clean.projects.goal_line.tolist() == [11]
+    assert clean.units.source_line.tolist() == [6]  # the 实施单位 cell
+
+
 def test_the_suites_know_every_shipped_layout():
     from perfaudit.ingest.specs import layout_specs
     from perfaudit.validate.suites import read_suites

@@ -119,12 +119,12 @@ def _under_period_total(column: int, totals: dict[str, int]) -> bool:
     return abs(totals["period_budget_total"] - column) < abs(totals["budget_total"] - column)
 
 
-def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, str]:
-    """Fill the project's amounts from the key–value block; returns the text fields found."""
+def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, Cell]:
+    """Fill the project's amounts from the key–value block; returns the value cells of its text fields."""
     labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
     labelled = [(r, c, cell, field) for r, c, cell, field in labelled if field]
     totals = {field: c for _, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
-    texts: dict[str, str] = {}
+    texts: dict[str, Cell] = {}
     for r, c, cell, field in labelled:
         value = _value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
@@ -136,9 +136,7 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
         elif field in TEXT_FIELDS and value is not None and field not in texts:
-            texts[field] = value.text
-            if field == "goal":
-                project.goal_ref = value.ref
+            texts[field] = value
     return texts
 
 
@@ -180,7 +178,8 @@ def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[l
     width = len(section.header.cells)
     halves = [annual] + ([period] if period else [])
     carried = [{"level1": None, "level2": None} for _ in halves]
-    rows: list[tuple[list[Cell], list[Cell]]] = []  # per row: (年度 cells, 中期 cells) by field
+    # per row, per half (年度 first): (一级/二级 carried down to it, its cells by column)
+    rows: list[list[tuple[dict[str, str | None], dict[str, Cell]]]] = []
     for row in section.body:
         cells = list(row.cells)
         if len(row.trimmed().cells) > width:
@@ -250,26 +249,29 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     capabilities = {"period_values": False, "basis": False}
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
-        texts = _key_values(section.fields, project, source_file, spec)
+        cells = _key_values(section.fields, project, source_file, spec)
+        texts = {field: cell.text for field, cell in cells.items()}
         if not texts.get("name"):
             raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)
         project.name = texts["name"]
         department = _DEPARTMENT.match(texts.get("department", ""))
         project.department_code = department.group("code") if department else None
         department_name = department.group("name") if department else texts.get("department")
+        unit_cell = cells.get("unit") or cells.get("department")
         unit_name = texts.get("unit") or department_name
         if not unit_name:
             raise InputError.at(source_file, "申报表 names neither 实施单位 nor 主管部门", section.fields[0].ref)
         key = squash(unit_name)
         if key not in unit_index:
             unit_index[key] = len(units)
-            units.append(ParsedUnit(name=unit_name, ref=section.fields[0].ref, department=department_name))
+            units.append(ParsedUnit(name=unit_name, ref=unit_cell.ref, department=department_name))
         project.unit_index = unit_index[key]
         project.project_type = texts.get("project_type")
         project.start, project.end = _split_period(texts.get("period"))
-        project.goal = texts.get("goal") or texts.get("goal_block")
+        goal = cells.get("goal") or cells.get("goal_block")  # 总体目标 alone: one goal, the annual one
+        project.goal = goal.text if goal else None
+        project.goal_ref = goal.ref if goal else project.ref
         project.period_goal = texts.get("period_goal")
-        project.goal_ref = project.goal_ref or project.ref
         project.budget_ref = project.budget_ref or project.ref
         project.indicators, period_filled, has_basis = _read_grid(section, source_file, spec)
         if not project.indicators:
