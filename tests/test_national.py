@@ -1,6 +1,6 @@
 """Layout N1 — the 88号 项目支出绩效目标申报表 (issue 13, family 1): the fixtures of
-tests/national_forms.py read exactly in both text forms, the 中期 facts reach the tables and the
-audit (A10, D04), and a folder of them goes through ``perfaudit run``."""
+tests/national_forms.py read exactly in both text forms and as docx/xlsx/html/pdf, the 中期 facts
+reach the tables and the audit (A10, D04), and a folder of them goes through ``perfaudit run``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pytest
 import audit_fixtures as af
 import badinputs
 import national_forms as nf
+import office_files as of
 from perfaudit.errors import InputError
 from perfaudit.ingest import read_document
+from perfaudit.ingest.sources import read_source
 
 
 def read(name: str, form: str = "rows", text: str | None = None):
@@ -173,51 +175,21 @@ def test_a_grid_without_values_is_refused_naming_the_column():
     assert str(raised.value) == f"{nf.FILE_NAMES['wuhan']}:12: indicator table lacks column 指标值"
 
 
-def _structured(blocks: list, file_name: str):
-    """The blocks as a structured source gives them (docx, xlsx …): every table a full grid, a
-    value running to the table's right edge merged to the left, an empty cell of the first column
-    or of a 一级指标 column under a vertical merge."""
-    from perfaudit.ingest.cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
-
-    out, tables = [], 0
-    for number, block in enumerate(blocks, start=1):
-        if isinstance(block, str):
-            out.append(Paragraph(block, Ref(paragraph=number)))
-            continue
-        tables += 1
-        width = max(len(row) for row in block)
-        grid_at = next(i for i, row in enumerate(block) if "三级指标" in row)
-        rows = []
-        for r, texts in enumerate(block):
-            cells = []
-            for c in range(width):
-                ref = Ref(table=tables, row=r + 1, col=c + 1)
-                if c >= len(texts):
-                    cells.append(Cell("", ref, merged="left"))
-                elif r and not texts[c] and (c == 0 or (r > grid_at and block[grid_at][c] == "一级指标")):
-                    cells.append(Cell("", ref, merged="above"))
-                else:
-                    cells.append(Cell(texts[c], ref))
-            rows.append(Row(tuple(cells)))
-        out.append(Table(tuple(rows)))
-    return SourceDocument(file_name, tuple(out), "docx")
+OFFICE = {"docx": of.write_docx, "xlsx": of.write_xlsx, "html": of.write_html, "pdf": of.write_pdf}
 
 
+@pytest.mark.parametrize("fmt", OFFICE)
 @pytest.mark.parametrize("name", nf.DOCUMENTS)
-def test_a_structured_source_reads_the_same(name):
-    from perfaudit.ingest.assemble import assemble
-    from perfaudit.ingest.detect import detect
-    from perfaudit.ingest.interpret import interpret
-    from perfaudit.settings import load_settings
-
-    source = _structured(nf.DOCUMENTS[name], nf.FILE_NAMES[name])
-    spec = detect(source)
-    dataset = assemble(interpret(source, spec), source=source, spec=spec, sha256="0" * 64, year=None,
-                       settings=load_settings().section("ingest"))
-    structured, text = badinputs.comparable(dataset), badinputs.comparable(read(name))
+def test_office_versions_read_the_same(name, fmt):
+    """Written by the office writers of the source tests (merged 一级 cells, values merged to the
+    row's end) and read back by the docx/xlsx/html/pdf sources."""
+    file_name = nf.FILE_NAMES[name]
+    data = OFFICE[fmt](read_source(nf.text(name).encode("utf-8"), file_name))
+    dataset = read_document(data, file_name.replace(".txt", f".{fmt}"))
+    office, text = badinputs.comparable(dataset), badinputs.comparable(read(name))
     for table in ("units", "projects", "indicators"):
-        pd.testing.assert_frame_equal(structured[table], text[table], obj=table)
-    assert dataset.projects.budget_ref.iloc[0].startswith("表1 ")
+        pd.testing.assert_frame_equal(office[table].drop(columns="source_file"), text[table].drop(columns="source_file"), obj=table)
+    assert dataset.documents.format.tolist() == [fmt] and not dataset.indicators.value_ref.str.match("^第\\d+行$").any()
 
 
 # --- audit: the rules on the 中期 facts ------------------------------------------------------------
