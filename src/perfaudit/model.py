@@ -68,7 +68,17 @@ PROJECTS = {
     "special_funds": FLOAT,
     "other_funds": FLOAT,
     "fund_use": STR,
-    "goal": STR,
+    "goal": STR,  # the annual goal (88号 forms: 年度目标)
+    # 88号 申报表 (null where a layout has no such field): the 中期 (implementation-period) money
+    # and goal, 项目属性, 项目期 as written (202001, 2023.07) and the code of 主管部门及代码.
+    "period_budget_total": FLOAT,
+    "period_fiscal_funds": FLOAT,
+    "period_other_funds": FLOAT,
+    "period_goal": STR,
+    "project_type": STR,
+    "start": STR,
+    "end": STR,
+    "department_code": STR,
     "plan_mar": FLOAT,
     "plan_jun": FLOAT,
     "plan_oct": FLOAT,
@@ -126,6 +136,7 @@ TABLES: dict[str, dict[str, str]] = {
 VALUE_KINDS = ("percent", "count", "money", "quantity", "duration", "deadline", "boolean", "text", "empty")
 OPERATORS = ("≥", ">", "≤", "<", "=")
 AMOUNT_COLUMNS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
+PERIOD_AMOUNT_COLUMNS = ("period_budget_total", "period_fiscal_funds", "period_other_funds")
 PLAN_COLUMNS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
 
 

@@ -51,6 +51,11 @@ def _aliases() -> dict[str, str]:
     table["可持续影响"] = "可持续影响指标"
     table["可持续发展指标"] = "可持续影响指标"
     table["生态成本指标"] = "生态环境成本指标"
+    # older 一级 names of some 88号 provincial copies
+    table["项目完成指标"] = OUTPUT
+    table["项目完成"] = OUTPUT
+    table["项目效益指标"] = BENEFIT
+    table["项目效益"] = BENEFIT
     return table
 
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Mapping
 
-from ..model import AMOUNT_COLUMNS, Dataset, make_table
+from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, Dataset, make_table
 from ..taxonomy import canonical_level, split_code
 from ..text import nfkc, squash
 from .cells import Ref, SourceDocument
@@ -19,6 +19,7 @@ _SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _TEN_THOUSAND = {"元": 10_000.0, "万元": 1.0}
+_DECLARED_TEXT = ("period_goal", "project_type", "start", "end", "department_code")
 
 
 def unit_id(unit: ParsedUnit) -> str:
@@ -136,6 +137,8 @@ def assemble(
                 **{column: amount(getattr(p, column)) for column in AMOUNT_COLUMNS},
                 "fund_use": p.fund_use,
                 "goal": p.goal or None,
+                **{column: amount(getattr(p, column)) for column in PERIOD_AMOUNT_COLUMNS},
+                **{column: getattr(p, column) or None for column in _DECLARED_TEXT},
                 **{column: p.plan.get(column) for column in ("plan_mar", "plan_jun", "plan_oct", "plan_dec")},
                 "confidential": is_confidential(p.name, p.goal, settings),
                 **_where(p.goal_ref, "goal"),
@@ -187,6 +190,7 @@ def assemble(
         "layout": spec.name,
         "form": source.form,
         **spec.document_columns(),
+        **{f"has_{name}": value for name, value in parsed.capabilities.items()},
         "amount_unit": amount_unit,
         "budget_year": year,
         "budget_year_source": year_source,

@@ -19,6 +19,13 @@ def _missing(spec: LayoutSpec, labels: set[str]) -> list[str]:
     return missing
 
 
+def _held(spec: LayoutSpec, labels: set[str]) -> int:
+    """How many of the spec's required labels and label groups the document holds."""
+    return sum(label in labels for label in spec.signature_all) + sum(
+        any(x in labels for x in group) for group in spec.signature_any
+    )
+
+
 def detect(doc: SourceDocument) -> LayoutSpec:
     """The one spec that matches, or InputError naming the closest spec and what it lacked, or the
     specs that tie."""
@@ -30,7 +37,9 @@ def detect(doc: SourceDocument) -> LayoutSpec:
     if matching:
         names = ", ".join(f"{s.name} ({s.description})" for s in matching)
         raise InputError(doc.source_file, f"ambiguous layout: the document matches {names}")
-    closest = min(specs, key=lambda s: len(_missing(s, labels)))
+    # fewest labels missing; of those, the one whose own labels the document holds most of (an
+    # 88号 form without its grid is closer to N1, whose 年度资金总额 it has, than to C)
+    closest = min(specs, key=lambda s: (len(_missing(s, labels)), -_held(s, labels)))
     supported = "; ".join(f"{s.name}: {s.description}" for s in specs)
     raise InputError(
         doc.source_file,

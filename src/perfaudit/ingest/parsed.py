@@ -43,6 +43,14 @@ class ParsedProject:
     goal_ref: Ref | None = None
     plan: dict[str, float | None] = field(default_factory=dict)
     plan_ref: Ref | None = None
+    period_budget_total: float | None = None
+    period_fiscal_funds: float | None = None
+    period_other_funds: float | None = None
+    period_goal: str | None = None
+    project_type: str | None = None
+    start: str | None = None
+    end: str | None = None
+    department_code: str | None = None
     indicators: list[ParsedIndicator] = field(default_factory=list)
 
 
@@ -70,6 +78,9 @@ class ParsedDocument:
     projects: list[ParsedProject]
     totals: list[ParsedTotal] = field(default_factory=list)
     amount_unit: str | None = None  # as the document states it (单位：元), else the spec's
+    # what this document's tables hold where its layout leaves it open (N1: a filled 中期 half,
+    # a 绩效标准 column): capability -> bool, over the spec's
+    capabilities: dict[str, bool] = field(default_factory=dict)
 
 
 LEADERS = re.compile(r"[·.…．]{3,}")  # table-of-contents dot leaders

@@ -1,7 +1,8 @@
 """Interpreters: a ``SourceDocument`` read by its layout spec → ``ParsedDocument``.
 
 Few and generic, each parameterised by the spec: a summary table with packed indicators
-(``summary``) and per-project tables with an indicator grid (``project_tables``).
+(``summary``), per-project tables with an indicator grid (``project_tables``) and declaration
+forms: a key–value block and a grid that may hold 中期 and 年度 side by side (``declaration``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from ..cells import SourceDocument
 from ..parsed import ParsedDocument
 from ..specs import LayoutSpec
-from . import project_tables, summary
+from . import declaration, project_tables, summary
 
-INTERPRETERS = {"summary": summary.read, "project_tables": project_tables.read}
+INTERPRETERS = {"summary": summary.read, "project_tables": project_tables.read, "declaration": declaration.read}
 
 
 def interpret(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:

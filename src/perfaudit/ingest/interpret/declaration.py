@@ -1,0 +1,285 @@
+"""Declaration forms (layout N1, and any spec with ``interpreter = "declaration"``): the
+项目支出绩效目标申报表 of 财预〔2015〕88号 and its provincial copies, one table per project.
+
+A key–value block, every label followed by its value to the right, or below it where the row
+holds more labels (``总体目标 | 中期目标 | 年度目标`` over a row of the two goals)::
+
+    项目名称        | 城区道路维修
+    主管部门及代码  | [015001]武汉市青山区教育局 | 实施单位 | 青山区实验小学
+    项目属性        | 延续                       | 项目期   | 202001-202012
+    项目资金（万元）| 中期资金总额：| 100 | 年度资金总额：| 50
+                    | 其中：财政拨款| 80  | 其中：财政拨款| 40
+                    | 其他资金      | 20  | 其他资金      | 10
+
+then the grid 一级/二级/三级指标/指标值, once (annual only) or twice on one row: the 中期 columns,
+then the 年度 columns. The row is the indicator: its names come from the 年度 half (the 中期
+half where the 年度 half has none), its 中期 value is ``target_period``. A 中期 half left wholly
+blank is read as an annual-only form. A 填表人/联系电话 footer, a note or the text after the table
+ends the grid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...errors import InputError
+from ...text import nfkc, squash
+from ..cells import Cell, Paragraph, Row, SourceDocument
+from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, front_parts, parse_amount
+from ..specs import LayoutSpec, label_key
+
+# 中期 and 年度 amounts; a 其中 line belongs to the total whose column it stands nearest to.
+PERIOD_AMOUNTS = {"fiscal_funds": "period_fiscal_funds", "other_funds": "period_other_funds"}
+AMOUNT_FIELDS = ("budget_total", "period_budget_total", "fiscal_funds", "other_funds")
+TEXT_FIELDS = ("name", "department", "unit", "project_type", "period", "goal", "period_goal", "goal_block")
+
+_MONEY_UNIT = re.compile(r"^(?:项目资金|(?:金额)?单位)[(:]?(万元|元)\)?:?$")  # squashed NFKC text
+_DEPARTMENT = re.compile(r"^[\[［【]\s*(?P<code>[^\]］】\s]+)\s*[\]］】]\s*(?P<name>.+)$")  # [015001]武汉市…
+_PERIOD = re.compile(r"^(?P<start>\d{4}(?:[.\-/年]?\d{1,2}月?)?)\s*(?:-|—|－|~|～|至|到)+\s*(?P<end>\d{4}(?:[.\-/年]?\d{1,2}月?)?)$")
+_FOOTER = re.compile(r"^(?:填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|注|备注|说明)[:：]?")
+
+
+def field_of(cell: Cell, spec: LayoutSpec) -> str | None:
+    """The field a label cell names (``中期资金总额：`` and ``项目资金（元）`` included)."""
+    if not cell.text:
+        return None
+    for key in (cell.key, label_key(cell.text)):
+        field = spec.fields.get(key.rstrip(":"))
+        if field:
+            return field
+    return None
+
+
+def is_grid_header(row: Row, spec: LayoutSpec) -> bool:
+    columns = {spec.grid.get(label_key(t)) for t in row.texts}
+    return "level3" in columns and ("level1" in columns or "level2" in columns)
+
+
+@dataclass
+class _Section:
+    """One form: the rows of its key–value block (from its 项目名称 row, which stands in block
+    ``block``), its grid header and the grid rows."""
+
+    block: int
+    fields: list[Row]
+    header: Row | None = None
+    body: list[Row] | None = None
+    ended: bool = False
+
+
+def _sections(doc: SourceDocument, spec: LayoutSpec) -> list[_Section]:
+    """Forms in document order: each starts at a row labelled 项目名称; its grid ends at a
+    footer (填表人 …), a note, a paragraph after the table or the next form."""
+    sections: list[_Section] = []
+    for row, block in doc.rows():
+        current = sections[-1] if sections else None
+        if any(field_of(c, spec) == "name" for c in row.cells):
+            sections.append(_Section(block, [row]))
+        elif current is None or current.ended:
+            continue  # title and front matter; text after a form
+        elif current.header is None:
+            if is_grid_header(row, spec):
+                current.header, current.body = row, []
+            else:
+                current.fields.append(row)
+        elif isinstance(doc.blocks[block], Paragraph) or _FOOTER.match(nfkc(next((t for t in row.texts if t), ""))):
+            current.ended = True
+        else:
+            current.body.append(row)
+    for section in sections:
+        if section.header is None:
+            raise InputError.at(
+                doc.source_file, "申报表 has no indicator grid (一级/二级/三级指标, 指标值)", section.fields[0].ref
+            )
+    return sections
+
+
+def _value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None:
+    """The value of the label at ``rows[r].cells[c]``: the next cell to its right (a horizontal
+    merge's covered positions skipped); in a row of labels only, the cell below."""
+    cells = rows[r].cells
+    right = next((cell for cell in cells[c + 1:] if cell.merged != "left"), None)
+    if right is not None and right.text and not field_of(right, spec):
+        return right
+    if all(field_of(cell, spec) for cell in cells if cell.text) and r + 1 < len(rows) and c < len(rows[r + 1].cells):
+        below = rows[r + 1].cells[c]
+        if below.text and not field_of(below, spec):
+            return below
+    return None
+
+
+def _under_period_total(column: int, totals: dict[str, int]) -> bool:
+    """Whether a 其中 line at ``column`` belongs to 中期资金总额 (the total nearest to it; with one
+    total only, that one)."""
+    if "period_budget_total" not in totals:
+        return False
+    if "budget_total" not in totals:
+        return True
+    return abs(totals["period_budget_total"] - column) < abs(totals["budget_total"] - column)
+
+
+def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, Cell]:
+    """Fill the project's amounts from the key–value block; returns the value cells of its text fields."""
+    labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
+    labelled = [(r, c, cell, field) for r, c, cell, field in labelled if field]
+    totals = {field: c for _, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
+    texts: dict[str, Cell] = {}
+    for r, c, cell, field in labelled:
+        value = _value_cell(rows, r, c, spec)
+        if field in AMOUNT_FIELDS:
+            if field in ("fiscal_funds", "other_funds") and _under_period_total(c, totals):
+                field = PERIOD_AMOUNTS[field]
+            if getattr(project, field) is not None:
+                continue  # one value per field: the first label read
+            setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
+            if field == "budget_total":
+                project.budget_ref = value.ref if value else cell.ref
+        elif field in TEXT_FIELDS and value is not None and field not in texts:
+            texts[field] = value
+    return texts
+
+
+def _money_unit(doc: SourceDocument) -> str | None:
+    """The unit the document states for its amounts (a ``项目资金（元）`` label, a ``单位：万元``
+    cell or line), if it states one."""
+    for row, _ in doc.rows():
+        for cell in row.cells:
+            match = _MONEY_UNIT.match(cell.key)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _grid_columns(header: Row, spec: LayoutSpec) -> tuple[dict[str, int], dict[str, int] | None]:
+    """(年度 columns, 中期 columns or None): a grid with two 指标值 columns has its 中期 half first;
+    a column the 中期 half does not repeat (one 一级指标 for both) serves both halves."""
+    found: dict[str, list[int]] = {}
+    for i, cell in enumerate(header.cells):
+        column = spec.grid.get(label_key(cell.text))
+        if column:
+            found.setdefault(column, []).append(i)
+    values = found.get("value", [])
+    if len(values) < 2:
+        return {column: at[0] for column, at in found.items()}, None
+    split = values[0]
+    period = {column: next((i for i in at if i <= split), at[0]) for column, at in found.items()}
+    annual = {column: next((i for i in at if i > split), at[-1]) for column, at in found.items()}
+    return annual, period
+
+
+def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
+    """The indicators of one form, whether its 中期 half holds anything and whether it has a
+    绩效标准 column."""
+    annual, period = _grid_columns(section.header, spec)
+    missing = [label for column, label in spec.required.items() if column not in annual]
+    if missing:
+        raise InputError.at(source_file, f"indicator table lacks column {', '.join(missing)}", section.header.ref)
+    width = len(section.header.cells)
+    halves = [annual] + ([period] if period else [])
+    carried = [{"level1": None, "level2": None} for _ in halves]
+    # per row, per half (年度 first): (一级/二级 carried down to it, its cells by column)
+    rows: list[list[tuple[dict[str, str | None], dict[str, Cell]]]] = []
+    for row in section.body:
+        cells = list(row.cells)
+        if len(row.trimmed().cells) > width:
+            raise InputError.at(source_file, f"indicator row has {len(row.trimmed().cells)} cells, the table has {width} columns", row.ref)
+        cells += [Cell("", cells[-1].ref)] * (width - len(cells))
+        got = []
+        for columns, levels in zip(halves, carried):
+            get = {column: cells[i] for column, i in columns.items()}
+            level1 = get.get("level1")
+            if level1 is not None and level1.text:
+                if level1.text != levels["level1"]:
+                    levels["level2"] = None
+                levels["level1"] = level1.text
+            level2 = get.get("level2")
+            if level2 is not None and level2.text:
+                levels["level2"] = level2.text
+            got.append((dict(levels), get))
+        rows.append(got)
+    period_filled = any(
+        half[1]["level3"].text or half[1]["value"].text for got in rows for half in got[1:]
+    )
+    indicators = []
+    for got in rows:
+        (levels, get), *rest = got
+        other = rest[0] if rest and period_filled else None
+        if not get["level3"].text and other is not None and other[1]["level3"].text:
+            levels, name = other[0], other[1]["level3"]
+        else:
+            name = get["level3"]
+        if not name.text and not get["value"].text and not (other and other[1]["value"].text):
+            continue  # a placeholder row (一级/二级 without an indicator) or an empty row
+        basis = get.get("basis")
+        indicators.append(
+            ParsedIndicator(
+                level1=levels["level1"],
+                level2=levels["level2"],
+                level3=name.text,
+                description=None,
+                target_period=other[1]["value"].text if other else None,
+                target_annual=get["value"].text,
+                basis=(basis.text or None) if basis is not None else None,
+                ref=name.ref,
+                value_ref=get["value"].ref,
+            )
+        )
+    return indicators, period_filled, "basis" in annual
+
+
+def _split_period(text: str | None) -> tuple[str | None, str | None]:
+    """``202001-202012`` -> (``202001``, ``202012``); text that is no range -> (text, None)."""
+    if not text:
+        return None, None
+    match = _PERIOD.match(text.strip())
+    return (match.group("start"), match.group("end")) if match else (text, None)
+
+
+def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
+    source_file = doc.source_file
+    sections = _sections(doc, spec)
+    if not sections:
+        raise InputError(source_file, "no 申报表 (a table with 项目名称 and an indicator grid) found")
+    title, front_matter = front_parts(doc.text_before(sections[0].block, sections[0].fields[0].ref))
+    units: list[ParsedUnit] = []
+    unit_index: dict[str, int] = {}
+    projects: list[ParsedProject] = []
+    amount_unit = _money_unit(doc)
+    capabilities = {"period_values": False, "basis": False}
+    for section in sections:
+        project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
+        cells = _key_values(section.fields, project, source_file, spec)
+        texts = {field: cell.text for field, cell in cells.items()}
+        if not texts.get("name"):
+            raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)
+        project.name = texts["name"]
+        department = _DEPARTMENT.match(texts.get("department", ""))
+        project.department_code = department.group("code") if department else None
+        department_name = department.group("name") if department else texts.get("department")
+        unit_cell = cells.get("unit") or cells.get("department")
+        unit_name = texts.get("unit") or department_name
+        if not unit_name:
+            raise InputError.at(source_file, "申报表 names neither 实施单位 nor 主管部门", section.fields[0].ref)
+        key = squash(unit_name)
+        if key not in unit_index:
+            unit_index[key] = len(units)
+            units.append(ParsedUnit(name=unit_name, ref=unit_cell.ref, department=department_name))
+        project.unit_index = unit_index[key]
+        project.project_type = texts.get("project_type")
+        project.start, project.end = _split_period(texts.get("period"))
+        goal = cells.get("goal") or cells.get("goal_block")  # 总体目标 alone: one goal, the annual one
+        project.goal = goal.text if goal else None
+        project.goal_ref = goal.ref if goal else project.ref
+        project.period_goal = texts.get("period_goal")
+        project.budget_ref = project.budget_ref or project.ref
+        project.indicators, period_filled, has_basis = _read_grid(section, source_file, spec)
+        if not project.indicators:
+            raise InputError.at(source_file, "indicator grid has no rows (truncated?)", section.header.ref)
+        capabilities["period_values"] |= period_filled
+        capabilities["basis"] |= has_basis
+        projects.append(project)
+    return ParsedDocument(
+        title=title, front_matter=front_matter, units=units, projects=projects, amount_unit=amount_unit,
+        capabilities=capabilities,
+    )

@@ -1,0 +1,238 @@
+"""Layout N1 — the 88号 项目支出绩效目标申报表 (issue 13, family 1): the fixtures of
+tests/national_forms.py read exactly in both text forms and as docx/xlsx/html/pdf, the 中期 facts
+reach the tables and the audit (A10, D04), and a folder of them goes through ``perfaudit run``."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import audit_fixtures as af
+import badinputs
+import national_forms as nf
+import office_files as of
+from perfaudit.errors import InputError
+from perfaudit.ingest import read_document
+from perfaudit.ingest.sources import read_source
+
+
+def read(name: str, form: str = "rows", text: str | None = None):
+    return read_document((text or nf.text(name, form)).encode("utf-8"), nf.FILE_NAMES[name])
+
+
+@pytest.fixture(scope="module", params=nf.FORMS)
+def form(request) -> str:
+    return request.param
+
+
+def _indicators(dataset) -> list[tuple]:
+    columns = ["level1", "level2", "level3", "target_annual", "target_period"]
+    return [tuple(None if pd.isna(v) else v for v in row) for row in dataset.indicators[columns].itertuples(index=False)]
+
+
+def test_wuhan_annual_only_form(form):
+    dataset = read("wuhan", form)
+    document = dataset.documents.iloc[0]
+    assert (document.layout, document.form, document.amount_unit, document.budget_year) == ("N1", form, "万元", 2020)
+    assert not document.has_period_values and not document.has_basis
+    assert document.amount_labels == "年度资金总额|财政拨款||其他资金"
+    unit = dataset.units.iloc[0]
+    assert (unit.unit_name, unit.department) == ("武汉市青山区钢都小学", "武汉市青山区教育局") and pd.isna(unit.unit_code)
+    project = dataset.projects.iloc[0]
+    assert project.project_name == "青山区中小学校园安全保障经费"
+    assert (project.department_code, project.project_type, project.start, project.end) == ("015001", "延续", "202001", "202012")
+    assert (project.budget_total, project.fiscal_funds, project.other_funds) == (35.5, 30.0, 5.5)
+    assert all(pd.isna(project[c]) for c in ("period_budget_total", "period_fiscal_funds", "period_other_funds", "period_goal"))
+    assert project.goal == "完成全区校园安保人员配备和监控设备维护，全年校园安全责任事故为零。"
+    assert _indicators(dataset) == [
+        ("产出指标", "数量指标", "配备校园安保人员", "≥45人", None),  # 项目完成指标: the older name of 产出
+        ("产出指标", "质量指标", "监控设备完好率", "≥98%", None),  # 一级 merged: carried down
+        ("产出指标", "时效指标", "设备维护完成时间", "2020年12月底前", None),
+        ("产出指标", "成本指标", "安保服务费", "≤30万元", None),
+        ("效益指标", "社会效益指标", "校园安全责任事故", "0起", None),  # 项目效益指标
+        ("满意度指标", "服务对象满意度指标", "师生家长满意度", "≥90%", None),
+    ]  # the 填表人/联系电话 footer row is no indicator
+    assert dataset.indicators.number.tolist()[:2] == [45.0, 98.0]
+
+
+def test_side_by_side_form_in_yuan(form):
+    dataset = read("side_by_side", form)
+    document = dataset.documents.iloc[0]
+    assert (document.amount_unit, document.budget_year) == ("元", 2023)
+    assert document.has_period_values and document.has_basis
+    project = dataset.projects.iloc[0]
+    assert (project.department_code, project.project_type, project.start, project.end) == ("208002", "新增", "2023.07", "2024.01")
+    # 元 -> 万元; each 其中 line read under the total it stands beside
+    assert (project.budget_total, project.fiscal_funds, project.other_funds) == (80.0, 70.0, 10.0)
+    assert (project.period_budget_total, project.period_fiscal_funds, project.period_other_funds) == (120.0, 100.0, 20.0)
+    assert project.period_goal == "完成全市30个老旧小区二次供水设施改造，保障居民用水安全。"
+    assert project.goal == "完成20个老旧小区二次供水设施改造。"
+    assert dataset.units.iloc[0].unit_name == "某市城市建设服务中心"
+    assert _indicators(dataset) == [
+        ("产出指标", "数量指标", "改造小区数量", "20个", "30个"),
+        ("产出指标", "质量指标", "改造工程验收合格率", "100%", "100%"),
+        ("产出指标", "时效指标", "改造完成时间", "2023年12月底前", "2024年1月底前"),
+        ("效益指标", "社会效益指标", "受益居民户数", "≥4000户", "≥6000户"),
+        ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "≥90%"),
+    ]
+    assert dataset.indicators.basis.tolist() == ["计划标准", "行业标准", "计划标准", "计划标准", "历史标准"]
+    assert dataset.indicators.period_number.tolist()[:1] == [30.0] and dataset.indicators.number.tolist()[:1] == [20.0]
+    # the value cell of the 年度 half is where a finding on the annual value points
+    assert dataset.indicators.value_line.notna().all()
+
+
+def test_repeated_level1_placeholder_row_and_blank_period_half(form):
+    dataset = read("repeated", form)
+    document = dataset.documents.iloc[0]
+    assert not document.has_period_values  # the 中期 half is wholly blank: an annual-only form
+    project = dataset.projects.iloc[0]
+    assert (project.project_type, project.start, project.end) == ("基础建设、修缮类", "202403", "202410")
+    assert (project.budget_total, project.fiscal_funds) == (48.0, 48.0)
+    assert pd.isna(project.other_funds) and pd.isna(project.period_budget_total) and pd.isna(project.period_goal)
+    assert project.goal.startswith("完成卫生院业务用房屋面防水")
+    assert _indicators(dataset) == [
+        ("产出指标", "数量指标", "修缮面积", "≥800平方米", None),
+        ("产出指标", "质量指标", "工程验收合格率", "100%", None),
+        ("产出指标", "时效指标", "工程完工时间", "2024年10月底前", None),
+        ("效益指标", "社会效益指标", "就医环境改善", "明显改善", None),
+        ("满意度指标", "服务对象满意度指标", "患者满意度", "≥90%", None),  # 生态效益 placeholder left out
+    ]
+
+
+@pytest.mark.parametrize("name", nf.DOCUMENTS)
+def test_both_text_forms_read_the_same(name):
+    rows, cells = (badinputs.comparable(read(name, form)) for form in nf.FORMS)
+    for table in ("documents", "units", "projects", "indicators"):
+        pd.testing.assert_frame_equal(rows[table], cells[table], obj=table)
+
+
+# Spellings of provincial copies: each reads to the same tables as the form it was made from.
+SPELLINGS = {
+    "年度本级预算金额": [("年度资金总额：", "年度本级预算金额：")],
+    "长期目标": [("\t中期目标\t", "\t长期目标\t")],
+    "实施期绩效目标/本年度绩效目标": [("\t中期目标\t年度目标", "\t实施期绩效目标\t本年度绩效目标")],
+    "项目起止时间": [("\t项目期\t", "\t项目起止时间\t")],
+    "指标值及单位": [("\t指标值\t", "\t指标值及单位\t")],
+    "主管部门": [("主管部门及代码\t", "主管部门\t")],
+    "单位：元 above the table": [("（2023年度）\n", "（2023年度）\n\n单位：元\n"), ("项目资金（元）", "项目资金")],
+    "full-width brackets, spaces in the period": [("[208002]", "［208002］"), ("2023.07-2024.01", "2023.07 - 2024.01")],
+}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_spellings_of_provincial_copies(spelling):
+    text = nf.text("side_by_side")
+    for old, new in SPELLINGS[spelling]:
+        assert old in text
+        text = text.replace(old, new)
+    variant, clean = (badinputs.comparable(d) for d in (read("side_by_side", text=text), read("side_by_side")))
+    for table in ("units", "projects", "indicators"):
+        pd.testing.assert_frame_equal(variant[table], clean[table], obj=table)
+    assert variant["documents"].amount_unit.tolist() == ["元"]
+
+
+def test_a_goal_under_总体目标_alone_is_the_annual_goal():
+    dataset = read("wuhan", text=nf.text("wuhan").replace("总体目标\t年度目标\t", "总体目标\t"))
+    clean = read("wuhan")
+    assert dataset.projects.goal.tolist() == clean.projects.goal.tolist()
+    assert dataset.projects.goal_line.tolist() == clean.projects.goal_line.tolist() == [11]
+    assert clean.units.source_line.tolist() == [6]  # the 实施单位 cell
+
+
+def test_the_suites_know_every_shipped_layout():
+    from perfaudit.ingest.specs import layout_specs
+    from perfaudit.validate.suites import read_suites
+
+    names = [spec.name for spec in layout_specs()]
+    for suite in read_suites():
+        for expectation in suite.expectations:
+            if expectation["meta"]["id"].endswith(".layout_known"):
+                assert expectation["kwargs"]["value_set"] == names, expectation["meta"]["id"]
+
+
+def test_two_forms_of_one_unit_in_one_document():
+    second = nf.render(nf.SIDE_BY_SIDE[2:], "rows").replace("老旧小区二次供水设施改造", "老旧小区雨污分流改造", 1)
+    dataset = read("side_by_side", text=nf.text("side_by_side") + "\n" + second)
+    assert dataset.projects.project_name.tolist() == ["老旧小区二次供水设施改造", "老旧小区雨污分流改造"]
+    assert len(dataset.units) == 1 and dataset.projects.unit_id.nunique() == 1
+    assert dataset.indicators.groupby("project_id").size().tolist() == [5, 5]
+
+
+def test_a_form_without_its_grid_is_refused_naming_n1_as_closest():
+    # A (项目名称) and N1 (项目名称, 年度资金总额, 主管部门) both lack two labels: N1 holds more of its own
+    text = nf.render(nf.WUHAN[:2] + [nf.WUHAN[2][:7]], "cells")
+    with pytest.raises(InputError) as raised:
+        read("wuhan", text=text)
+    assert "unknown layout (closest: N1, which needs 三级指标, 一级指标/二级指标)" in str(raised.value)
+
+
+def test_a_grid_without_values_is_refused_naming_the_column():
+    text = nf.text("wuhan").replace("\t指标值\n", "\t目标\n")
+    with pytest.raises(InputError) as raised:
+        read("wuhan", text=text)
+    assert str(raised.value) == f"{nf.FILE_NAMES['wuhan']}:12: indicator table lacks column 指标值"
+
+
+OFFICE = {"docx": of.write_docx, "xlsx": of.write_xlsx, "html": of.write_html, "pdf": of.write_pdf}
+
+
+@pytest.mark.parametrize("fmt", OFFICE)
+@pytest.mark.parametrize("name", nf.DOCUMENTS)
+def test_office_versions_read_the_same(name, fmt):
+    """Written by the office writers of the source tests (merged 一级 cells, values merged to the
+    row's end) and read back by the docx/xlsx/html/pdf sources."""
+    file_name = nf.FILE_NAMES[name]
+    data = OFFICE[fmt](read_source(nf.text(name).encode("utf-8"), file_name))
+    dataset = read_document(data, file_name.replace(".txt", f".{fmt}"))
+    office, text = badinputs.comparable(dataset), badinputs.comparable(read(name))
+    for table in ("units", "projects", "indicators"):
+        pd.testing.assert_frame_equal(office[table].drop(columns="source_file"), text[table].drop(columns="source_file"), obj=table)
+    assert dataset.documents.format.tolist() == [fmt] and not dataset.indicators.value_ref.str.match("^第\\d+行$").any()
+
+
+# --- audit: the rules on the 中期 facts ------------------------------------------------------------
+def test_a10_a_period_total_below_the_annual_total():
+    clean = read("side_by_side")
+    assert af.findings(clean, "A10").empty
+    short = read("side_by_side", text=nf.text("side_by_side").replace("\t1200000\t", "\t500000\t"))
+    found = af.findings(short, "A10")
+    assert len(found) == 1
+    assert found.iloc[0]["evidence"] == "中期资金总额 50.00；年度资金总额 80.00（万元）"
+    assert found.iloc[0]["source_line"] == 8 and found.iloc[0]["severity"] == "error"
+
+
+def test_d04_an_annual_goal_copied_from_the_period_goal():
+    period_goal = "完成全市30个老旧小区二次供水设施改造，保障居民用水安全。"
+    copied = nf.text("side_by_side").replace("完成20个老旧小区二次供水设施改造。", period_goal)
+    found = af.findings(read("side_by_side", text=copied), "D04")
+    assert len(found) == 1 and found.iloc[0]["source_line"] == 12
+    assert af.findings(read("side_by_side"), "D04").empty
+    # a project period within one year: 中期 is the budget year, one goal for both is no finding
+    one_year = copied.replace("2023.07-2024.01", "2023.03-2023.12")
+    assert af.findings(read("side_by_side", text=one_year), "D04").empty
+
+
+def test_fixtures_have_no_period_findings_and_s09_reads_the_documents_period_half():
+    for name in nf.DOCUMENTS:
+        found = af.findings(read(name))
+        assert not found["rule_id"].isin(["A10", "D04"]).any(), name
+        assert not found["message"].str.contains("实施周期指标值").any(), name  # no 中期 half, or a full one
+    gap = nf.text("side_by_side").replace("\t≥6000户\t", "\t\t")
+    found = af.findings(read("side_by_side", text=gap), "S09")
+    assert found["message"].tolist() == ["指标未填写实施周期指标值。"]
+
+
+@pytest.mark.slow
+def test_perfaudit_run_on_a_folder_of_declaration_forms(tmp_path):
+    from perfaudit.cli import main
+
+    nf.write_all(tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "in" / "rows"), "--out", str(out), "--no-progress"]) == 0
+    reports = sorted(out.glob("units/*/report.pdf"))
+    assert len(reports) == len(nf.DOCUMENTS)
+    assert all(p.stat().st_size > 10_000 and (p.parent / "report.html").exists() for p in reports)
+    for validation in sorted(out.glob("bundles/*/validation.json")):  # the tables keep the contract
+        assert json.loads(validation.read_text(encoding="utf-8"))["success"], validation
