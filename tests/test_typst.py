@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -126,3 +127,16 @@ def test_nbconvert_entry_point_renders_the_same_bytes_in_another_process(tmp_pat
                         "--output", name, "--output-dir", str(tmp_path)], check=True, capture_output=True)
         assert (tmp_path / f"{name}.pdf").read_bytes() == expected
     assert b"CreationDate" not in expected and b"ModDate" not in expected
+
+
+def test_auto_finds_the_installed_noto_cjk_collection_and_a_configured_file_is_kept(monkeypatch, tmp_path):
+    from perfaudit.report import fonts
+
+    found = fonts.find_cjk_font(fonts.AUTO, "Noto Sans CJK SC")
+    assert found.endswith("/NotoSansCJK-Regular.ttc") and Path(found).is_file()
+    assert fonts.find_cjk_font("/elsewhere/x.ttc", "Noto Sans CJK SC") == "/elsewhere/x.ttc"
+    monkeypatch.setattr(fonts, "_fontconfig", lambda family: ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"])
+    monkeypatch.setattr(fonts, "_dpkg", lambda: [])
+    monkeypatch.setattr(fonts, "DEBIAN_FILE", tmp_path / "NotoSansCJK-Regular.ttc")
+    with pytest.raises(ReportError, match="fonts-noto-cjk"):
+        fonts.find_cjk_font(fonts.AUTO, "Noto Sans CJK SC")

@@ -28,6 +28,7 @@ from traitlets import Unicode
 
 from ..errors import ReportError
 from ..settings import load_settings
+from .fonts import report_settings
 from .fragment import TYPST_MIME
 from .markup import element
 from .render import REMOVED_CELL_TAGS
@@ -37,7 +38,7 @@ TEMPLATE = ("templates", "perfaudit", "report.typ")
 
 
 def _default(name: str) -> str:
-    return load_settings().section("report")[name]
+    return report_settings(load_settings())[name]
 
 
 @lru_cache(maxsize=1)
