@@ -15,7 +15,7 @@ from perfaudit.cli import EXIT_OK, main
 from perfaudit.report import BUNDLES_DIR, report_unit, unit_report_dir
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-UNIT = "c-721001"
+UNIT = "c-721001-9b9aa6fb"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from traitlets import Unicode
 
 from ..errors import ReportError
 from ..settings import load_settings
-from .fonts import report_settings
+from .fonts import find_cjk_font, report_settings
 from .fragment import TYPST_MIME
 from .markup import element
 from .render import REMOVED_CELL_TAGS
@@ -85,7 +85,8 @@ class TypstPDFExporter(Exporter):
     export_from_notebook = "perfaudit PDF"
     output_mimetype = "application/pdf"
 
-    cjk_font_file = Unicode(help="the Noto Sans CJK font file; its folder is Typst's only font source").tag(config=True)
+    cjk_font_file = Unicode(help="the Noto Sans CJK font file, or 'auto'; its folder is Typst's only font source").tag(
+        config=True)
     font_family = Unicode(help="the CJK font family the report is set in").tag(config=True)
     mono_font_family = Unicode(help="the font family of code (hashes, ids)").tag(config=True)
 
@@ -117,7 +118,8 @@ class TypstPDFExporter(Exporter):
         title = (resources.get("perfaudit") or {}).get("title") or notebook.metadata.get("title")
         source = self.source(notebook, title)
         try:
-            pdf = _compiler(font_folder(self.cjk_font_file)).compile(input=source.encode("utf-8"), format="pdf")
+            fonts = font_folder(find_cjk_font(self.cjk_font_file, self.font_family))
+            pdf = _compiler(fonts).compile(input=source.encode("utf-8"), format="pdf")
         except typst.TypstError as error:
             raise ReportError(f"PDF: Typst could not compile the report: {error.message}") from None
         resources["output_extension"] = ".pdf"
