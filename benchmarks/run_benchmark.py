@@ -166,9 +166,10 @@ def _lock(text: str) -> dict[str, str]:
     return {name.lower().replace("_", "-"): version for name, version in pins}
 
 
-def previous_route(work: Path, ref: str) -> dict[str, str]:
+def previous_route(work: Path, ref: str) -> tuple[str, dict[str, str]]:
     """Export ``ref`` into ``work/previous`` and install what its lock has and ours lacks;
-    returns the environment that runs it (its sources first on the path, in kernels too)."""
+    returns its commit and the environment that runs it (its sources first on the path, in
+    kernels too)."""
     commit = git("rev-parse", ref)
     source, site = work / "previous" / commit[:12], work / "previous" / f"{commit[:12]}-site"
     if not (source / "src" / "perfaudit").is_dir():
@@ -184,7 +185,7 @@ def previous_route(work: Path, ref: str) -> dict[str, str]:
     path = os.pathsep.join([str(source / "src"), str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     print(f"previous route: {commit[:12]} ({git('log', '-1', '--format=%s', commit)[:70]}); "
           f"added {', '.join(missing) or 'nothing'}", flush=True)
-    return {**os.environ, "PYTHONPATH": path}
+    return commit, {**os.environ, "PYTHONPATH": path}
 
 
 def cpu_model() -> str:
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     routes.append(("naive loop", measure, len(naive_docs), ""))
 
     if args.previous_ref != "none":
-        env = previous_route(work, previous_commit() if args.previous_ref == "auto" else args.previous_ref)
+        commit, env = previous_route(work, previous_commit() if args.previous_ref == "auto" else args.previous_ref)
         previous_docs = documents[: args.previous_units] if args.previous_units else documents
         previous_corpus = corpus
         if args.previous_units:
@@ -236,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(out, ignore_errors=True)
         measure = perfaudit_run(previous_corpus, out, args.workers, env)
         print(f"previous route: {measure.seconds:.1f} s for {len(previous_docs)} units (exit {measure.code})", flush=True)
-        routes.append(("previous route (WeasyPrint)", measure, len(previous_docs), f"exit {measure.code}"))
+        routes.append((f"previous route ({commit[:8]})", measure, len(previous_docs), f"exit {measure.code}"))
 
     out = work / f"reports-{args.units}-{args.seed}"
     shutil.rmtree(out, ignore_errors=True)
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"perfaudit run failed (exit {measure.code})")
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
-    routes.append(("perfaudit run (Typst)", measure, len(documents), f"{built} reports, exit {measure.code}"))
+    routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}"))
     rerun = perfaudit_run(corpus, out, args.workers)
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from perfaudit.errors import ReportError
+from perfaudit.report import charts, fonts
 from perfaudit.report.fragment import TYPST_MIME, Fragment
 from perfaudit.report.markup import element, lines, table
 from perfaudit.report.pdf import TypstPDFExporter, render_pdf
@@ -130,8 +131,6 @@ def test_nbconvert_entry_point_renders_the_same_bytes_in_another_process(tmp_pat
 
 
 def test_auto_finds_the_installed_noto_cjk_collection_and_a_configured_file_is_kept(monkeypatch, tmp_path):
-    from perfaudit.report import fonts
-
     found = fonts.find_cjk_font(fonts.AUTO, "Noto Sans CJK SC")
     assert found.endswith("/NotoSansCJK-Regular.ttc") and Path(found).is_file()
     assert fonts.find_cjk_font("/elsewhere/x.ttc", "Noto Sans CJK SC") == "/elsewhere/x.ttc"
@@ -140,3 +139,13 @@ def test_auto_finds_the_installed_noto_cjk_collection_and_a_configured_file_is_k
     monkeypatch.setattr(fonts, "DEBIAN_FILE", tmp_path / "NotoSansCJK-Regular.ttc")
     with pytest.raises(ReportError, match="fonts-noto-cjk"):
         fonts.find_cjk_font(fonts.AUTO, "Noto Sans CJK SC")
+
+
+def test_charts_are_svg_with_real_text_and_the_same_bytes_every_time():
+    report = load_settings().section("report")
+    charts.configure_fonts(fonts.find_cjk_font(report["cjk_font_file"], report["cjk_font_family"]), report["cjk_font_family"])
+    drawn = [charts.svg(charts.stacked_bars(["项目甲 $x$", "项目乙"], {"财政拨款": ([1.5, 2.0], "#0072B2")},
+                                             xlabel="金额（万元）", total_format="{:,.2f}")) for _ in range(2)]
+    assert drawn[0] == drawn[1]
+    assert "金额（万元）" in drawn[0] and "项目甲 $x$" in drawn[0] and "<text" in drawn[0]
+    assert "<dc:date>" not in drawn[0] and "Matplotlib v" not in drawn[0]
