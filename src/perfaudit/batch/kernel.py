@@ -26,18 +26,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typing import ClassVar
-
 from jupyter_client.provisioning import LocalProvisioner
-from jupyter_core.utils import run_sync
 
-from ..report.execute import KERNEL_ENV, KERNEL_NAME, ReportKernelManager
+from ..report.execute import KERNEL_ENV, ReportKernelManager
 from .zygote import INLINE_BACKEND
 
 LAUNCHER = ("-m", "ipykernel_launcher")
-# The argument nbclient starts every kernel with (its default in-memory IPython history); a
-# kernel started ahead of time gets it too, so it is the kernel nbclient would have started.
-NBCLIENT_HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
 
 
 # ------------------------------------------------------------------ the worker side
@@ -147,61 +141,13 @@ class ForkProvisioner(LocalProvisioner):
 
 
 class ForkedReportKernelManager(ReportKernelManager):
-    """The report stage's kernel manager, with kernels forked from the zygote.
-
-    A worker can start the next unit's kernel ahead of time (``prestart_kernel``, called while the
-    current unit's HTML and PDF are rendered): a kernel needs ≈0.5 s of wall clock but only
-    ≈0.1 s of CPU to be ready, most of it waiting. The next manager papermill creates is then that
-    started one (``__new__`` hands it out once), so papermill owns it and shuts it down as usual.
-    It is still a new kernel, forked from the zygote, that has run no code: isolation between
-    units is the same as without it. A spare that died meanwhile is dropped for a new start.
-    """
-
-    spare: ClassVar[ForkedReportKernelManager | None] = None
-
-    def __new__(cls, *args, **kwargs):
-        spare, ForkedReportKernelManager.spare = ForkedReportKernelManager.spare, None
-        if spare is not None:
-            if type(spare) is cls and spare.kernel_name == kwargs.get("kernel_name", spare.kernel_name) and spare.alive:
-                spare._adopted = True
-                return spare
-            spare.discard()
-        return super().__new__(cls, *args, **kwargs)
-
-    def __init__(self, *args, **kwargs):
-        if not self.__dict__.get("_adopted"):  # a started spare is already initialised
-            super().__init__(*args, **kwargs)
-
-    @property
-    def alive(self) -> bool:
-        process = getattr(self.provisioner, "process", None)
-        return process is not None and process.poll() is None
-
-    def discard(self) -> None:
-        process = getattr(self.provisioner, "process", None)
-        if process is not None:
-            process.kill()
-        self.cleanup_connection_file()
+    """The report stage's kernel manager, with kernels forked from the zygote."""
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or os.urandom(16).hex()
             self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
-
-
-def prestart_kernel() -> None:
-    """Start the kernel of this worker's next unit now (see ``ForkedReportKernelManager``). Its own
-    output goes to the worker's log: which unit it will serve is not known yet."""
-    if ForkedReportKernelManager.spare is not None or ForkProvisioner.zygote is None:
-        return
-    manager = ForkedReportKernelManager(kernel_name=KERNEL_NAME)
-    log_file, ForkProvisioner.log_file = ForkProvisioner.log_file, None
-    try:
-        run_sync(manager.start_kernel)(extra_arguments=[NBCLIENT_HISTORY_ARGUMENT])
-    finally:
-        ForkProvisioner.log_file = log_file
-    ForkedReportKernelManager.spare = manager
 
 
 def use_zygote() -> None:

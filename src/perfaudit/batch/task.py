@@ -6,8 +6,7 @@ raises: whatever goes wrong becomes the unit's failure with its reason. It write
 output) and journals its result in the output folder as soon as the report is in place.
 
 Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported, and the kernel
-zygote is started; every unit still gets a new kernel (see ``kernel.py``), started while the
-previous unit's HTML and PDF are rendered.
+zygote is started; every unit still gets a new kernel (see ``kernel.py``).
 """
 
 from __future__ import annotations
@@ -70,7 +69,7 @@ def run_unit(task: UnitTask) -> UnitResult:
     """Build one unit's report (see the module docstring)."""
     from ..report import report_unit
     from ..report.bundle import read_bundle
-    from .kernel import ForkedReportKernelManager, ForkProvisioner, prestart_kernel
+    from .kernel import ForkedReportKernelManager, ForkProvisioner
     from .portfolio import unit_figures
 
     started = time.perf_counter()
@@ -87,7 +86,6 @@ def run_unit(task: UnitTask) -> UnitResult:
                 bundle_root, task.unit_id, out_dir,
                 notebook=Path(task.notebook) if task.notebook else None,
                 kernel_manager_class=ForkedReportKernelManager,
-                on_executed=prestart_kernel,
             )
         except Exception as error:  # a unit that cannot even start its report fails alone
             log.error("failed: %s", traceback.format_exc())

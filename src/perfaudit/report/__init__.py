@@ -22,7 +22,6 @@ import platform
 import shutil
 import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -90,14 +89,11 @@ def report_unit(
     *,
     notebook: Path | None = None,
     kernel_manager_class: type | None = None,
-    on_executed: Callable[[], None] | None = None,
 ) -> UnitReport:
     """Write one unit's report files (see the module docstring); returns what happened.
 
     ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
     manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
-    ``on_executed`` is called once the notebook has run and its kernel is gone, before HTML and
-    PDF are rendered (a batch worker starts its next unit's kernel there).
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
     from .bundle import read_bundle
@@ -130,8 +126,6 @@ def report_unit(
     )
     seconds["execute"] = round(time.perf_counter() - clock, 3)
     done_marker.unlink(missing_ok=True)
-    if on_executed is not None:
-        on_executed()
     error: Exception | None = execution.error
     if error is None:
         try:
