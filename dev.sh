@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 VENV=.venv
-DEBIAN_PACKAGES=(fonts-noto-cjk poppler-utils python3-venv)
+DEBIAN_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -156,8 +156,9 @@ def git(*args: str) -> str:
 
 
 def previous_commit() -> str:
-    """The last commit whose dependencies still list WeasyPrint (the parent of the one that removed it)."""
-    removal = git("log", "-1", "--format=%H", "-S", '"weasyprint', "--", "pyproject.toml")
+    """The last commit whose runtime dependencies still list WeasyPrint (the parent of the one that
+    removed that line; WeasyPrint stays a test dependency)."""
+    removal = git("log", "-1", "--format=%H", "-S", '"weasyprint>=66",', "--", "pyproject.toml")
     return git("rev-parse", f"{removal}^")
 
 
