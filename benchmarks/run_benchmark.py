@@ -1,20 +1,28 @@
-"""Benchmark: ``perfaudit run`` against the naive per-unit loop, on one generated corpus.
+"""Benchmark: the naive loop, the previous route and ``perfaudit run``, on one generated corpus.
 
     .venv/bin/python benchmarks/run_benchmark.py --units 20
-    .venv/bin/python benchmarks/run_benchmark.py --units 1000 --naive-units 20   # hours saved
+    .venv/bin/python benchmarks/run_benchmark.py --units 1000 --naive-units 10 --previous-units 40
 
 In one run, on the same corpus (``corpus.py``) and in the same environment, it times
 
 (a) the naive baseline: a shell loop that, per unit, prepares the unit the way a user would with
     single-unit commands (``python -m perfaudit.report.prepare`` writes its bundle: ingest,
     validation, audit), runs the ``papermill`` CLI on ``notebooks/unit_audit.ipynb``, then
-    ``jupyter nbconvert --to html`` with the report's template, then ``weasyprint`` (the PDF
-    route's own CLI); with ``--naive-units K`` only the first K units, extrapolated per unit;
-(b) ``perfaudit run`` over all units (HTML + PDF, index included), and then a no-change re-run;
+    ``jupyter nbconvert --to html`` with the report's template and ``jupyter nbconvert --to
+    perfaudit_pdf``; with ``--naive-units K`` only the first K units, extrapolated per unit;
+(b) the previous route: ``perfaudit run`` of the last commit before the Typst PDF route
+    (WeasyPrint, PNG charts, a fresh kernel per unit; ``--previous-ref``), exported from git into
+    the scratch folder and run with this environment plus the packages of its lock that this
+    lock no longer has (WeasyPrint and its own dependencies, installed there by pip);
+    ``--previous-units K`` runs it on the first K units; ``--previous-ref none`` leaves it out;
+(c) ``perfaudit run`` over all units (HTML + PDF, index included), and then a no-change re-run;
 
-and prints seconds per unit for each, their ratio, the peak memory of ``perfaudit run`` (the
-summed RSS of its whole process tree: driver, workers, zygotes, kernels, sampled every 0.1 s)
-and the time of the no-change re-run. Everything is written below ``--work`` (default in /tmp).
+and prints for each seconds per unit (wall clock) and CPU seconds per unit, their ratios, the
+peak memory of each run (the summed RSS of its whole process tree: driver, workers, zygotes,
+kernels, sampled every 0.1 s), the time of the no-change re-run, the CPU model and the share of
+CPU time the hypervisor took (steal). CPU seconds are the summed user + system time of every
+process of the tree as last sampled: the last < 0.1 s of a short-lived process can be missed.
+Everything is written below ``--work`` (default in /tmp).
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shlex
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -51,16 +61,18 @@ for doc in {documents}; do
     --no-input --TagRemovePreprocessor.enabled=True \\
     --TagRemovePreprocessor.remove_cell_tags='["parameters","injected-parameters","remove-cell"]' \\
     "naive/$name.ipynb" 2>/dev/null
-  {bin}/weasyprint "naive/$name.html" "naive/$name.pdf" 2>/dev/null
+  {bin}/jupyter nbconvert --to perfaudit_pdf "naive/$name.ipynb" 2>/dev/null
 done
 """
 
 
-class TreeMemory:
-    """Peak of the summed RSS of a process and all its descendants, sampled in a thread."""
+class TreeSampler:
+    """Peak of the summed RSS of a process and all its descendants, and the CPU time each of
+    them used as last seen, sampled in a thread."""
 
     def __init__(self, pid: int, every: float = 0.1):
         self.root, self.every, self.peak = psutil.Process(pid), every, 0
+        self.cpu: dict[tuple[int, float], float] = {}  # (pid, start time) -> user + system seconds
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -74,16 +86,20 @@ class TreeMemory:
             total = 0
             for process in family:
                 try:
-                    total += process.memory_info().rss
+                    with process.oneshot():
+                        total += process.memory_info().rss
+                        times = process.cpu_times()
+                        self.cpu[(process.pid, process.create_time())] = times.user + times.system
                 except psutil.NoSuchProcess:
                     pass
             self.peak = max(self.peak, total)
             time.sleep(self.every)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, float]:
+        """(peak RSS in bytes, CPU seconds of the whole tree)."""
         self._done.set()
         self._thread.join()
-        return self.peak
+        return self.peak, sum(self.cpu.values())
 
 
 def steal_share(before, after) -> float:
@@ -93,17 +109,28 @@ def steal_share(before, after) -> float:
     return (getattr(after, "steal", 0.0) - getattr(before, "steal", 0.0)) / total if total > 0 else 0.0
 
 
-def timed(command: list[str], *, memory: bool = False, **kwargs) -> tuple[float, int, int, float]:
-    """(seconds, exit code, peak tree RSS in bytes or 0, CPU steal share) of a command."""
+@dataclass
+class Measure:
+    seconds: float
+    code: int
+    cpu: float = 0.0
+    peak: int = 0
+    steal: float = 0.0
+    load: float = 0.0  # 1-minute load average at the end: other users' work on a shared machine shows here
+
+
+def timed(command: list[str], **kwargs) -> Measure:
+    """Wall clock, exit code, CPU seconds and peak RSS of a command's process tree, and steal."""
     cpu_before, started = psutil.cpu_times(), time.perf_counter()
     process = subprocess.Popen(command, **kwargs)
-    sampler = TreeMemory(process.pid) if memory else None
+    sampler = TreeSampler(process.pid)
     code = process.wait()
     seconds = time.perf_counter() - started
-    return seconds, code, sampler.stop() if sampler else 0, steal_share(cpu_before, psutil.cpu_times())
+    peak, cpu = sampler.stop()
+    return Measure(seconds, code, cpu, peak, steal_share(cpu_before, psutil.cpu_times()), os.getloadavg()[0])
 
 
-def naive(work: Path, documents: list[Path]) -> float:
+def naive(work: Path, documents: list[Path]) -> Measure:
     script = NAIVE_LOOP.format(
         work=shlex.quote(str(work)), documents=" ".join(shlex.quote(str(d)) for d in documents),
         python=shlex.quote(sys.executable), bin=shlex.quote(str(BIN)),
@@ -111,17 +138,65 @@ def naive(work: Path, documents: list[Path]) -> float:
     )
     shutil.rmtree(work / "naive", ignore_errors=True)
     (work / "naive").mkdir(parents=True)
-    seconds, code, _, steal = timed(["bash", "-c", script])
-    if code != 0:
-        raise SystemExit(f"the naive loop failed (exit {code})")
-    return seconds, steal
+    measure = timed(["bash", "-c", script])
+    if measure.code != 0:
+        raise SystemExit(f"the naive loop failed (exit {measure.code})")
+    return measure
 
 
-def perfaudit_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, int, int, float]:
+def perfaudit_run(corpus: Path, out: Path, workers: int | None, env: dict[str, str] | None = None) -> Measure:
     command = [str(BIN / "perfaudit"), "run", str(corpus), "--out", str(out), "--no-progress"]
     if workers:
         command += ["--workers", str(workers)]
-    return timed(command, memory=True, stdout=subprocess.DEVNULL)
+    return timed(command, stdout=subprocess.DEVNULL, env=env)
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def previous_commit() -> str:
+    """The last commit whose runtime dependencies still list WeasyPrint (the parent of the one that
+    removed that line; WeasyPrint stays a test dependency)."""
+    removal = git("log", "-1", "--format=%H", "-S", '"weasyprint>=66",', "--", "pyproject.toml")
+    return git("rev-parse", f"{removal}^")
+
+
+def _lock(text: str) -> dict[str, str]:
+    pins = (line.split("==", 1) for line in text.splitlines() if "==" in line and not line.startswith("#"))
+    return {name.lower().replace("_", "-"): version for name, version in pins}
+
+
+def previous_route(work: Path, ref: str) -> tuple[str, dict[str, str]]:
+    """Export ``ref`` into ``work/previous`` and install what its lock has and ours lacks;
+    returns its commit and the environment that runs it (its sources first on the path, in
+    kernels too)."""
+    commit = git("rev-parse", ref)
+    source, site = work / "previous" / commit[:12], work / "previous" / f"{commit[:12]}-site"
+    if not (source / "src" / "perfaudit").is_dir():
+        source.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    theirs = _lock(git("show", f"{commit}:requirements.lock"))
+    ours = _lock((REPO / "requirements.lock").read_text(encoding="utf-8"))
+    missing = sorted(f"{name}=={version}" for name, version in theirs.items() if name not in ours)
+    if missing and not site.is_dir():
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), *missing],
+                       check=True)
+    path = os.pathsep.join([str(source / "src"), str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    print(f"previous route: {commit[:12]} ({git('log', '-1', '--format=%s', commit)[:70]}); "
+          f"added {', '.join(missing) or 'nothing'}", flush=True)
+    return commit, {**os.environ, "PYTHONPATH": path}
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=20, help="units in the generated corpus (default 20)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--naive-units", type=int, help="run the naive loop on the first K units only (default: all)")
+    parser.add_argument("--previous-units", type=int, help="run the previous route on the first K units only (default: all)")
+    parser.add_argument("--previous-ref", default="auto",
+                        help="git commit of the previous route (default: the last one with WeasyPrint; 'none': skip it)")
     parser.add_argument("--workers", type=int, help="perfaudit run --workers (default: its own default)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/perfaudit-benchmark"), help="scratch folder")
     args = parser.parse_args(argv)
@@ -137,34 +215,56 @@ def main(argv: list[str] | None = None) -> int:
     corpus = work / f"corpus-{args.units}-{args.seed}"
     shutil.rmtree(corpus, ignore_errors=True)
     documents = generate(args.units, args.seed, corpus)
-    print(f"corpus: {len(documents)} units in {corpus}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
-          flush=True)
+    print(f"corpus: {len(documents)} units in {corpus}; {os.cpu_count()} CPUs ({cpu_model()}), "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
 
+    routes: list[tuple[str, Measure, int, str]] = []  # (name, measure, units, note)
     naive_docs = documents[: args.naive_units] if args.naive_units else documents
-    naive_seconds, naive_steal = naive(work, naive_docs)
-    naive_per_unit = naive_seconds / len(naive_docs)
-    print(f"naive loop: {naive_seconds:.1f} s for {len(naive_docs)} units", flush=True)
+    measure = naive(work, naive_docs)
+    print(f"naive loop: {measure.seconds:.1f} s for {len(naive_docs)} units", flush=True)
+    routes.append(("naive loop", measure, len(naive_docs), ""))
+
+    if args.previous_ref != "none":
+        commit, env = previous_route(work, previous_commit() if args.previous_ref == "auto" else args.previous_ref)
+        previous_docs = documents[: args.previous_units] if args.previous_units else documents
+        previous_corpus = corpus
+        if args.previous_units:
+            previous_corpus = work / f"corpus-{args.units}-{args.seed}-first-{len(previous_docs)}"
+            shutil.rmtree(previous_corpus, ignore_errors=True)
+            previous_corpus.mkdir(parents=True)
+            for document in previous_docs:
+                shutil.copy2(document, previous_corpus / document.name)
+        out = work / f"reports-{args.units}-{args.seed}-previous"
+        shutil.rmtree(out, ignore_errors=True)
+        measure = perfaudit_run(previous_corpus, out, args.workers, env)
+        print(f"previous route: {measure.seconds:.1f} s for {len(previous_docs)} units (exit {measure.code})", flush=True)
+        routes.append((f"previous route ({commit[:8]})", measure, len(previous_docs), f"exit {measure.code}"))
 
     out = work / f"reports-{args.units}-{args.seed}"
     shutil.rmtree(out, ignore_errors=True)
-    run_seconds, code, peak, run_steal = perfaudit_run(corpus, out, args.workers)
-    if code not in (0, 1):
-        raise SystemExit(f"perfaudit run failed (exit {code})")
-    rerun_seconds, rerun_code, _, _ = perfaudit_run(corpus, out, args.workers)
-    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    measure = perfaudit_run(corpus, out, args.workers)
+    if measure.code not in (0, 1):
+        raise SystemExit(f"perfaudit run failed (exit {measure.code})")
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
+    routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}"))
+    rerun = perfaudit_run(corpus, out, args.workers)
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
 
-    per_unit = run_seconds / len(documents)
-    rows = [
-        ("units", f"{len(documents)}"),
-        ("naive loop, s/unit", f"{naive_per_unit:.2f}" + (f"  (first {len(naive_docs)} units)" if args.naive_units else "")),
-        ("perfaudit run, s/unit", f"{per_unit:.2f}  ({run_seconds:.1f} s in all, {built} reports, exit {code})"),
-        ("speed-up", f"{naive_per_unit / per_unit:.1f}x"),
-        ("perfaudit run, peak RSS", f"{peak / 2**30:.2f} GB  (driver, workers, zygotes and kernels together)"),
-        ("no-change re-run", f"{rerun_seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun_code})"),
-        ("CPU steal (hypervisor)", f"naive loop {naive_steal:.0%}, perfaudit run {run_steal:.0%}"),
-    ]
+    new = routes[-1][1]
+    new_wall, new_cpu = new.seconds / len(documents), new.cpu / len(documents)
+    rows = [("units", f"{len(documents)}  (seed {args.seed})")]
+    for name, run, units, note in routes:
+        wall, cpu = run.seconds / units, run.cpu / units
+        rows += [
+            (f"{name}, s/unit", f"{wall:.2f}  ({run.seconds:.1f} s for {units} units{'; ' + note if note else ''})"),
+            (f"{name}, CPU s/unit", f"{cpu:.2f}"),
+            (f"{name}, peak RSS", f"{run.peak / 2**30:.2f} GB"),
+            (f"{name}, CPU steal, load", f"{run.steal:.0%} steal, load average {run.load:.1f} at the end"),
+        ]
+        if run is not new:
+            rows.append((f"new route vs {name}", f"{wall / new_wall:.1f}x faster, {cpu / new_cpu:.1f}x less CPU"))
+    rows.append(("no-change re-run", f"{rerun.seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun.code})"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
     return 0

@@ -27,13 +27,16 @@ EXAMPLES = REPO / "examples"
 NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"
 SECTIONS = ("一、审核概况", "二、图表分析", "三、审核发现", "四、数据质量校验", "附录 项目明细")
 
-# A copy of the Julu sample whose unit name, project name, goal and an indicator carry markup
-# (and a "$", which matplotlib would read as TeX). Its unit id differs from Julu's.
+# A copy of the Julu sample whose unit name, project names, goals and an indicator carry HTML
+# markup, Typst markup and code (# ] $ \ @ < // #eval, a page setting), and a "$", which
+# matplotlib would read as TeX. Its unit id differs from Julu's.
 HOSTILE_EDITS = (
     ("721001 巨鹿县文学艺术界联合会本级", "721999 巨鹿县<i>文联</i>&amp;本级", 3),
     ("项目名称\t老年诗词楹联协会经费", "项目名称\t老年诗词<script>alert(1)</script>$经费", 1),
     ("1.按照文件要求，开展老年活动", "1.按照文件要求<img src=x onerror=alert(1)>，开展老年活动", 1),
     ("开展活动覆盖率\t开展活动覆盖率\t95%", "<p>开展活动覆盖率</p>\t开展活动覆盖率\t95%", 1),
+    ("项目名称\t老研会书画活动经费", '项目名称\t老研会#eval("1+1")]书画$x$\\@ref<lbl>//活动经费', 1),
+    ("1.按照上级文件要求，开展创先争优活动", '1.按照上级文件要求#set page(width: 3cm)]，开展#[创先]争优活动 /* 注', 1),
 )
 HOSTILE_UNIT = julu_copy("721999", "巨鹿县<i>文联</i>&amp;本级")
 HOSTILE_TEXTS = (
@@ -41,6 +44,8 @@ HOSTILE_TEXTS = (
     "老年诗词<script>alert(1)</script>$经费",
     "<img src=x onerror=alert(1)>",
     "<p>开展活动覆盖率</p>",
+    '老研会#eval("1+1")]书画$x$\\@ref<lbl>//活动经费',
+    '1.按照上级文件要求#set page(width: 3cm)]，开展#[创先]争优活动 /* 注',
 )
 
 
@@ -55,7 +60,7 @@ def flat(text: str) -> str:
 
 
 def pdf_outline_titles(pdf: Path) -> list[str]:
-    """Bookmark titles: WeasyPrint writes them as UTF-16 strings, inside compressed object streams."""
+    """Bookmark titles: written as UTF-16 strings, possibly inside compressed object streams."""
     data = pdf.read_bytes()
     chunks = [data]
     for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
@@ -154,7 +159,7 @@ def test_html_is_self_contained_and_names_no_local_path(run_dir, units):
         assert "http://" not in html and "https://" not in html
         for local in (str(run_dir), str(REPO), str(Path.home())):
             assert local not in html, (unit_id, local)
-        assert 'src="data:image/png;base64,' in html
+        assert 'src="data:image/svg+xml;base64,' in html
 
 
 def test_pdf_shows_unit_name_and_every_findings_evidence(run_dir, units):
@@ -200,9 +205,12 @@ def test_hostile_text_is_text_in_html_and_pdf(run_dir, units):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;p&gt;开展活动覆盖率&lt;/p&gt;" in html
     assert "<title>巨鹿县&lt;i&gt;文联&lt;/i&gt;&amp;amp;本级 " in html
-    text = flat(pdf_text(report_file(run_dir, HOSTILE_UNIT, "pdf")))
+    pdf = report_file(run_dir, HOSTILE_UNIT, "pdf")
+    text = flat(pdf_text(pdf))
     for hostile in HOSTILE_TEXTS:
         assert flat(hostile) in text, hostile
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert set(re.findall(r"Page\s+\d+ size:\s+(.*)", info)) == {"595.276 x 841.89 pts (A4)"}  # no page(width: 3cm)
 
 
 def test_report_command_renders_a_unit_again_byte_identical(run_dir, units, hostile_dir):

@@ -1,6 +1,6 @@
 """Build the portfolio index (``OUT/index.html`` and ``OUT/index.pdf``) from the manifest.
 
-Runs as a job on a worker (papermill, nbconvert and WeasyPrint are loaded there already, and its
+Runs as a job on a worker (papermill, nbconvert and Typst are loaded there already, and its
 kernels fork from the worker's zygote): ``notebooks/portfolio.ipynb`` is executed with the output
 folder as its only parameter, then exported with the report's own template and PDF route. Files
 are staged and renamed into place; a failed index raises (the run reports it and exits 1).
@@ -48,7 +48,10 @@ def build_index(out_dir: str, report_settings: dict[str, Any]) -> dict[str, str]
         font_family=report_settings["cjk_font_family"], mono_font_family=report_settings["mono_font_family"],
     )
     (staging / f"{INDEX_STEM}.html").write_text(html, encoding="utf-8")
-    (staging / f"{INDEX_STEM}.pdf").write_bytes(render_pdf(html))
+    (staging / f"{INDEX_STEM}.pdf").write_bytes(render_pdf(
+        execution.notebook, title=PAGE_TITLE, cjk_font_file=report_settings["cjk_font_file"],
+        font_family=report_settings["cjk_font_family"], mono_font_family=report_settings["mono_font_family"],
+    ))
     written = {}
     for kind in ("html", "pdf"):
         name = f"{INDEX_STEM}.{kind}"

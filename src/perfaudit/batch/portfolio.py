@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML
-from markupsafe import Markup
 
 from ..report import charts
 from ..report.bundle import UnitBundle
-from ..report.markup import Content, definition_table, element, table
+from ..report.fragment import Fragment
+from ..report.markup import Content, HtmlOnly, definition_table, element, table, void
 from ..report.sections import (
     MISSING, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
 )
@@ -127,7 +126,7 @@ def open_portfolio(out_dir: str) -> Portfolio:
 
 # ------------------------------------------------------------------ kernel side: sections
 
-def overview(book: Portfolio) -> HTML:
+def overview(book: Portfolio) -> Fragment:
     units = book.units
     failed = int((units["status"] == "failed").sum())
     grades = units["grade"].value_counts()
@@ -152,7 +151,7 @@ def overview(book: Portfolio) -> HTML:
          " / ".join(str(int(getattr(row, name))) for name in SEVERITY_LABELS)]
         for row in departments.itertuples(index=False)
     ]
-    return HTML(element(
+    return Fragment(element(
         "section",
         element("p", PAGE_TITLE, cls="cover-kicker"),
         element("h1", f"共 {len(units)} 个单位"),
@@ -201,7 +200,7 @@ def sort_ranks(units: pd.DataFrame) -> pd.DataFrame:
     return ranks
 
 
-def _sort_css() -> Markup:
+def _sort_css() -> HtmlOnly:
     template = "table.units-table {{ grid-template-columns: {widths}; }}"
     widths = " ".join(width for _, width, _ in COLUMNS)
     rules = [
@@ -224,7 +223,7 @@ def _sort_css() -> Markup:
             f"#sort-{order}:checked ~ .sort-bar label[for=sort-{order}] {{ font-weight: bold; text-decoration: none; }}",
         ]
     rules.append(template.format(widths=widths))
-    return Markup("<style>\n" + "\n".join(rules) + "\n</style>")  # constant CSS: no data in it
+    return HtmlOnly("<style>\n" + "\n".join(rules) + "\n</style>")  # constant CSS: no data in it
 
 
 def _links(row: pd.Series) -> Content:
@@ -242,7 +241,7 @@ def _header_labels(name: str, orders: tuple[str, ...]) -> Content:
                         for order in orders]]
 
 
-def units_table(book: Portfolio) -> HTML:
+def units_table(book: Portfolio) -> Fragment:
     units = book.units
     ranks = sort_ranks(units)
     header = [element("th", _header_labels(name, orders)) for name, _, orders in COLUMNS]
@@ -264,14 +263,14 @@ def units_table(book: Portfolio) -> HTML:
         numeric = {3, 4, 5}
         rows.append(element("tr", [element("td", cell, cls="num" if i in numeric else None) for i, cell in enumerate(cells)],
                             style=style))
-    radios = [Markup(f'<input type="radio" name="sort" id="sort-{order}" class="sort-key"'
+    radios = [HtmlOnly(f'<input type="radio" name="sort" id="sort-{order}" class="sort-key"'
                      f'{" checked" if order == DEFAULT_ORDER else ""}>') for order in SORT_ORDERS]
     bar = element("p", "排序：", [[element("label", label, for_=f"sort-{order}"), " "]
                                   for order, (label, _, _) in SORT_ORDERS.items()], cls="sort-bar")
-    colgroup = element("colgroup", [Markup(f'<col style="width:{width}">') for _, width, _ in COLUMNS])
+    colgroup = element("colgroup", [void("col", style=f"width:{width}") for _, width, _ in COLUMNS])
     body = element("table", colgroup, element("thead", element("tr", header)), element("tbody", rows),
                    cls="units-table")
-    return HTML(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units"))
+    return Fragment(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units"))
 
 
 def _grade_chart(units: pd.DataFrame):
@@ -312,22 +311,22 @@ def _quantification_chart(book: Portfolio):
     return charts.stacked_bars(list(frame.index), segments, xlabel="占该单位指标数的比例（%）", xmax=100), len(shares)
 
 
-def charts_section(book: Portfolio) -> HTML:
+def charts_section(book: Portfolio) -> Fragment:
     figures = []
     if not book.units.empty:
-        figures.append(figure(charts.png(_grade_chart(book.units)), "图1 建议等级分布（单位数）"))
+        figures.append(figure(charts.svg(_grade_chart(book.units)), "图1 建议等级分布（单位数）"))
     rules = _rule_totals(book)
     if not rules.empty:
-        figures.append(figure(charts.png(charts.findings_by_rule(rules, SEVERITY_LABELS)),
+        figures.append(figure(charts.svg(charts.findings_by_rule(rules, SEVERITY_LABELS)),
                               f"图2 出现最多的审核规则（前 {min(TOP_RULES, len(rules))} 条，按发现数）"))
     chart, units = _quantification_chart(book) if not book.units.empty else (None, 0)
     if chart is not None and units:
         caption = "图3 各单位指标值的表述方式" + (f"（数值量化比例最低的 {MAX_UNIT_BARS} 个单位）" if units > MAX_UNIT_BARS else "")
-        figures.append(figure(charts.png(chart), caption))
-    return HTML(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts"))
+        figures.append(figure(charts.svg(chart), caption))
+    return Fragment(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts"))
 
 
-def problems(book: Portfolio) -> HTML:
+def problems(book: Portfolio) -> Fragment:
     failed = book.units[book.units["status"] == "failed"]
     body: list[Content] = []
     if failed.empty and book.refused.empty:
@@ -342,7 +341,7 @@ def problems(book: Portfolio) -> HTML:
         body += [element("h2", "被拒绝的输入文件"),
                  table(["文件", "原因"], [[r.source_file, r.reason or MISSING] for r in book.refused.itertuples(index=False)],
                        widths=["30%", "70%"])]
-    return HTML(section("失败与被拒绝的输入", *body, anchor="problems"))
+    return Fragment(section("失败与被拒绝的输入", *body, anchor="problems"))
 
 
 def finish(book: Portfolio, done_marker: str | None = None) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError, Terminated
+from ..report.fonts import report_settings
 from ..settings import Settings, load_settings
 from ..resources import PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
 from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
@@ -261,7 +262,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
             summary.seconds = time.perf_counter() - started
             return summary
         manifest.recipe, manifest.files = recipe, files
-        manifest.report_settings = dict(settings.section("report"))
+        manifest.report_settings = report_settings(settings)
         try:
             _execute(plan, summary, manifest, ingested, settings, options, notebook)
         except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2

@@ -5,7 +5,7 @@ raises: whatever goes wrong becomes the unit's failure with its reason. It write
 (``OUT/logs/<unit_id>.log``: steps, timings, the error with its traceback, and the kernel's own
 output) and journals its result in the output folder as soon as the report is in place.
 
-Per worker, once (``warm_up``): papermill, nbconvert and WeasyPrint are imported, and the kernel
+Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported, and the kernel
 zygote is started; every unit still gets a new kernel (see ``kernel.py``).
 """
 
@@ -35,7 +35,7 @@ def unit_log_path(out_dir: Path, unit_id: str) -> Path:
 
 def warm_up() -> None:
     """Import the report stack and start the kernel zygote, before the first unit arrives."""
-    from ..report import execute, pdf, render  # noqa: F401  (imports papermill, nbconvert, WeasyPrint)
+    from ..report import execute, pdf, render  # noqa: F401  (imports papermill, nbconvert, Typst)
     from .kernel import use_zygote
 
     use_zygote()

@@ -11,7 +11,7 @@ Entry points:
   says why, and the executed notebook with the error stays in the unit's folder.
 
 The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert and
-WeasyPrint are imported when ``report_unit`` runs.
+Typst are imported when ``report_unit`` runs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ REPORT_STEM = "report"
 OPINION_FILE = "opinion.docx"  # the 审核意见书, editable in Word
 PROVENANCE_FILE = "provenance.json"
 OK, FAILED = "ok", "failed"
-_RECORDED_PACKAGES = ("papermill", "nbconvert", "weasyprint", "matplotlib", "pandas", "great_expectations")
+_RECORDED_PACKAGES = ("papermill", "nbconvert", "typst", "matplotlib", "pandas", "great_expectations")
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,13 @@ def report_unit(
             html_path.write_text(html, encoding="utf-8")
             seconds["html"] = round(time.perf_counter() - clock, 3)
             clock = time.perf_counter()
-            pdf_path.write_bytes(render_pdf(html))
+            pdf_path.write_bytes(render_pdf(
+                execution.notebook,
+                title=f"{meta['unit_name']} {REPORT_TITLE}",
+                cjk_font_file=settings["cjk_font_file"],
+                font_family=settings["cjk_font_family"],
+                mono_font_family=settings["mono_font_family"],
+            ))
             seconds["pdf"] = round(time.perf_counter() - clock, 3)
             clock = time.perf_counter()
             opinion_path.write_bytes(opinion_docx(read_bundle(bundle_root, unit_id)))

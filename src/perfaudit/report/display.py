@@ -1,8 +1,9 @@
 """What ``notebooks/unit_audit.ipynb`` calls: open a unit's bundle, show the report's sections.
 
 The notebook passes only ASCII ids and paths; every text it shows comes from the bundle through
-``sections`` (escaped in ``markup``), wrapped here as IPython HTML. This module must stay cheap to
-import: it runs in every report kernel (no papermill, nbconvert, WeasyPrint or Great Expectations).
+``sections`` as a tree (``markup``), wrapped here as a ``Fragment`` that the notebook shows as
+HTML and the PDF exporter reads as Typst. This module must stay cheap to import: it runs in
+every report kernel (no papermill, nbconvert, Typst or Great Expectations).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from IPython.display import HTML
-
 from . import charts, sections
 from .bundle import UnitBundle, read_bundle
 from .examples import example_bundle_root
+from .fragment import Fragment
 
 
 def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> UnitBundle:
@@ -27,28 +27,28 @@ def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> Unit
     return bundle
 
 
-def cover(bundle: UnitBundle) -> HTML:
-    return HTML(sections.cover(bundle))
+def cover(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.cover(bundle))
 
 
-def summary(bundle: UnitBundle) -> HTML:
-    return HTML(sections.summary(bundle))
+def summary(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.summary(bundle))
 
 
-def charts_section(bundle: UnitBundle) -> HTML:
-    return HTML(sections.chart_section(bundle))
+def charts_section(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.chart_section(bundle))
 
 
-def findings(bundle: UnitBundle) -> HTML:
-    return HTML(sections.findings_section(bundle))
+def findings(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.findings_section(bundle))
 
 
-def data_quality(bundle: UnitBundle) -> HTML:
-    return HTML(sections.data_quality(bundle))
+def data_quality(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.data_quality(bundle))
 
 
-def appendix(bundle: UnitBundle) -> HTML:
-    return HTML(sections.appendix(bundle))
+def appendix(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.appendix(bundle))
 
 
 def finish(bundle: UnitBundle, done_marker: str | None = None) -> None:

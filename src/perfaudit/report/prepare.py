@@ -44,7 +44,9 @@ def write_unit_bundles(
     validation = validate_dataset(dataset)
     audit = audit_dataset(dataset, settings, validation)
     fingerprints = {"rules": settings.fingerprint(), "suites": suites_fingerprint()}
-    report_settings = dict(settings.section("report"))
+    from .fonts import report_settings as resolved_report_settings
+
+    report_settings = resolved_report_settings(settings)
     written = {}
     for unit_id in unit_ids if unit_ids is not None else sorted(dataset.units["unit_id"]):
         written[unit_id] = write_bundle(

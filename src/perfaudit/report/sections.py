@@ -12,14 +12,13 @@ import base64
 from pathlib import PurePath
 
 import pandas as pd
-from markupsafe import Markup
 
+from ..audit.grade import largest_deductions
 from ..taxonomy import LEVEL1, LEVEL2
 from ..validate.result import ExpectationOutcome, ValidationResult
 from . import charts
-from ..audit.grade import largest_deductions
 from .bundle import UnitBundle
-from .markup import Content, definition_table, element, lines, table, void
+from .markup import Content, Element, definition_table, element, lines, table, void
 
 REPORT_TITLE = "项目支出绩效目标审核报告"
 MISSING = "—"
@@ -62,21 +61,21 @@ def observed_text(value: object) -> str:
     return MISSING if value is None else str(value)
 
 
-def section(title: str, *body: Content, anchor: str) -> Markup:
+def section(title: str, *body: Content, anchor: str) -> Element:
     """A top-level report section: its h1 is a PDF bookmark and starts a new printed page."""
     return element("section", element("h1", title), *body, cls="report-section", id=anchor)
 
 
-def figure(png: bytes, caption: str) -> Markup:
-    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def figure(svg: str, caption: str) -> Element:
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return element("figure", void("img", src=source, alt=caption), element("figcaption", caption))
 
 
-def note(*content: Content) -> Markup:
+def note(*content: Content) -> Element:
     return element("p", *content, cls="note")
 
 
-def severity_badge(severity: str) -> Markup:
+def severity_badge(severity: str) -> Element:
     return element("span", SEVERITY_LABELS.get(severity, severity), cls=f"sev sev-{severity}")
 
 
@@ -124,7 +123,7 @@ def budget_year_text(year: object, documents: pd.DataFrame) -> str:
     return f"{int(year)}年" + (f"（{how[0]}）" if how else "")
 
 
-def cover(bundle: UnitBundle) -> Markup:
+def cover(bundle: UnitBundle) -> Element:
     unit = bundle.dataset.units.iloc[0]
     meta = bundle.meta
     fingerprints = meta["fingerprints"]
@@ -164,7 +163,7 @@ def cover(bundle: UnitBundle) -> Markup:
 
 # ---------------------------------------------------------------- summary
 
-def _funding_table(bundle: UnitBundle) -> Markup:
+def _funding_table(bundle: UnitBundle) -> Element:
     projects = bundle.dataset.projects
     declared = bundle.dataset.declared_totals
     declared_unit = declared[declared["scope"] == "unit"]
@@ -183,7 +182,7 @@ def _severity_counts(findings: pd.DataFrame) -> dict[str, int]:
     return {severity: int(counts.get(severity, 0)) for severity in SEVERITY_LABELS}
 
 
-def summary(bundle: UnitBundle) -> Markup:
+def summary(bundle: UnitBundle) -> Element:
     projects, indicators, findings = bundle.dataset.projects, bundle.dataset.indicators, bundle.findings
     counts = _severity_counts(findings)
     overview = [
@@ -204,7 +203,7 @@ def summary(bundle: UnitBundle) -> Markup:
     )
 
 
-def grade_block(grade: dict) -> Markup:
+def grade_block(grade: dict) -> Element:
     """The machine-suggested grade, its score and the breakdown by review criterion."""
     rows = [
         [item["label"], f"{item['weight']:g}", str(item["findings"]),
@@ -256,7 +255,7 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(list(dict.fromkeys(labels)))
 
 
-def chart_section(bundle: UnitBundle) -> Markup:
+def chart_section(bundle: UnitBundle) -> Element:
     projects, indicators = _projects(bundle), _indicators(bundle)
     labels = [project_label(s, n) for s, n in zip(projects["seq"], projects["project_name"])]
     figures = [
@@ -267,7 +266,7 @@ def chart_section(bundle: UnitBundle) -> Markup:
     ]
     if not bundle.findings.empty:
         figures.append((charts.findings_by_rule(rule_counts(bundle.findings), SEVERITY_LABELS), "图4 审核发现按规则分布"))
-    return section("二、图表分析", *(figure(charts.png(fig), caption) for fig, caption in figures), anchor="charts")
+    return section("二、图表分析", *(figure(charts.svg(fig), caption) for fig, caption in figures), anchor="charts")
 
 
 # ---------------------------------------------------------------- findings
@@ -313,12 +312,12 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
     ]
 
 
-def _findings_table(findings: list[dict], locate: Locator) -> Markup:
+def _findings_table(findings: list[dict], locate: Locator) -> Element:
     rows = [_finding_entry(group, locate) for group in _grouped(findings, "rule_id").values()]
     return table(["规则", "级别", "问题及原文证据", "整改建议"], rows, widths=["15%", "8%", "49%", "28%"], cls="findings")
 
 
-def findings_section(bundle: UnitBundle) -> Markup:
+def findings_section(bundle: UnitBundle) -> Element:
     findings, locate = bundle.findings, Locator(bundle)
     if findings.empty:
         return section("三、审核发现", note("未发现问题。"), anchor="findings")
@@ -346,7 +345,7 @@ def _validation_status(result: ValidationResult) -> str:
     return {"passed": "全部通过", "failed": "有未通过的检查", "error": "部分检查无法执行"}[result.status]
 
 
-def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Locator, limit: int) -> Markup:
+def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Locator, limit: int) -> Element:
     projects = bundle.dataset.projects.set_index("project_id")
     rows = []
     for row in outcome.offending[:limit]:
@@ -363,7 +362,7 @@ def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Lo
                    note(f"另有 {more} 行未列出（完整结果见数据包 validation.json）。") if more > 0 else None)
 
 
-def data_quality(bundle: UnitBundle) -> Markup:
+def data_quality(bundle: UnitBundle) -> Element:
     result = ValidationResult.from_dict(bundle.validation)
     locate, limit = Locator(bundle), bundle.report_settings["max_offending_rows"]
     overview_rows = []
@@ -405,7 +404,7 @@ def data_quality(bundle: UnitBundle) -> Markup:
         passed = [outcome for outcome in suite.outcomes if outcome.success]
         if passed:
             passed_rows.append([TABLE_LABELS.get(suite.table, suite.table), str(len(passed)), [
-                [Markup("；") if index else None, outcome.description_zh, element("span", f"（{outcome.id}）", cls="check-id")]
+                ["；" if index else None, outcome.description_zh, element("span", f"（{outcome.id}）", cls="check-id")]
                 for index, outcome in enumerate(passed)
             ]])
     if passed_rows:
@@ -417,7 +416,7 @@ def data_quality(bundle: UnitBundle) -> Markup:
 
 # ---------------------------------------------------------------- appendix
 
-def _indicator_table(indicators: list[dict], locate: Locator) -> Markup:
+def _indicator_table(indicators: list[dict], locate: Locator) -> Element:
     """A project's indicators as parsed; columns that none of them fills are left out."""
     two_values = any(row["target_period"] is not None for row in indicators)
     columns = {
@@ -452,7 +451,7 @@ def _project_facts(project: dict, locate: Locator) -> list[tuple[str, Content]]:
     return facts
 
 
-def appendix(bundle: UnitBundle) -> Markup:
+def appendix(bundle: UnitBundle) -> Element:
     by_project, locate = _grouped(_records(_indicators(bundle)), "project_id"), Locator(bundle)
     parts: list[Content] = [note("以下为从源文件解析得到的全部项目及其绩效指标，按源文件顺序排列，文字照录源文件。")]
     for project in _records(_projects(bundle)):
