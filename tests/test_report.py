@@ -263,3 +263,17 @@ def test_notebook_runs_with_default_parameters_on_a_fresh_checkout(tmp_path, mon
     assert first.unit_name in html
     for title in SECTIONS:
         assert title in html
+
+
+def test_conclusion_grade_and_every_error_are_on_pages_one_and_two(run_dir, units):
+    """The reviewer's verdict first: the suggested conclusion, the grade and every error by name
+    are in the first two pages of every unit's PDF."""
+    for unit_id in units:
+        bundle = read_bundle(run_dir / BUNDLES_DIR, unit_id)
+        pdf = report_file(run_dir, unit_id, "pdf")
+        first_pages = flat(subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "2", str(pdf), "-"],
+                                          check=True, capture_output=True, text=True).stdout)
+        assert flat(bundle.grade["conclusion"]["label"]) in first_pages
+        assert flat(f"建议等级{bundle.grade['grade']}") in first_pages
+        for error in bundle.findings[bundle.findings["severity"] == "error"].to_dict("records"):
+            assert flat(error["rule_name"]) in first_pages and flat(error["message"])[:20] in first_pages, error["message"]

@@ -15,10 +15,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..audit.conclusion import ACTIONS
 from ..audit.grade import largest_deductions
 from .bundle import UnitBundle
-from .sections import MISSING, SEVERITY_LABELS, amount, budget_year_text
+from .sections import MISSING, SEVERITY_LABELS, amount, budget_year_text, projects_worst_first
 
 TITLE = "项目支出绩效目标审核意见书"
 BASIS = (
@@ -69,20 +68,6 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
     for column, width in zip(table.columns, widths_cm):
         for cell in column.cells:
             cell.width = Cm(width)
-
-
-def _project_order(bundle: UnitBundle) -> list[dict]:
-    """Projects worst first: by suggested conclusion (退回, 修改, 通过), then errors, warnings, order."""
-    conclusions = bundle.grade.get("project_conclusions", {})
-    findings = bundle.findings
-    projects = []
-    for project in bundle.dataset.projects.sort_values("seq").to_dict("records"):
-        own = findings[findings["project_id"] == project["project_id"]]
-        conclusion = conclusions.get(project["project_id"])
-        rank = ACTIONS[::-1].index(conclusion["action"]) if conclusion else len(ACTIONS)
-        counts = [int((own["severity"] == s).sum()) for s in ("error", "warning")]
-        projects.append({**project, "conclusion": conclusion, "findings": own, "_key": (rank, -counts[0], -counts[1], project["seq"])})
-    return sorted(projects, key=lambda p: p["_key"])
 
 
 def _findings_table(document, findings: pd.DataFrame) -> None:
@@ -146,7 +131,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
             project = row["project_name"] if not pd.isna(row["project_name"]) else "单位整体"
             _paragraph(document, f"· {project}：{row['rule_name']}——{row['message']}")
 
-    projects = _project_order(bundle)
+    projects = projects_worst_first(bundle)
     names = {p["project_id"]: p["project_name"] for p in projects}
     common = grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}

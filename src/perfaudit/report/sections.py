@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from ..audit.conclusion import ACTIONS
 from ..audit.grade import largest_deductions
 from ..taxonomy import LEVEL1, LEVEL2
 from ..validate.result import ExpectationOutcome, ValidationResult
@@ -182,6 +183,63 @@ def _severity_counts(findings: pd.DataFrame) -> dict[str, int]:
     return {severity: int(counts.get(severity, 0)) for severity in SEVERITY_LABELS}
 
 
+def projects_worst_first(bundle: UnitBundle) -> list[dict]:
+    """Projects worst first: by suggested conclusion (退回, 修改, 通过), then errors, warnings,
+    then their order; each with its ``conclusion`` and its ``findings``."""
+    conclusions = bundle.grade.get("project_conclusions", {})
+    findings = bundle.findings
+    projects = []
+    for project in bundle.dataset.projects.sort_values("seq").to_dict("records"):
+        own = findings[findings["project_id"] == project["project_id"]]
+        conclusion = conclusions.get(project["project_id"])
+        rank = ACTIONS[::-1].index(conclusion["action"]) if conclusion else len(ACTIONS)
+        counts = [int((own["severity"] == s).sum()) for s in ("error", "warning")]
+        projects.append({**project, "conclusion": conclusion, "findings": own, "_key": (rank, -counts[0], -counts[1], project["seq"])})
+    return sorted(projects, key=lambda p: p["_key"])
+
+
+def _main_problem(findings: pd.DataFrame) -> str:
+    """A project's main problem in one line: its most severe finding's rule (and how many more)."""
+    if findings.empty:
+        return "未发现问题"
+    ordered = findings.assign(_order=findings["severity"].map({"error": 0, "warning": 1, "info": 2}))
+    first = ordered.sort_values(["_order", "rule_rank"], kind="stable").iloc[0]
+    more = len(findings) - 1
+    return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if more else "")
+
+
+def conclusion_block(bundle: UnitBundle) -> Element:
+    """审核结论: the suggested action and why, the grade's largest deductions, every error by
+    name, and the projects worst first — what a reviewer acts on, before the details."""
+    grade, findings = bundle.grade, bundle.findings
+    conclusion = grade["conclusion"]
+    errors = findings[findings["severity"] == "error"].sort_values("rule_rank", kind="stable")
+    projects = projects_worst_first(bundle)
+    rows = [
+        [p["project_name"], amount(p["budget_total"]),
+         " / ".join(str(int((p["findings"]["severity"] == s).sum())) for s in SEVERITY_LABELS),
+         p["conclusion"]["label"] if p["conclusion"] else MISSING, _main_problem(p["findings"])]
+        for p in projects
+    ]
+    error_items = [
+        element("li", element("strong", row["rule_name"]), "（", text_or_missing(row["project_name"]) if not pd.isna(row["project_name"]) else "单位整体", "）：", row["message"])
+        for row in errors.to_dict("records")
+    ]
+    return element(
+        "div",
+        element("h2", "审核结论（机器建议）"),
+        element("p", element("span", conclusion["label"], cls="grade-letter"), conclusion["reason"]),
+        element("p", f"建议等级 {grade['grade']}（{grade['score']:.2f} 分）；扣分最多的三项：", "；".join(
+            f"{d['label']}（扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)) or "无"),
+        element("h3", f"错误（{len(errors)} 项）"),
+        element("ul", error_items) if error_items else element("p", "无错误。"),
+        element("h3", "各项目（问题多者在前）"),
+        table(["项目", "预算（万元）", "错误 / 警告 / 提示", "建议结论", "主要问题"], rows,
+              widths=["30%", "11%", "13%", "18%", "28%"], numeric=(1,)),
+        cls="conclusion",
+    )
+
+
 def summary(bundle: UnitBundle) -> Element:
     projects, indicators, findings = bundle.dataset.projects, bundle.dataset.indicators, bundle.findings
     counts = _severity_counts(findings)
@@ -194,6 +252,7 @@ def summary(bundle: UnitBundle) -> Element:
     ]
     return section(
         "一、审核概况",
+        conclusion_block(bundle),
         element("h2", "基本情况"),
         definition_table(overview),
         element("h2", "预算总额与资金来源（万元）"),
