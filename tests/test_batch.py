@@ -4,6 +4,8 @@ one removed), the plan's decisions, the lock, the worker guard, and a run killed
 
 from __future__ import annotations
 
+import re
+
 import json
 import os
 import shutil
@@ -158,6 +160,10 @@ def test_first_run_writes_reports_logs_manifest_and_index(first, scenario):
     index = (scenario.out / "index.html").read_text(encoding="utf-8")
     for text in ("广州市文学艺术界联合会", "injected failure", BROKEN, f"units/{GUANGZHOU}/report.pdf", "sort-score-desc"):
         assert text in index
+    # every sort label points at a radio button of the CSS-only sort (for=, never for-=)
+    targets = set(re.findall(r'<label[^>]* for="(sort-[a-z-]+)"', index))
+    assert targets and targets <= set(re.findall(r'<input [^>]*id="(sort-[a-z-]+)" name="sort" type="radio"', index))
+    assert "for-=" not in index
     assert (scenario.out / "index.pdf").read_bytes().startswith(b"%PDF")
     assert not list((scenario.out / "units").glob(".*"))  # no staging folder left in place
 

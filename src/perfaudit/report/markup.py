@@ -85,8 +85,9 @@ def _attributes(attributes: dict[str, str]) -> str:
 
 
 def _attribute_names(attributes: dict[str, str | None]) -> dict[str, str]:
-    """``cls`` is written ``class``, ``_`` as ``-``; None values are left out."""
-    return {("class" if name == "cls" else name.replace("_", "-")): value
+    """``cls`` is written ``class``, ``_`` as ``-`` (a trailing one, as in ``for_``, is Python's
+    escape of a keyword and dropped); None values are left out."""
+    return {("class" if name == "cls" else name.removesuffix("_").replace("_", "-")): value
             for name, value in attributes.items() if value is not None}
 
 
