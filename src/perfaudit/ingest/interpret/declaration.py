@@ -225,8 +225,7 @@ def _text(get: dict[str, Cell], column: str) -> str | None:
 def _target(get: dict[str, Cell]) -> str | None:
     """The target as the form reads it: the 指标值 cell with the operator of 指标性质/指标方向 and
     the 度量单位 cell where they stand apart (``≥`` ``90`` ``%`` -> ``≥90%``)."""
-    nature = _text(get, "nature") or _text(get, "direction")
-    return compose_value(nature, get["value"].text, _text(get, "unit"))
+    return compose_value((_text(get, "nature"), _text(get, "direction")), get["value"].text, _text(get, "unit"))
 
 
 def _read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
