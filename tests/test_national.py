@@ -352,3 +352,37 @@ def test_101_xlsx_deadline_as_an_excel_date_and_as_a_serial():
     assert serial.indicators.target_annual.tolist()[3] == "45991"
     found = af.findings(serial, "Q08")  # the serial is the document's error, reported with the date it stands for
     assert len(found) == 1 and "2025年11月30日" in found.iloc[0]["suggestion"]
+
+
+# --- audit: the rules on the 101号 attributes -------------------------------------------------------
+def test_fixtures_of_both_families_have_no_attribute_findings():
+    for name in nf.DOCUMENTS:
+        assert not af.findings(read(name))["rule_id"].isin(["A11", "C13", "Q11"]).any(), name
+
+
+def test_a11_weights_that_do_not_add_up_to_100():
+    found = af.findings(read("attributes", text=nf.text("attributes").replace("\t场\t20\t", "\t场\t10\t")), "A11")
+    assert found["message"].tolist() == ["各指标分值（权重）合计 90，不等于 100。"]
+    assert found.iloc[0]["evidence"].startswith("宣传活动场次 10；政策咨询服务天数 10；") and found.iloc[0]["evidence"].endswith("（合计 90）")
+    one_missing = af.findings(read("export", text=nf.text("export").replace("\t%\t10\n", "\t%\t\n")), "A11")
+    assert one_missing["message"].tolist() == ["各指标分值（权重）合计 90，不等于 100，另有 1 项指标未填分值。"]
+    assert af.findings(read("sequential"), "A11").empty  # no weights given: nothing to add up
+
+
+def test_c13_a_nature_that_contradicts_the_value_or_the_metric():
+    upper_satisfaction = nf.text("attributes").replace("参保群众满意度\t≥\t90", "参保群众满意度\t≤\t90")
+    found = af.findings(read("attributes", text=upper_satisfaction), "C13")
+    assert found["indicator"].tolist() == ["参保群众满意度"]
+    assert found.iloc[0]["message"] == "“参保群众满意度”是越高越好的指标，指标性质“≤”却是上限。"
+    assert found.iloc[0]["evidence"] == "参保群众满意度：≤90%（指标性质“≤”）"
+    assert "C07" in found.iloc[0]["related_rules"]  # the value ≤90% points the wrong way too: one finding
+    own_operator = nf.text("attributes").replace("宣传活动场次\t≥\t24", "宣传活动场次\t≥\t≤24")
+    assert af.findings(read("attributes", text=own_operator), "C13")["message"].tolist() == ["指标性质“≥”与指标值“≤24场”自带的方向相反。"]
+    reversed_rate = nf.text("export").replace("水质检测合格率\t定量\t正向", "水质检测合格率\t定量\t反向")
+    assert af.findings(read("export", text=reversed_rate), "C13")["indicator"].tolist() == ["水质检测合格率"]
+
+
+def test_q11_a_qualitative_indicator_with_a_number():
+    text = nf.text("attributes").replace("参保服务便利程度\t定性\t明显提升\t", "参保服务便利程度\t定性\t95\t%")
+    found = af.findings(read("attributes", text=text), "Q11")
+    assert found["message"].tolist() == ["指标性质为定性，指标值“95%”却是数值。"]

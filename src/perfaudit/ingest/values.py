@@ -124,6 +124,12 @@ _NATURE_OPERATORS = {**{word: op for word, op in _WORDS_BEFORE}, "正向": "≥"
 _DATE_UNITS = frozenset({"日期", "年月日", "年-月-日", "时间", "时限"})
 
 
+def nature_operator(nature: str | None) -> str | None:
+    """The operator a 指标性质 / 指标方向 cell names (``≥``, ``不低于``, ``正向`` -> ``≥``), else None
+    (定性, 定量, empty)."""
+    return _NATURE_OPERATORS.get(squash(nature))
+
+
 def compose_value(natures: tuple[str | None, ...], value: str, unit: str | None) -> str:
     """The target as a form with 指标性质 / 指标值 / 度量单位 in cells of their own reads it:
     ``≥`` ``90`` ``%`` -> ``≥90%``. The operator (of the first of ``natures`` that names one:
@@ -133,7 +139,7 @@ def compose_value(natures: tuple[str | None, ...], value: str, unit: str | None)
     parsed = parse_value(value)
     if parsed.number is None or squash(unit) in _DATE_UNITS:
         return value
-    op = next((_NATURE_OPERATORS[squash(n)] for n in natures if squash(n) in _NATURE_OPERATORS), None)
+    op = next(filter(None, map(nature_operator, natures)), None)
     written = squash(value)
     if op and not (_match_operator(_NUMBER.split(written, maxsplit=1)[0], _WORDS_BEFORE)[0]
                    or _match_operator(written, _WORDS_AFTER)[0]):
