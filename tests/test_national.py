@@ -224,18 +224,46 @@ def test_fixtures_have_no_period_findings_and_s09_reads_the_documents_period_hal
     assert found["message"].tolist() == ["指标未填写实施周期指标值。"]
 
 
+def _report_of(out, project_name: str) -> str:
+    pages = [p.read_text(encoding="utf-8") for p in sorted(out.glob("units/*/report.html"))]
+    return next(page for page in pages if project_name in page)
+
+
 @pytest.mark.slow
-def test_perfaudit_run_on_a_folder_of_declaration_forms(tmp_path):
+@pytest.mark.parametrize("fmt", ["txt", "xlsx"])
+def test_perfaudit_run_on_a_folder_of_declaration_forms(tmp_path, fmt):
+    """Every family-1/2 fixture through ``perfaudit run`` (as text, and as .xlsx): reports built,
+    the tables keep the contract, and the reports show 中期 beside 年度, money by source, 指标性质
+    and 分值 with their total."""
     from perfaudit.cli import main
 
-    nf.write_all(tmp_path / "in")
+    folder = tmp_path / "in"
+    if fmt == "txt":
+        nf.write_all(folder)
+        folder = folder / "rows"
+    else:
+        folder.mkdir()
+        for name, file_name in nf.FILE_NAMES.items():
+            data = of.write_xlsx(read_source(nf.text(name).encode("utf-8"), file_name))
+            (folder / file_name.replace(".txt", ".xlsx")).write_bytes(data)
     out = tmp_path / "out"
-    assert main(["run", str(tmp_path / "in" / "rows"), "--out", str(out), "--no-progress"]) == 0
+    assert main(["run", str(folder), "--out", str(out), "--no-progress"]) == 0
     reports = sorted(out.glob("units/*/report.pdf"))
     assert len(reports) == len(nf.DOCUMENTS)
     assert all(p.stat().st_size > 10_000 and (p.parent / "report.html").exists() for p in reports)
     for validation in sorted(out.glob("bundles/*/validation.json")):  # the tables keep the contract
         assert json.loads(validation.read_text(encoding="utf-8"))["success"], validation
+    sequential = _report_of(out, "县域义务教育薄弱学校改善")
+    assert "<h3>中期与年度</h3>" in sequential and "中期（实施期）" in sequential
+    assert "<td>资金总额</td><td>300.00</td><td>120.00</td>" in sequential
+    assert "到2025年完成全县12所薄弱学校校舍改造" in sequential and "一般公共预算 80.00；政府性基金预算 20.00；事业收入 15.00" in sequential
+    assert "<td>12所</td><td>5所</td>" in sequential  # the 长期 value beside the 年度 value
+    attributes = _report_of(out, "城乡居民医疗保险政策宣传服务")
+    assert "<h3>指标性质与分值</h3>" in attributes and "上级资金 20.00" in attributes
+    assert "<td>参保服务便利程度</td><td>定性</td>" in attributes and "<td>分值合计</td>" in attributes
+    assert "<td>100</td>" in attributes and "每少1场扣1分" in attributes
+    export = _report_of(out, "农村饮水安全工程运行维护")
+    assert "<td>维护供水工程数量</td><td>定量</td><td>正向</td><td>处</td><td>40</td>" in export
 
 
 # --- grids one after the other, funding by source, 101号 attributes (layout N2) -------------------
