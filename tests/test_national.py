@@ -414,3 +414,24 @@ def test_q11_a_qualitative_indicator_with_a_number():
     text = nf.text("attributes").replace("参保服务便利程度\t定性\t明显提升\t", "参保服务便利程度\t定性\t95\t%")
     found = af.findings(read("attributes", text=text), "Q11")
     assert found["message"].tolist() == ["指标性质为定性，指标值“95%”却是数值。"]
+
+
+def test_a_101_form_that_lacks_a_label_is_refused_naming_n2_and_what_is_missing():
+    no_names = nf.text("attributes").replace("\t三级指标\t", "\t指标名称\t")
+    with pytest.raises(InputError) as raised:
+        read("attributes", text=no_names)
+    assert "unknown layout (closest: N2, which needs 三级指标)" in str(raised.value)
+    no_money = nf.text("attributes").replace("年度本级预算金额：", "预算金额：")
+    with pytest.raises(InputError) as raised:
+        read("attributes", text=no_money)
+    assert "unknown layout (closest: N2, which needs 年度资金总额/年度资金总额:/年度本级预算金额/年度本级预算金额:)" in str(raised.value)
+
+
+def test_the_money_by_source_is_checked_against_财政拨款():
+    from perfaudit.validate import validate_dataset
+
+    assert validate_dataset(read("sequential")).outcome("projects.fiscal_parts_sum").success
+    short = read("sequential", text=nf.text("sequential").replace("一般公共预算\t80.00", "一般公共预算\t70.00"))
+    outcome = validate_dataset(short).outcome("projects.fiscal_parts_sum")
+    assert not outcome.success
+    assert [(row.source_file, row.source_line) for row in outcome.offending] == [(nf.FILE_NAMES["sequential"], 5)]  # the project
