@@ -116,17 +116,16 @@ def c13(data: AuditInput):
         bound = _bound(nature_operator(stated))
         if bound is None:
             continue
-        written = _bound(row["op"])
-        label = f"指标性质“{text(stated)}”"
+        written, label = _bound(row["op"]), f"指标性质“{text(stated)}”"
         if written is not None and written != bound:
-            yield on_indicator(row, f"{label}与指标值“{row['value']}”自带的方向相反。",
-                               evidence=f"{indicator_evidence(row)}（{label}）")
+            message = f"{label}与指标值“{row['value']}”自带的方向相反。"
         elif bound == "upper" and row["name_positive"]:
-            yield on_indicator(row, f"“{row['name']}”是越高越好的指标，{label}却是上限。",
-                               evidence=f"{indicator_evidence(row)}（{label}）")
+            message = f"“{row['name']}”是越高越好的指标，{label}却是上限。"
         elif bound == "lower" and row["name_negative"]:
-            yield on_indicator(row, f"“{row['name']}”是越低越好的指标，{label}却是下限。",
-                               evidence=f"{indicator_evidence(row)}（{label}）")
+            message = f"“{row['name']}”是越低越好的指标，{label}却是下限。"
+        else:
+            continue
+        yield on_indicator(row, message, evidence=f"{indicator_evidence(row)}（{label}）")
 
 
 @rule(
