@@ -119,6 +119,9 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
                                {(GOOD, 135)}),
     "projects.sources_sum": ("projects", [_project(136, budget_line=137, budget_total=10.0, fiscal_funds=9.994)],
                              {(GOOD, 136)}),
+    "projects.fiscal_parts_sum": ("projects", [_project(141, budget_line=142, budget_total=10.0, fiscal_funds=10.0,
+                                                        general_budget_funds=8.0, government_fund_funds=1.0)],
+                                  {(GOOD, 141)}),
     "projects.source_file_present": ("projects", [_project(138, source_file=None)], {(None, 138)}),
     "projects.source_ref_present": ("projects", [_project(None, project_id="p139", seq=139)], {(GOOD, None)}),
     "projects.source_line_valid": ("projects", [_project(0, project_id="p140", seq=140)], {(GOOD, 0)}),
@@ -144,6 +147,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
                                        {(GOOD, 165), (GOOD, 167)}),
     "indicators.period_number_matches_kind": ("indicators", [_indicator(168, period_value_kind="percent")],
                                               {(GOOD, 168)}),
+    "indicators.weight_range": ("indicators", [_indicator(172, weight=120.0)], {(GOOD, 172)}),
     "indicators.source_file_present": ("indicators", [_indicator(169, source_file=None)], {(None, 169)}),
     "indicators.source_ref_present": ("indicators", [_indicator(None, seq=170)], {(GOOD, None)}),
     "indicators.source_line_valid": ("indicators", [_indicator(0, seq=171)], {(GOOD, 0)}),
@@ -354,6 +358,7 @@ def test_missing_column_is_an_error_not_a_failure():
     assert errored == {
         "documents.form_known", "units.unit_name_present",
         "projects.fiscal_funds_nonnegative", "projects.sources_sum",  # sources_diff cannot be derived
+        "projects.fiscal_parts_sum",  # nor fiscal_parts_diff
         "indicators.level2_present", "indicators.level2_canonical", "indicators.level_pair",
         "declared_totals.scope_known", "declared_totals.parts_sum",
     }
@@ -456,7 +461,7 @@ def test_cli_validate_samples(tmp_path, capsys):
     assert main(["validate", str(EXAMPLES), "--out", str(tmp_path)]) == EXIT_OK
     captured = capsys.readouterr()
     assert captured.err == ""  # quiet: no progress bars, no GX logs
-    assert "projects: ok (21 of 21 expectations passed)" in captured.out
+    assert "projects: ok (22 of 22 expectations passed)" in captured.out
     result = ValidationResult.read(tmp_path / "validation.json")
     assert result.status == "passed", result.summary_lines()  # the samples reconcile
     data = json.loads((tmp_path / "validation.json").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfaudit.ingest.values import VALUE_KINDS, ParsedValue, parse_value
+from perfaudit.ingest.values import VALUE_KINDS, ParsedValue, compose_value, nature_operator, parse_value
 
 EMPTY = (None, None, None, "empty")
 BOOLEAN = (None, None, None, "boolean")
@@ -267,3 +267,30 @@ def test_parse_value_never_raises_and_is_consistent(raw):
 def test_parse_value_ignores_character_width(raw):
     widened = "".join(FULL_WIDTH.get(char, char) for char in raw)
     assert parse_value(widened) == parse_value(raw)
+
+
+# 101号 grids: 指标性质 / 指标方向 / 指标值 / 度量单位 in cells of their own, read as the form reads them.
+@pytest.mark.parametrize(
+    "nature, direction, value, unit, expected",
+    [
+        ("≥", None, "90", "%", "≥90%"),
+        ("＞＝", None, "3", "次", "≥3次"),  # full width, NFKC
+        ("=", None, "=300天", "天", "=300天"),  # operator and unit already in the value
+        ("≥", None, "不少于3", "次", "不少于3次"),
+        ("≥", None, "85%以上", "%", "85%以上"),
+        ("定量", "正向", "95", "%", "≥95%"),  # 定量 names no operator: the direction does
+        ("定量", "反向", "2.5", "万元", "≤2.5万元"),
+        ("定性", None, "明显提升", None, "明显提升"),
+        ("定性", None, "95", "%", "95%"),
+        ("≤", None, "2025-11-30", "日期", "2025-11-30"),
+        ("≤", None, "45991", "日期", "45991"),  # a serial in a date column stays for Q08
+        ("≥", None, "", "%", ""),
+    ],
+)
+def test_compose_value(nature, direction, value, unit, expected):
+    assert compose_value((nature, direction), value, unit) == expected
+
+
+def test_nature_operator():
+    assert [nature_operator(x) for x in ("≥", "≤", "=", "不低于", "正向", "反向", "定性", "定量", "", None)] == [
+        "≥", "≤", "=", "≥", "≥", "≤", None, None, None, None]

@@ -90,6 +90,13 @@ PROJECTS = {
     "goal_ref": STR,
     "budget_ref": STR,
     "plan_ref": STR,
+    # funding by source (Sichuan/Hunan copies of the 申报表, annual): parts of 财政拨款 (一般公共预算,
+    # 政府性基金, 国有资本经营预算), 事业收入, and 上级资金 beside 年度本级预算金额; null where not stated.
+    "general_budget_funds": FLOAT,
+    "government_fund_funds": FLOAT,
+    "state_capital_funds": FLOAT,
+    "institution_income": FLOAT,
+    "higher_level_funds": FLOAT,
     **SOURCE_COLUMNS,
 }
 
@@ -112,6 +119,12 @@ INDICATORS = {
     **{f"period_{name}": dtype for name, dtype in _PARSED_VALUE.items()},
     "value_line": INT,
     "value_ref": STR,
+    # 101号 indicator attributes (null where the grid has no such column): 指标性质 and 指标方向 as
+    # written (≥ ≤ = 定性 定量 / 正向 反向), 分值/权重 as a number, 评(扣)分标准.
+    "nature": STR,
+    "direction": STR,
+    "weight": FLOAT,
+    "scoring_rule": STR,
     **SOURCE_COLUMNS,
 }
 
@@ -137,6 +150,7 @@ VALUE_KINDS = ("percent", "count", "money", "quantity", "duration", "deadline", 
 OPERATORS = ("≥", ">", "≤", "<", "=")
 AMOUNT_COLUMNS = ("budget_total", "fiscal_funds", "special_funds", "other_funds")
 PERIOD_AMOUNT_COLUMNS = ("period_budget_total", "period_fiscal_funds", "period_other_funds")
+SOURCE_AMOUNT_COLUMNS = ("general_budget_funds", "government_fund_funds", "state_capital_funds", "institution_income", "higher_level_funds")
 PLAN_COLUMNS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
 
 

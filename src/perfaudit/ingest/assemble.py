@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Mapping
 
-from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, Dataset, make_table
+from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, SOURCE_AMOUNT_COLUMNS, Dataset, make_table
 from ..taxonomy import canonical_level, split_code
 from ..text import nfkc, squash
 from .cells import Ref, SourceDocument
@@ -76,12 +76,13 @@ def _level(text: str | None) -> str | None:
     return canonical_level(text) or split_code(nfkc(text))[1] or None
 
 
-def _value_columns(raw: str | None, prefix: str = "") -> dict:
+def _value_columns(raw: str | None, prefix: str = "", unit: str | None = None) -> dict:
+    """The parsed value; ``unit`` is the grid's own 度量单位 cell, which wins over the parsed unit."""
     parsed = parse_value(raw)
     return {
         f"{prefix}op": parsed.op,
         f"{prefix}number": parsed.number,
-        f"{prefix}measure_unit": parsed.measure_unit,
+        f"{prefix}measure_unit": unit or parsed.measure_unit,
         f"{prefix}value_kind": parsed.value_kind,
     }
 
@@ -144,6 +145,7 @@ def assemble(
                 **_where(p.goal_ref, "goal"),
                 **_where(p.budget_ref, "budget"),
                 **_where(p.plan_ref, "plan"),
+                **{column: amount(p.sources.get(column)) for column in SOURCE_AMOUNT_COLUMNS},
                 **_where(p.ref),
                 **where,
             }
@@ -165,9 +167,13 @@ def assemble(
                     "target_period": ind.target_period,
                     "target_annual": ind.target_annual,
                     "basis": ind.basis,
-                    **_value_columns(ind.target_annual),
-                    **_value_columns(ind.target_period, "period_"),
+                    **_value_columns(ind.target_annual, unit=ind.measure_unit),
+                    **_value_columns(ind.target_period, "period_", unit=ind.period_measure_unit),
                     **_where(ind.value_ref, "value"),
+                    "nature": ind.nature,
+                    "direction": ind.direction,
+                    "weight": ind.weight,
+                    "scoring_rule": ind.scoring_rule,
                     **_where(ind.ref),
                     **where,
                 }

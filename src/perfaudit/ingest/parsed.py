@@ -25,6 +25,14 @@ class ParsedIndicator:
     basis: str | None
     ref: Ref
     value_ref: Ref
+    # 101号 attributes; measure_unit / period_measure_unit: the 度量单位 cell, over the unit parsed
+    # from the value
+    nature: str | None = None
+    direction: str | None = None
+    weight: float | None = None
+    scoring_rule: str | None = None
+    measure_unit: str | None = None
+    period_measure_unit: str | None = None
 
 
 @dataclass
@@ -51,6 +59,7 @@ class ParsedProject:
     start: str | None = None
     end: str | None = None
     department_code: str | None = None
+    sources: dict[str, float | None] = field(default_factory=dict)  # SOURCE_AMOUNT_COLUMNS -> amount
     indicators: list[ParsedIndicator] = field(default_factory=list)
 
 

@@ -116,6 +116,39 @@ def parse_value(raw: str | None) -> ParsedValue:
     return ParsedValue(op, float(found.group().replace(",", "")), unit or None, _unit_kind(unit))
 
 
+# 指标性质 / 指标方向 cells that state an operator: the symbols, their words, and 正向 (the more the
+# better: a lower bound) / 反向 (an upper bound).
+_NATURE_OPERATORS = {**{word: op for word, op in _WORDS_BEFORE}, "正向": "≥", "反向": "≤"}
+# 度量单位 cells that say the value is a date: nothing is added to it (a serial such as 45991 stays
+# as it came, for Q08 to report)
+_DATE_UNITS = frozenset({"日期", "年月日", "年-月-日", "时间", "时限"})
+
+
+def nature_operator(nature: str | None) -> str | None:
+    """The operator a 指标性质 / 指标方向 cell names (``≥``, ``不低于``, ``正向`` -> ``≥``), else None
+    (定性, 定量, empty)."""
+    return _NATURE_OPERATORS.get(squash(nature))
+
+
+def compose_value(natures: tuple[str | None, ...], value: str, unit: str | None) -> str:
+    """The target as a form with 指标性质 / 指标值 / 度量单位 in cells of their own reads it:
+    ``≥`` ``90`` ``%`` -> ``≥90%``. The operator (of the first of ``natures`` that names one:
+    指标性质, then 指标方向) is put before a value that states none, the unit after a number that
+    has none (``=300天`` and ``2024-06-30`` stay as they are); an empty value, and a value whose
+    unit cell says it is a date, stay as they are."""
+    parsed = parse_value(value)
+    if parsed.number is None or squash(unit) in _DATE_UNITS:
+        return value
+    op = next(filter(None, map(nature_operator, natures)), None)
+    written = squash(value)
+    if op and not (_match_operator(_NUMBER.split(written, maxsplit=1)[0], _WORDS_BEFORE)[0]
+                   or _match_operator(written, _WORDS_AFTER)[0]):
+        value = op + value
+    if unit and parsed.measure_unit is None:
+        value += unit
+    return value
+
+
 def _match_operator(text: str, words: list[tuple[str, str]]) -> tuple[str | None, str]:
     """The operator of the longest word ending ``text``, and ``text`` without that word."""
     for word, op in words:

@@ -19,7 +19,7 @@ from ..taxonomy import LEVEL1, LEVEL2
 from ..validate.result import ExpectationOutcome, ValidationResult
 from . import charts
 from .bundle import UnitBundle
-from .markup import Content, Element, definition_table, element, lines, table, void
+from .markup import Content, Element, definition_table, element, group, lines, table, void
 
 REPORT_TITLE = "项目支出绩效目标审核报告"
 MISSING = "—"
@@ -510,6 +510,44 @@ def _project_facts(project: dict, locate: Locator) -> list[tuple[str, Content]]:
     return facts
 
 
+# the 申报表's own facts (88号 中期 beside 年度; funding by source; 101号 attributes)
+_DECLARATION_MONEY = {"资金总额": ("period_budget_total", "budget_total"), "其中：财政拨款": ("period_fiscal_funds", "fiscal_funds"),
+                      "其他资金": ("period_other_funds", "other_funds")}
+_SOURCE_LABELS = {"general_budget_funds": "一般公共预算", "government_fund_funds": "政府性基金预算",
+                  "state_capital_funds": "国有资本经营预算", "institution_income": "事业收入", "higher_level_funds": "上级资金"}
+_ATTRIBUTE_COLUMNS = {"level3": "三级指标", "nature": "指标性质", "direction": "指标方向", "measure_unit": "度量单位",
+                      "weight": "分值/权重", "target_annual": "指标值", "scoring_rule": "评（扣）分标准"}
+
+
+def declaration_block(project: dict, indicators: list[dict]) -> Element | None:
+    """What a 申报表 states beyond the common facts: its 中期 money and goal beside the annual
+    ones, 项目属性 and 项目期, the money by source, and the indicators' 101号 attributes with their
+    分值 total; None when the project's layout has none of them."""
+    parts: list[Content] = []
+    if project["period_budget_total"] is not None or project["period_goal"] is not None:
+        rows = [[label, amount(project[period]), amount(project[annual])] for label, (period, annual) in _DECLARATION_MONEY.items()
+                if project[period] is not None or project[annual] is not None]
+        rows.append(["绩效目标", lines(text_or_missing(project["period_goal"])), lines(text_or_missing(project["goal"]))])
+        parts += [element("h3", "中期与年度"),
+                  table(["", "中期（实施期）", "年度"], rows, widths=["16%", "42%", "42%"], cls="declaration")]
+    span = "—".join(str(project[c]) for c in ("start", "end") if project[c] is not None)
+    sources = "；".join(f"{label} {amount(project[c])}" for c, label in _SOURCE_LABELS.items() if project[c] is not None)
+    facts = [(label, value) for label, value in (("项目属性", project["project_type"]), ("项目期", span or None),
+                                                 ("资金来源（万元）", sources or None)) if value]
+    if facts:
+        parts.append(definition_table(facts))
+    attributed = [row for row in indicators if any(row[c] is not None for c in ("nature", "direction", "weight", "scoring_rule"))]
+    if attributed:
+        shown = [c for c in _ATTRIBUTE_COLUMNS if any(row[c] is not None for row in attributed)]
+        rows = [[f"{row[c]:g}" if c == "weight" and row[c] is not None else text_or_missing(row[c]) for c in shown]
+                for row in attributed]
+        weights = [row["weight"] for row in attributed if row["weight"] is not None]
+        if weights:
+            rows.append(["分值合计" if c == "level3" else f"{sum(weights):g}" if c == "weight" else "" for c in shown])
+        parts += [element("h3", "指标性质与分值"), table([_ATTRIBUTE_COLUMNS[c] for c in shown], rows, cls="indicators")]
+    return group(parts) if parts else None
+
+
 def appendix(bundle: UnitBundle) -> Element:
     by_project, locate = _grouped(_records(_indicators(bundle)), "project_id"), Locator(bundle)
     parts: list[Content] = [note("以下为从源文件解析得到的全部项目及其绩效指标，按源文件顺序排列，文字照录源文件。")]
@@ -519,6 +557,7 @@ def appendix(bundle: UnitBundle) -> Element:
             "article",
             element("h2", project_label(project["seq"], project["project_name"])),
             definition_table(_project_facts(project, locate)),
+            declaration_block(project, own or []),
             _indicator_table(own, locate) if own else note("该项目未列出绩效指标。"),
             cls="project",
         ))

@@ -11,7 +11,9 @@ Derived columns, by table:
 - projects: ``sources_diff`` = 总计 − (财政拨款 + 财政专户拨款 + 其他资金), empty = 0;
   ``plan_min_step`` = the smallest rise between consecutive present checkpoints of the
   spending plan (3月底 → 6月底 → 10月底 → 12月底, a missing one skipped), empty with fewer than
-  two checkpoints; ``unit_known`` = the unit_id is in units.
+  two checkpoints; ``fiscal_parts_diff`` = 财政拨款 − (一般公共预算 + 政府性基金 + 国有资本经营预算),
+  empty = 0, itself empty where the project lists none of these parts; ``unit_known`` = the
+  unit_id is in units.
 - indicators: ``level_pair`` = ``"level1|level2"`` (empty unless both are set);
   ``number_matches_kind`` / ``period_number_matches_kind`` = a parsed number is present exactly
   when the value kind is numeric; ``project_known`` = the project_id is in projects.
@@ -36,6 +38,9 @@ import numpy as np
 import pandas as pd
 
 from ..model import AMOUNT_COLUMNS, PLAN_COLUMNS, Dataset
+
+# The parts of 财政拨款 that a 申报表 may list by source (一般公共预算, 政府性基金, 国有资本经营预算).
+FISCAL_PARTS = ("general_budget_funds", "government_fund_funds", "state_capital_funds")
 
 # Value kinds whose text carries a number the parser must have read.
 NUMBERED_KINDS = ("percent", "count", "money", "quantity", "duration")
@@ -87,6 +92,12 @@ def sources_diff(projects: pd.DataFrame) -> pd.Series:
     return _amount(_zero_filled(projects, "budget_total") - sources)
 
 
+def fiscal_parts_diff(projects: pd.DataFrame) -> pd.Series:
+    listed = projects[list(FISCAL_PARTS)].notna().any(axis=1).to_numpy(bool)
+    parts = sum(_zero_filled(projects, column) for column in FISCAL_PARTS)
+    return _amount(_zero_filled(projects, "fiscal_funds") - parts).where(listed, pd.NA)
+
+
 def plan_min_step(projects: pd.DataFrame) -> pd.Series:
     plans = projects[list(PLAN_COLUMNS)].astype("float64")  # NA -> NaN for row-wise arithmetic
     # Each checkpoint minus the last present one before it; a missing checkpoint is skipped.
@@ -99,6 +110,8 @@ def projects_derived(projects: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     derived = {}
     if _has(projects, *AMOUNT_COLUMNS):
         derived["sources_diff"] = sources_diff(projects)
+    if _has(projects, "fiscal_funds", *FISCAL_PARTS):
+        derived["fiscal_parts_diff"] = fiscal_parts_diff(projects)
     if _has(projects, *PLAN_COLUMNS):
         derived["plan_min_step"] = plan_min_step(projects)
     if _has(projects, "unit_id") and _has(units, "unit_id"):

@@ -14,8 +14,15 @@ holds more labels (``总体目标 | 中期目标 | 年度目标`` over a row of 
 then the grid 一级/二级/三级指标/指标值, once (annual only) or twice on one row: the 中期 columns,
 then the 年度 columns. The row is the indicator: its names come from the 年度 half (the 中期
 half where the 年度 half has none), its 中期 value is ``target_period``. A 中期 half left wholly
-blank is read as an annual-only form. A 填表人/联系电话 footer, a note or the text after the table
-ends the grid.
+blank is read as an annual-only form. The two grids can also stand one after the other (a
+长期/中期 grid, then the 年度 grid, each under its caption): the 中期 values join the 年度
+indicator of the same names. A 填表人/联系电话 footer, a note or the text after the table ends the
+grid.
+
+101号-style grids (layout N2) add attribute columns: 指标性质, 指标方向, 度量单位, 分值/权重,
+评(扣)分标准, 指标解释 (the description) and 指标值设定依据 (the basis). Where 指标性质 and
+度量单位 stand in cells of their own, the target is read as the form reads it: ``≥`` ``90`` ``%``
+is ``≥90%`` (``values.compose_value``).
 """
 
 from __future__ import annotations
@@ -28,15 +35,21 @@ from ...text import nfkc, squash
 from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
+from ..values import compose_value
 
 # 中期 and 年度 amounts; a 其中 line belongs to the total whose column it stands nearest to.
 PERIOD_AMOUNTS = {"fiscal_funds": "period_fiscal_funds", "other_funds": "period_other_funds"}
 AMOUNT_FIELDS = ("budget_total", "period_budget_total", "fiscal_funds", "other_funds")
+SOURCE_FIELDS = ("general_budget_funds", "government_fund_funds", "state_capital_funds", "institution_income", "higher_level_funds")
 TEXT_FIELDS = ("name", "department", "unit", "project_type", "period", "goal", "period_goal", "goal_block")
 
 _MONEY_UNIT = re.compile(r"^(?:项目资金|(?:金额)?单位)[(:]?(万元|元)\)?:?$")  # squashed NFKC text
 _DEPARTMENT = re.compile(r"^[\[［【]\s*(?P<code>[^\]］】\s]+)\s*[\]］】]\s*(?P<name>.+)$")  # [015001]武汉市…
 _PERIOD = re.compile(r"^(?P<start>\d{4}(?:[.\-/年]?\d{1,2}月?)?)\s*(?:-|—|－|~|～|至|到)+\s*(?P<end>\d{4}(?:[.\-/年]?\d{1,2}月?)?)$")
+_WEIGHT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?:分|%)?$")  # 分值/权重: 10, 10分, 10%
+# the caption of a grid that holds the 中期 targets (a label column or a caption row before it)
+_PERIOD_CAPTION = re.compile(r"中期|长期|实施期")
+_CAPTION = re.compile(r"^.{0,10}指标(?:表)?[:]?$")
 _FOOTER = re.compile(r"^(?:填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|注|备注|说明)[:：]?")
 
 
@@ -66,6 +79,8 @@ class _Section:
     header: Row | None = None
     body: list[Row] | None = None
     ended: bool = False
+    # grids one after the other (长期, then 年度): (caption, header, body) each, the first included
+    grids: list[tuple[str, Row, list[Row]]] | None = None
 
 
 def _sections(doc: SourceDocument, spec: LayoutSpec) -> list[_Section]:
@@ -81,10 +96,17 @@ def _sections(doc: SourceDocument, spec: LayoutSpec) -> list[_Section]:
         elif current.header is None:
             if is_grid_header(row, spec):
                 current.header, current.body = row, []
+                current.grids = [(_caption(row, current.fields[-1], spec), row, current.body)]
             else:
                 current.fields.append(row)
         elif isinstance(doc.blocks[block], Paragraph) or _FOOTER.match(nfkc(next((t for t in row.texts if t), ""))):
             current.ended = True
+        elif is_grid_header(row, spec):  # the next grid of the same form
+            caption = _caption(row, current.body[-1] if current.body else None, spec)
+            if current.body and _caption_row(current.body[-1]):
+                current.body.pop()
+            current.grids.append((caption, row, []))
+            current.body = current.grids[-1][2]
         else:
             current.body.append(row)
     for section in sections:
@@ -93,6 +115,19 @@ def _sections(doc: SourceDocument, spec: LayoutSpec) -> list[_Section]:
                 doc.source_file, "申报表 has no indicator grid (一级/二级/三级指标, 指标值)", section.fields[0].ref
             )
     return sections
+
+
+def _caption_row(row: Row) -> str | None:
+    """The text of a row that only captions the grid below it (``长期绩效指标``), else None."""
+    texts = [t for t in row.texts if t]
+    return texts[0] if len(texts) == 1 and _CAPTION.search(squash(texts[0])) else None
+
+
+def _caption(header: Row, before: Row | None, spec: LayoutSpec) -> str:
+    """A grid's caption: its header's cells that are no grid label (a 长期绩效指标 label column),
+    or the caption row before it."""
+    own = [t for t in header.texts if t and label_key(t) not in spec.grid]
+    return " ".join(own) or (before is not None and _caption_row(before)) or ""
 
 
 def _value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None:
@@ -135,6 +170,10 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
+        elif field in SOURCE_FIELDS:
+            # the breakdown by source is read for the annual total; beside a 中期 total it is left out
+            if not _under_period_total(c, totals) and field not in project.sources:
+                project.sources[field] = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
         elif field in TEXT_FIELDS and value is not None and field not in texts:
             texts[field] = value
     return texts
@@ -168,19 +207,40 @@ def _grid_columns(header: Row, spec: LayoutSpec) -> tuple[dict[str, int], dict[s
     return annual, period
 
 
-def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
-    """The indicators of one form, whether its 中期 half holds anything and whether it has a
-    绩效标准 column."""
-    annual, period = _grid_columns(section.header, spec)
+def _weight(cell: Cell | None, source_file: str) -> float | None:
+    """分值/权重 as a number (``10``, ``10分``, ``10%``); empty -> None."""
+    if cell is None or not cell.text:
+        return None
+    match = _WEIGHT.match(squash(cell.text))
+    if not match:
+        raise InputError.at(source_file, f"分值/权重 {cell.text!r} is not a number", cell.ref)
+    return float(match.group("number"))
+
+
+def _text(get: dict[str, Cell], column: str) -> str | None:
+    cell = get.get(column)
+    return (cell.text or None) if cell is not None else None
+
+
+def _target(get: dict[str, Cell]) -> str | None:
+    """The target as the form reads it: the 指标值 cell with the operator of 指标性质/指标方向 and
+    the 度量单位 cell where they stand apart (``≥`` ``90`` ``%`` -> ``≥90%``)."""
+    return compose_value((_text(get, "nature"), _text(get, "direction")), get["value"].text, _text(get, "unit"))
+
+
+def _read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
+    """The indicators of one grid, whether its 中期 half holds anything and whether it has a
+    绩效标准 / 设定依据 column."""
+    annual, period = _grid_columns(header, spec)
     missing = [label for column, label in spec.required.items() if column not in annual]
     if missing:
-        raise InputError.at(source_file, f"indicator table lacks column {', '.join(missing)}", section.header.ref)
-    width = len(section.header.cells)
+        raise InputError.at(source_file, f"indicator table lacks column {', '.join(missing)}", header.ref)
+    width = len(header.cells)
     halves = [annual] + ([period] if period else [])
     carried = [{"level1": None, "level2": None} for _ in halves]
     # per row, per half (年度 first): (一级/二级 carried down to it, its cells by column)
     rows: list[list[tuple[dict[str, str | None], dict[str, Cell]]]] = []
-    for row in section.body:
+    for row in body:
         cells = list(row.cells)
         if len(row.trimmed().cells) > width:
             raise InputError.at(source_file, f"indicator row has {len(row.trimmed().cells)} cells, the table has {width} columns", row.ref)
@@ -211,21 +271,51 @@ def _read_grid(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[l
             name = get["level3"]
         if not name.text and not get["value"].text and not (other and other[1]["value"].text):
             continue  # a placeholder row (一级/二级 without an indicator) or an empty row
-        basis = get.get("basis")
         indicators.append(
             ParsedIndicator(
                 level1=levels["level1"],
                 level2=levels["level2"],
                 level3=name.text,
-                description=None,
-                target_period=other[1]["value"].text if other else None,
-                target_annual=get["value"].text,
-                basis=(basis.text or None) if basis is not None else None,
+                description=_text(get, "description"),
+                target_period=_target(other[1]) if other else None,
+                target_annual=_target(get),
+                basis=_text(get, "basis"),
                 ref=name.ref,
                 value_ref=get["value"].ref,
+                nature=_text(get, "nature"),
+                direction=_text(get, "direction"),
+                weight=_weight(get.get("weight"), source_file),
+                scoring_rule=_text(get, "scoring_rule"),
+                measure_unit=_text(get, "unit"),
+                period_measure_unit=_text(other[1], "unit") if other else None,
             )
         )
     return indicators, period_filled, "basis" in annual
+
+
+def _joined_grids(section: _Section, source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
+    """The indicators of a form: of its one grid, or of its 年度 grid with the 中期 values of the
+    grid captioned 中期/长期/实施期 (the first of two where neither caption says) joined by the
+    indicator's names; a 中期 indicator the 年度 grid lacks follows them, without an annual value."""
+    read = [(caption, *_read_grid(header, body, source_file, spec)) for caption, header, body in section.grids]
+    if len(read) == 1:
+        return read[0][1:]
+    if len(read) > 2:
+        raise InputError.at(source_file, f"申报表 has {len(read)} indicator grids (at most 中期 and 年度)", section.grids[2][1].ref)
+    first = 0 if _PERIOD_CAPTION.search(read[0][0]) or not _PERIOD_CAPTION.search(read[1][0]) else 1
+    (_, period, _, period_basis), (_, annual, _, annual_basis) = read[first], read[1 - first]
+    def key(indicator: ParsedIndicator) -> tuple:
+        return indicator.level1, indicator.level2, squash(indicator.level3)
+
+    by_name = {key(i): i for i in period}
+    for indicator in annual:
+        match = by_name.pop(key(indicator), None)
+        if match is not None:
+            indicator.target_period, indicator.period_measure_unit = match.target_annual, match.measure_unit
+    for rest in by_name.values():
+        rest.target_period, rest.period_measure_unit = rest.target_annual, rest.measure_unit
+        rest.target_annual, rest.measure_unit = None, None
+    return annual + list(by_name.values()), bool(period), annual_basis or period_basis
 
 
 def _split_period(text: str | None) -> tuple[str | None, str | None]:
@@ -273,7 +363,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         project.goal_ref = goal.ref if goal else project.ref
         project.period_goal = texts.get("period_goal")
         project.budget_ref = project.budget_ref or project.ref
-        project.indicators, period_filled, has_basis = _read_grid(section, source_file, spec)
+        project.indicators, period_filled, has_basis = _joined_grids(section, source_file, spec)
         if not project.indicators:
             raise InputError.at(source_file, "indicator grid has no rows (truncated?)", section.header.ref)
         capabilities["period_values"] |= period_filled
