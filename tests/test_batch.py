@@ -248,17 +248,22 @@ def test_decide(tmp_path, previous, selection, fingerprint, expected):
 
 def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     from perfaudit.batch.manifest import Manifest
+    from perfaudit.batch.fingerprint import unit_fingerprint
     from perfaudit.batch.run import _needs_reading
+    from perfaudit.review.file import review_path
 
     found = {"a.txt": (tmp_path / "a.txt", "sha-a")}
     interrupted = Manifest(recipe={"code": "1"}, files={"a.txt": {"sha256": "sha-a", "status": "ok", "units": ["u"]}})
     assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # "u" was never built
     for name in ("report-html", "report-pdf"):
         (tmp_path / name).write_text("")
-    interrupted.units["u"] = _previous()
+    interrupted.units["u"] = _previous(fingerprint=unit_fingerprint("a.txt", "sha-a", {"code": "1"}, None))
     assert not _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading({"a.txt": (tmp_path / "a.txt", "sha-b")}, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading(found, interrupted, {"code": "2"}, Selection(), tmp_path)
+    review_path(tmp_path, "u").parent.mkdir()
+    review_path(tmp_path, "u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
+    assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # its review file is new
 
 
 def test_decide_rebuilds_missing_reports(tmp_path):
