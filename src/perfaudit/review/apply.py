@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..model import STR
-from .model import CONFIRMED, SET_ASIDE, Disposition, Review
+from .model import SET_ASIDE, Disposition, Review
 
 REVIEW_COLUMNS = {"review_status": STR, "review_reason": STR, "review_note": STR}
 
@@ -64,7 +64,6 @@ def review_counts(findings: pd.DataFrame) -> dict[str, int]:
     return {
         "open": int((~aside).sum()),
         "undecided": int((~aside & status.isna()).sum()),
-        "confirmed": int((status == CONFIRMED).fillna(False).sum()),
         "set_aside": int(aside.sum()),
     }
 

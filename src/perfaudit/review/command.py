@@ -16,7 +16,7 @@ from ..report import BUNDLES_DIR
 from ..report.bundle import FINDINGS_FILE, bundled_unit_ids, read_meta
 from .apply import apply_reviews, counting, review_counts, set_aside, stale
 from .file import read_review, review_path, reviewed_unit_ids, write_review
-from .model import EXCLUDED, STATUS_LABELS, Disposition, Review, SignOff, status_label
+from .model import EXCLUDED, Disposition, Review, SignOff, status_label
 
 UNIT_LEVEL = "单位整体"
 
@@ -131,5 +131,3 @@ def sign_off(out_dir: Path, unit_id: str, reviewer: str, date: datetime.date | N
 def _clean(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
 
-
-__all__ = ["STATUS_LABELS", "ReviewUsageError", "list_lines", "record", "sign_off", "stale_lines"]
