@@ -43,7 +43,10 @@ def _unit_findings(out_dir: Path, unit_id: str) -> tuple[str, pd.DataFrame]:
 
 
 def _units(out_dir: Path, unit_id: str | None) -> list[str]:
-    return [unit_id] if unit_id else bundled_unit_ids(_bundle_root(out_dir))
+    units = [unit_id] if unit_id else bundled_unit_ids(_bundle_root(out_dir))
+    if not units:
+        raise ReviewUsageError(f"{out_dir}: no units here (`perfaudit run --out {out_dir}` builds them)")
+    return units
 
 
 def _finding_line(row: dict) -> str:
