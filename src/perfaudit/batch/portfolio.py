@@ -77,8 +77,7 @@ def unit_review_figures(bundle: UnitBundle) -> dict[str, Any]:
     """The review state the index shows: findings still open (undecided or 确认), of which
     undecided, set aside, the stale dispositions and the sign-off."""
     review = bundle.review or {}
-    every = bundle.findings if bundle.set_aside is None else pd.concat([bundle.findings, bundle.set_aside])
-    return {**review_counts(every), "stale": [d["finding_id"] for d in review.get("stale") or []],
+    return {**review_counts(bundle.all_findings), "stale": [d["finding_id"] for d in review.get("stale") or []],
             "file": review.get("file"), "signoff": review.get("signoff")}
 
 

@@ -56,6 +56,11 @@ class UnitBundle:
     review: dict[str, Any] | None = None  # review.apply.review_summary
 
     @property
+    def all_findings(self) -> pd.DataFrame:
+        """Every finding, those set aside included."""
+        return self.findings if self.set_aside is None else pd.concat([self.findings, self.set_aside], ignore_index=True)
+
+    @property
     def unit_name(self) -> str:
         return self.meta["unit_name"]
 

@@ -244,8 +244,7 @@ def conclusion_block(bundle: UnitBundle) -> Element:
 
 def review_state(bundle: UnitBundle) -> str:
     """How far the reviewer got: findings by review state, stale dispositions, sign-off."""
-    review = bundle.review or {}
-    every = bundle.findings if bundle.set_aside is None else pd.concat([bundle.findings, bundle.set_aside])
+    review, every = bundle.review or {}, bundle.all_findings
     status = every["review_status"] if "review_status" in every else pd.Series(None, index=every.index, dtype=object)
     counts = [(status_label(None), int(status.isna().sum()))]
     counts += [(label, int((status == key).sum())) for key, label in STATUS_LABELS.items()]
