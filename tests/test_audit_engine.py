@@ -55,10 +55,19 @@ def test_finding_ids_are_stable_across_runs_and_independent_of_other_findings():
     again = af.findings(messy_dataset())
     assert first["finding_id"].tolist() == again["finding_id"].tolist()
     row = first[first["rule_id"] == "Q03"].iloc[0]
-    key = finding_key("Q03", af.UNIT, row["project_id"], row["indicator"], row["evidence"])
+    key = finding_key("Q03", af.UNIT, row["project_name"], row["indicator"], row["evidence"])
     assert row["finding_id"] == finding_id(key)
     fewer = af.findings(messy_dataset(), config=af.settings(disabled_rules=["C02", "D03"]))
     assert set(fewer["finding_id"]) < set(first["finding_id"])
+
+
+def test_a_project_added_before_another_leaves_its_finding_ids_alone():
+    vague = Project(name="乙项目", indicators=[*GOOD, (BEN, SOC, "社会影响", "显著提升")])
+    before = af.findings(af.dataset(Project(), vague))
+    after = af.findings(af.dataset(Project(name="新增项目"), Project(), vague))
+    of = lambda found, column: set(found.loc[found["project_name"] == "乙项目", column])  # noqa: E731
+    assert of(before, "project_id") == {f"{af.UNIT}-p002"} and of(after, "project_id") == {f"{af.UNIT}-p003"}
+    assert of(before, "finding_id") and of(before, "finding_id") == of(after, "finding_id")
 
 
 def test_identical_findings_get_distinct_ids():

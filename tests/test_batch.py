@@ -248,17 +248,22 @@ def test_decide(tmp_path, previous, selection, fingerprint, expected):
 
 def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     from perfaudit.batch.manifest import Manifest
+    from perfaudit.batch.fingerprint import unit_fingerprint
     from perfaudit.batch.run import _needs_reading
+    from perfaudit.review.file import review_path
 
     found = {"a.txt": (tmp_path / "a.txt", "sha-a")}
     interrupted = Manifest(recipe={"code": "1"}, files={"a.txt": {"sha256": "sha-a", "status": "ok", "units": ["u"]}})
     assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # "u" was never built
     for name in ("report-html", "report-pdf"):
         (tmp_path / name).write_text("")
-    interrupted.units["u"] = _previous()
+    interrupted.units["u"] = _previous(fingerprint=unit_fingerprint("a.txt", "sha-a", {"code": "1"}, None))
     assert not _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading({"a.txt": (tmp_path / "a.txt", "sha-b")}, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading(found, interrupted, {"code": "2"}, Selection(), tmp_path)
+    review_path(tmp_path, "u").parent.mkdir()
+    review_path(tmp_path, "u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
+    assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # its review file is new
 
 
 def test_decide_rebuilds_missing_reports(tmp_path):
@@ -379,7 +384,7 @@ def test_sort_ranks_order_units_with_missing_values_last():
     units = pd.DataFrame({
         "unit_id": ["a", "b", "c"], "unit_name": ["乙", "甲", "丙"], "department": ["部门二", "部门一", "部门一"],
         "score": [70.0, None, 90.0], "budget": [5.0, 50.0, None], "error": [1, 0, 2], "warning": [0, 3, 0],
-        "info": [0, 0, 0], "status": ["ok", "failed", "ok"],
+        "info": [0, 0, 0], "status": ["ok", "failed", "ok"], "open": [1, None, 2],
     })
     ranks = sort_ranks(units)
     assert set(ranks.columns) == set(SORT_ORDERS)
@@ -388,4 +393,5 @@ def test_sort_ranks_order_units_with_missing_values_last():
     assert by("budget-desc") == ["b", "a", "c"]
     assert by("findings-desc") == ["c", "a", "b"]
     assert by("status") == ["b", "c", "a"]  # failed first, then by name (丙 < 乙 in code point order)
+    assert by("open-desc") == ["c", "a", "b"]  # findings still open, most first
     assert by("department")[0] in {"b", "c"} and by("department")[-1] == "a"

@@ -113,6 +113,7 @@ def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     from .errors import ReportError
     from .report import BUNDLES_DIR, report_unit
     from .report.prepare import write_unit_bundles
+    from .review.file import read_review
 
     settings, ingested = _ingest(args)
     dataset = ingested.dataset
@@ -122,7 +123,8 @@ def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     unknown = sorted(set(unit_ids or ()) - set(known))
     if unknown:
         raise ReportError(f"unit {', '.join(unknown)} is not in the documents (units: {', '.join(known)})")
-    bundles = write_unit_bundles(dataset, args.out / BUNDLES_DIR, settings, unit_ids=unit_ids)
+    reviews = {unit_id: read_review(args.out, unit_id) for unit_id in unit_ids or known}  # OUT/reviews/<unit_id>.toml
+    bundles = write_unit_bundles(dataset, args.out / BUNDLES_DIR, settings, unit_ids=unit_ids, reviews=reviews)
     failed = []
     for unit_id in bundles:
         record = report_unit(args.out / BUNDLES_DIR, unit_id, args.out)
@@ -167,6 +169,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not summary.plan.units and summary.plan.refused:
         return EXIT_INPUT
     return EXIT_OK if args.dry_run else summary.exit_code
+
+
+def iso_date(text: str):
+    """``--date``: YYYY-MM-DD."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """List open findings, record a disposition, sign off, or list stale dispositions (see README)."""
+    from .review import command
+
+    status = {"confirm": "confirmed", "exclude": "excluded", "resolved": "resolved"}.get(args.set)
+    if args.finding:
+        if not args.unit:
+            raise command.ReviewUsageError("--finding needs --unit")
+        if not (status or args.clear or args.note or args.reason):
+            raise command.ReviewUsageError("--finding needs --confirm, --exclude, --resolved, --clear, --note or --reason")
+        print(command.record(args.out, args.unit, args.finding, status=status, reason=args.reason, note=args.note, clear=args.clear))
+    elif status or args.clear or args.note or args.reason:
+        raise command.ReviewUsageError("--confirm/--exclude/--resolved/--clear/--note/--reason need --unit and --finding")
+    elif args.sign_off:
+        if not (args.unit and args.reviewer):
+            raise command.ReviewUsageError("--sign-off needs --unit and --reviewer")
+        print(command.sign_off(args.out, args.unit, args.reviewer, args.date))
+    elif args.stale:
+        lines = command.stale_lines(args.out, args.unit)
+        print("\n".join(lines) if lines else "no stale dispositions")
+    else:
+        print("\n".join(command.list_lines(args.out, args.unit, everything=args.all)))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,6 +259,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no live progress line (plain lines are printed when not a terminal)")
     p.add_argument("--notebook", type=Path, help="run this unit notebook instead of notebooks/unit_audit.ipynb (testing)")
     p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "review", help="reviewer dispositions (OUT/reviews/UNIT.toml): list open findings, record a decision, sign off",
+        description="Without an action: list the open findings (undecided or 确认) of a unit, or of every unit. "
+        "Dispositions are kept in OUT/reviews/<unit_id>.toml; the next 'perfaudit run' rebuilds the units whose file changed.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of 'perfaudit run'")
+    p.add_argument("--unit", metavar="UNIT_ID", help="the unit (default for listing: every unit)")
+    p.add_argument("--all", action="store_true", help="list set-aside findings (排除, 已整改) too")
+    p.add_argument("--finding", metavar="FINDING_ID", help="the finding to record a disposition for")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--confirm", dest="set", action="store_const", const="confirm", help="确认: a real problem (still counts)")
+    action.add_argument("--exclude", dest="set", action="store_const", const="exclude",
+                        help="排除: not a problem (needs --reason); no longer counts in grade and conclusion")
+    action.add_argument("--resolved", dest="set", action="store_const", const="resolved",
+                        help="已整改: corrected by the unit; no longer counts in grade and conclusion")
+    action.add_argument("--clear", action="store_true", help="remove the finding's disposition from the file")
+    action.add_argument("--sign-off", action="store_true", help="sign the unit off (with --reviewer, optional --date)")
+    action.add_argument("--stale", action="store_true", help="list dispositions whose finding no longer exists")
+    p.add_argument("--reason", metavar="TEXT", help="why (required with --exclude)")
+    p.add_argument("--note", metavar="TEXT", help="a note on the finding")
+    p.add_argument("--reviewer", metavar="NAME", help="with --sign-off: the reviewer's name")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="with --sign-off: the date (default: today)")
+    p.set_defaults(handler=cmd_review)
 
     return parser
 

@@ -39,6 +39,10 @@ class InputError(PerfauditError):
         return (type(self), (self.source_file, self.reason, self.line, self.where))
 
 
+class ReviewFileError(InputError):
+    """A reviewer's file (``OUT/reviews/<unit_id>.toml``) that does not read: refused, never overwritten."""
+
+
 class ConfigError(PerfauditError):
     """A configuration file or value that is not valid."""
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..model import Dataset
+from ..review.apply import apply_reviews, counting
 from ..settings import Settings, load_settings
 from .context import build_input
 from .findings import build_findings
@@ -18,12 +19,13 @@ from .merge import check_groups, merge_same_cause
 from .registry import SEVERITIES, Rule, catalogue, rule_order
 
 if TYPE_CHECKING:
+    from ..review.model import Review
     from ..validate.result import ValidationResult
 
 
 @dataclass(frozen=True)
 class AuditResult:
-    findings: pd.DataFrame  # columns of findings.FINDINGS
+    findings: pd.DataFrame  # columns of findings.FINDINGS (+ review.apply.REVIEW_COLUMNS when reviews were given)
     grades: pd.DataFrame  # one row per unit (grade.GRADE_COLUMNS)
     records: Mapping[str, dict]  # per unit: the grade with its breakdown by criterion
     grade_config: Mapping[str, Any]  # the [audit.grade] section the grades were computed with
@@ -63,12 +65,15 @@ def enabled_rules(config) -> list[Rule]:
 
 
 def audit_dataset(
-    dataset: Dataset, settings: Settings | None = None, validation: "ValidationResult | None" = None
+    dataset: Dataset, settings: Settings | None = None, validation: "ValidationResult | None" = None,
+    reviews: "Mapping[str, Review] | None" = None,
 ) -> AuditResult:
     """Findings and grades for every unit of ``dataset``.
 
     A01, A02, A04 and S06 take their findings from ``validation`` (the validate stage's result for
     this dataset); when it is not given, the validate stage is run here (it imports GX: seconds).
+    ``reviews`` (unit id -> a reviewer's dispositions): the findings get the review columns, and
+    those set aside (排除, 已整改) count in neither the grade nor the conclusion.
     """
     settings = settings or load_settings()
     config = settings.section("audit")
@@ -87,9 +92,13 @@ def audit_dataset(
     ]
     names = {p["project_id"]: p["name"] for p in data.projects}
     findings = build_findings(merge_same_cause(hits, config["same_cause"]), names, [u["unit_id"] for u in data.units])
+    counted = findings
+    if reviews is not None:
+        findings = apply_reviews(findings, reviews)
+        counted = counting(findings)
     grade_config = settings.as_dict()["audit"]["grade"]
     records = grade_records(
-        findings, dataset.units, dataset.projects, grade_config, unmeasurable_benefit_shares(disclosed.indicators)
+        counted, dataset.units, dataset.projects, grade_config, unmeasurable_benefit_shares(disclosed.indicators)
     )
-    conclude(records, findings, dataset.projects, config["conclusion"])
+    conclude(records, counted, dataset.projects, config["conclusion"])
     return AuditResult(findings=findings, grades=grades_table(records), records=records, grade_config=grade_config)

@@ -1,9 +1,11 @@
 """The findings table: columns and stable ids (the files a reviewer opens: ``export.py``).
 
 ``finding_id`` is the first 16 hex digits of SHA-256 over ``rule|unit|project|indicator|evidence``
-(indicator and evidence in NFKC without white space, so a re-export of the same document with
-other punctuation widths or line wraps keeps its ids), so a reviewer's decision on a finding can be
-attached to it across runs. Two findings with the same key (the same text twice in one project)
+(project name, indicator and evidence in NFKC without white space, so a re-export of the same
+document with other punctuation widths or line wraps keeps its ids), so a reviewer's decision on a
+finding (``OUT/reviews/``) stays attached to it across runs. The project enters by its name, not
+its ``project_id`` (which is its position): a project added or removed before it leaves its
+findings' ids as they were. Two findings with the same key (the same text twice in one project)
 are told apart by their order: the second one's key gets ``#2`` appended, and so on.
 """
 
@@ -42,8 +44,8 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in FINDINGS.items()})
 
 
-def finding_key(rule_id: str, unit_id: str, project_id: str | None, indicator: str | None, evidence: str) -> str:
-    return "|".join((rule_id, unit_id, project_id or "", squash(indicator), squash(evidence)))
+def finding_key(rule_id: str, unit_id: str, project_name: str | None, indicator: str | None, evidence: str) -> str:
+    return "|".join((rule_id, unit_id, squash(project_name), squash(indicator), squash(evidence)))
 
 
 def finding_id(key: str) -> str:
@@ -72,7 +74,8 @@ def build_findings(
             "suggestion": hit.suggestion or rule.suggestion,
             "related_rules": ",".join(related) or None,
             "_family": rule_order(rule.id)[0],
-            "_key": finding_key(rule.id, hit.unit_id, hit.project_id, hit.indicator, hit.evidence),
+            "_key": finding_key(rule.id, hit.unit_id, project_names.get(hit.project_id) if hit.project_id else None,
+                                hit.indicator, hit.evidence),
         }
         for rule, hit, related in hits
     ]

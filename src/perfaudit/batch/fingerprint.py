@@ -1,6 +1,7 @@
 """Fingerprints: what a unit's report depends on, hashed so that a re-run can tell what changed.
 
-A unit's report is determined by its input file (name and bytes) and by the *recipe*: the
+A unit's report is determined by its input file (name and bytes), its review file
+(``OUT/reviews/<unit_id>.toml``: the reviewer's dispositions) and by the *recipe*: the
 package's source and templates, the report notebook, the effective rule configuration, the
 expectation suites, the installed dependency versions and the run options that change the output.
 The recipe is hashed once per run, per component, so that a plan can say which one changed.
@@ -89,9 +90,10 @@ def recipe_fingerprint(
     }
 
 
-def unit_fingerprint(source_file: str, file_sha256: str, recipe: dict[str, str]) -> str:
-    """The fingerprint of one unit's report: its input (shown name and bytes) and the recipe."""
-    return _hash_json({"source_file": source_file, "sha256": file_sha256, "recipe": recipe})
+def unit_fingerprint(source_file: str, file_sha256: str, recipe: dict[str, str], review_sha256: str | None) -> str:
+    """The fingerprint of one unit's report: its input (shown name and bytes), the recipe and its
+    review file's bytes (None: no review file; ``review.file.review_digest``)."""
+    return _hash_json({"source_file": source_file, "sha256": file_sha256, "recipe": recipe, "review": review_sha256})
 
 
 def changed_components(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:

@@ -32,6 +32,7 @@ from ..report import charts
 from ..report.bundle import UnitBundle
 from ..report.fragment import Fragment
 from ..report.markup import Content, HtmlOnly, definition_table, element, table, void
+from ..review.apply import review_counts
 from ..report.sections import (
     MISSING, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
 )
@@ -68,7 +69,16 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
         "severity": {name: int(severities.get(name, 0)) for name in SEVERITY_LABELS},
         "rules": {label: {name: int(row[name]) for name in SEVERITY_LABELS} for label, row in rules.iterrows()},
         "values": {name: int(values.get(name, 0)) for name in VALUE_CATEGORIES},
+        "review": unit_review_figures(bundle),
     }
+
+
+def unit_review_figures(bundle: UnitBundle) -> dict[str, Any]:
+    """The review state the index shows: findings still open (undecided or 确认), of which
+    undecided, set aside, the stale dispositions and the sign-off."""
+    review = bundle.review or {}
+    return {**review_counts(bundle.all_findings), "stale": [d["finding_id"] for d in review.get("stale") or []],
+            "file": review.get("file"), "signoff": review.get("signoff")}
 
 
 # ------------------------------------------------------------------ kernel side: data
@@ -101,11 +111,13 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
             "budget": figures.get("budget"),
             "projects": figures.get("projects"),
             **{name: severity.get(name, 0) for name in SEVERITY_LABELS},
+            "open": (figures.get("review") or {}).get("open"),
+            "review": figures.get("review") or {},
             "html": (entry.get("outputs") or {}).get("html"),
             "pdf": (entry.get("outputs") or {}).get("pdf"),
         })
     columns = ["unit_id", "unit_name", "department", "source_file", "status", "reason", "grade", "score",
-               "budget", "projects", *SEVERITY_LABELS, "html", "pdf"]
+               "budget", "projects", *SEVERITY_LABELS, "open", "review", "html", "pdf"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["department", "unit_name", "unit_id"], kind="stable").reset_index(drop=True)
 
@@ -175,18 +187,20 @@ SORT_ORDERS = {
     "findings-desc": ("发现 ↓", ["error", "warning", "info", "unit_name"], [False, False, False, True]),
     "findings-asc": ("发现 ↑", ["error", "warning", "info", "unit_name"], [True, True, True, True]),
     "status": ("状态", ["status", "unit_name"], [True, True]),  # "failed" sorts before "ok"
+    "open-desc": ("待处理 ↓", ["open", "unit_name"], [False, True]),
 }
 DEFAULT_ORDER = "department"
 # The units table's columns: header, width, and the sort orders its header offers.
 COLUMNS = (
-    ("部门", "17%", ("department",)),
-    ("单位", "23%", ("name",)),
+    ("部门", "14%", ("department",)),
+    ("单位", "19%", ("name",)),
     ("等级", "6%", ()),
     ("得分", "8%", ("score-desc", "score-asc")),
     ("预算（万元）", "11%", ("budget-desc", "budget-asc")),
     ("项目", "6%", ()),
     ("错误 / 警告 / 提示", "11%", ("findings-desc", "findings-asc")),
     ("状态", "7%", ("status",)),
+    ("待处理", "7%", ("open-desc",)),
     ("报告", "11%", ()),
 )
 
@@ -226,6 +240,17 @@ def _sort_css() -> HtmlOnly:
     return HtmlOnly("<style>\n" + "\n".join(rules) + "\n</style>")  # constant CSS: no data in it
 
 
+def _review_cell(open_findings: object, review: dict) -> Content:
+    """Findings still open, with how many nobody has looked at, stale dispositions and the sign-off."""
+    if pd.isna(open_findings):
+        return MISSING
+    undecided, stale, signed = review.get("undecided", 0), len(review.get("stale") or []), review.get("signoff")
+    return [str(int(open_findings)),
+            element("div", f"未审 {undecided}", cls="note") if undecided and undecided != open_findings else None,
+            element("div", f"失效意见 {stale}", cls="note") if stale else None,
+            element("div", "已签署", cls="note") if signed else None]
+
+
 def _links(row: pd.Series) -> Content:
     links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF")) if pd.notna(row[kind])]
     return [links[0], " · ", links[1]] if len(links) == 2 else (links or MISSING)
@@ -258,6 +283,7 @@ def units_table(book: Portfolio) -> Fragment:
             MISSING if pd.isna(row["projects"]) else str(int(row["projects"])),
             " / ".join(str(int(row[name])) for name in SEVERITY_LABELS),
             element("span", status, cls=f"status-{row['status']}"),
+            _review_cell(row["open"], row["review"]),
             _links(row),
         ]
         numeric = {3, 4, 5}
@@ -329,7 +355,7 @@ def charts_section(book: Portfolio) -> Fragment:
 def problems(book: Portfolio) -> Fragment:
     failed = book.units[book.units["status"] == "failed"]
     body: list[Content] = []
-    if failed.empty and book.refused.empty:
+    if failed.empty and book.refused.empty and not any(r.get("stale") for r in book.units["review"]):
         body.append(note("所有单位的报告均已生成，没有被拒绝的输入文件。"))
     if not failed.empty:
         body += [element("h2", "报告生成失败的单位"),
@@ -337,6 +363,13 @@ def problems(book: Portfolio) -> Fragment:
                        [[[element("div", r.unit_name), element("code", r.unit_id)], r.source_file, r.reason or MISSING]
                         for r in failed.itertuples(index=False)],
                        widths=["28%", "22%", "50%"])]
+    stale = [(row, row.review["stale"]) for row in book.units.itertuples(index=False) if row.review.get("stale")]
+    if stale:
+        body += [element("h2", "失效的审核意见（对应的发现已不存在）"),
+                 table(["单位", "审核意见文件", "发现编号"],
+                       [[[element("div", r.unit_name), element("code", r.unit_id)], r.review.get("file") or MISSING,
+                         "、".join(ids)] for r, ids in stale],
+                       widths=["28%", "30%", "42%"])]
     if not book.refused.empty:
         body += [element("h2", "被拒绝的输入文件"),
                  table(["文件", "原因"], [[r.source_file, r.reason or MISSING] for r in book.refused.itertuples(index=False)],

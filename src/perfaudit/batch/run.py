@@ -14,6 +14,7 @@ from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError, Terminated
 from ..report.fonts import report_settings
+from ..review.file import read_reviews, review_digest, review_path
 from ..settings import Settings, load_settings
 from ..resources import PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
 from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
@@ -86,13 +87,13 @@ def _needs_reading(found: dict, manifest: Manifest, recipe: dict[str, str], sele
     if set(found) != set(manifest.files) or any(
             sha256 is None or manifest.files[name]["sha256"] != sha256 for name, (_, sha256) in found.items()):
         return True  # a document is new, changed, gone or unreadable
-    known = {unit_id for name in found for unit_id in manifest.files[name]["units"]}
-    if selection.unit_ids - known:
+    known = {unit_id: name for name in found for unit_id in manifest.files[name]["units"]}
+    if selection.unit_ids - set(known):
         return True  # asked for by id, unknown: maybe in a document not read yet
     return any(
-        decide(unit_id, previous.fingerprint if previous else "", previous, selection,
-               input_changed=False, recipe_changes=[], out_dir=out_dir)[0] == BUILD
-        for unit_id in known for previous in [manifest.units.get(unit_id)]
+        decide(unit_id, unit_fingerprint(name, manifest.files[name]["sha256"], recipe, review_digest(review_path(out_dir, unit_id))),
+               previous, selection, input_changed=False, recipe_changes=[], out_dir=out_dir)[0] == BUILD
+        for unit_id, name in known.items() for previous in [manifest.units.get(unit_id)]
     )
 
 
@@ -132,7 +133,7 @@ def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection
         old_file = manifest.files.get(previous.source_file, {}) if previous else {}
         input_changed = previous is not None and (
             previous.source_file != info["source_file"] or old_file.get("sha256") != sha256)
-        fingerprint = unit_fingerprint(info["source_file"], sha256, recipe)
+        fingerprint = unit_fingerprint(info["source_file"], sha256, recipe, review_digest(review_path(out_dir, unit_id)))
         action, reason = decide(unit_id, fingerprint, previous, selection, input_changed=input_changed,
                                 recipe_changes=recipe_changes, out_dir=out_dir)
         plan.units.append(UnitPlan(unit_id, info["unit_name"], info["department"], info["source_file"],
@@ -193,15 +194,16 @@ def _chunks(units: list[UnitPlan]) -> Iterator[list[UnitPlan]]:
         yield units[start:start + CHUNK_UNITS]
 
 
-def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: list[UnitPlan]) -> None:
-    """Validate and audit the documents of these units, in one go, and write their bundles."""
+def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: list[UnitPlan], reviews: dict) -> None:
+    """Validate and audit the documents of these units, in one go (with their reviewers'
+    dispositions), and write their bundles."""
     from ..model import Dataset
     from ..report.prepare import write_unit_bundles
 
     files = {unit.source_file for unit in to_build}
     subset = Dataset(**{name: frame[frame["source_file"].isin(files)].reset_index(drop=True)
                         for name, frame in ingested.dataset.tables().items()})
-    write_unit_bundles(subset, bundle_root, settings, unit_ids=sorted(unit.unit_id for unit in to_build))
+    write_unit_bundles(subset, bundle_root, settings, unit_ids=sorted(unit.unit_id for unit in to_build), reviews=reviews)
 
 
 def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path) -> str | None:
@@ -322,7 +324,16 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
                 progress.update(result)
 
             for chunk in _chunks(_largest_first(to_build, ingested)):
-                _write_bundles(ingested, settings, bundle_root, chunk)
+                reviews, refused = read_reviews(out_dir, [unit.unit_id for unit in chunk])
+                for unit in chunk:
+                    if unit.unit_id in refused:  # fails alone, keeps its last reports; fixing the file rebuilds it
+                        previous = manifest.units.get(unit.unit_id) or UnitResult(unit.unit_id, FAILED)
+                        collect(UnitResult.failed(unit.task(bundle_root, out_dir, None), f"review file refused: {refused[unit.unit_id]}",
+                                                  refused[unit.unit_id], outputs=previous.outputs, summary=previous.summary))
+                chunk = [unit for unit in chunk if unit.unit_id not in refused]
+                if not chunk:
+                    continue
+                _write_bundles(ingested, settings, bundle_root, chunk, reviews)
                 executor.submit([unit.task(bundle_root, out_dir, notebook if options.notebook else None) for unit in chunk])
                 executor.drain(collect, progress.tick, wait=False)
             executor.drain(collect, progress.tick, wait=True)

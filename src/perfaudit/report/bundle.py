@@ -4,9 +4,11 @@ A report kernel reads only this folder. Layout of ``<root>/<unit_id>/``::
 
     bundle.json          unit id and name, sources with SHA-256, fingerprints, report settings
     tables/*.parquet     the unit's slice of the Dataset
-    findings.parquet     the unit's audit findings, with each rule's name, basis and catalogue rank
-    grade.json           the unit's machine-suggested grade and its breakdown
+    findings.parquet     the unit's audit findings, with each rule's name, basis and catalogue rank,
+                         and the reviewer's disposition of each (``review.apply.REVIEW_COLUMNS``)
+    grade.json           the unit's grade and its breakdown (from the findings that still count)
     validation.json      the unit's slice of the data-quality result (``ValidationResult.to_dict``)
+    review.json          the review file's sign-off and stale dispositions (``review.apply.review_summary``)
 
 A bundle is written to a staging folder and renamed into place, so a reader never sees half of
 one. Its ``bundle`` fingerprint covers everything the report shows: the same fingerprint means
@@ -34,13 +36,15 @@ TABLES_DIR = "tables"
 FINDINGS_FILE = "findings.parquet"
 GRADE_FILE = "grade.json"
 VALIDATION_FILE = "validation.json"
+REVIEW_FILE = "review.json"
 # Columns the bundle adds to the audit's findings table, from the rule catalogue.
 RULE_COLUMNS = ("rule_name", "basis", "rule_rank")
 
 
 @dataclass(frozen=True)
 class UnitBundle:
-    """One unit's bundle as read back: the data a report shows."""
+    """One unit's bundle as read back: the data a report shows. ``findings`` are those that count
+    (undecided or 确认), ``set_aside`` those a reviewer marked 排除 or 已整改."""
 
     unit_id: str
     meta: dict[str, Any]
@@ -48,6 +52,13 @@ class UnitBundle:
     findings: pd.DataFrame
     grade: dict[str, Any]
     validation: dict[str, Any]
+    set_aside: pd.DataFrame | None = None
+    review: dict[str, Any] | None = None  # review.apply.review_summary
+
+    @property
+    def all_findings(self) -> pd.DataFrame:
+        """Every finding, those set aside included."""
+        return self.findings if self.set_aside is None else pd.concat([self.findings, self.set_aside], ignore_index=True)
 
     @property
     def unit_name(self) -> str:
@@ -87,6 +98,7 @@ def write_bundle(
     validation: dict[str, Any],
     fingerprints: dict[str, str],
     report_settings: dict[str, Any],
+    review: dict[str, Any] | None = None,
 ) -> Path:
     """Write one unit's bundle under ``root/unit_id`` (replacing an older one); returns its folder.
 
@@ -100,7 +112,7 @@ def write_bundle(
     if missing:
         raise ReportError(f"bundle for {unit_id}: findings lack the columns {missing}")
     sources = unit_sources(dataset)
-    grade_text, validation_text = _json_text(grade), _json_text(validation)
+    grade_text, validation_text, review_text = _json_text(grade), _json_text(validation), _json_text(review)
     findings_text = canonical_json(findings.astype(object).where(findings.notna(), None).to_dict("records"))
     meta = {
         "format": BUNDLE_FORMAT,
@@ -111,7 +123,7 @@ def write_bundle(
         "fingerprints": {"input": sha256_text(canonical_json(sources)), **fingerprints},
         "report_settings": report_settings,
     }
-    content = [canonical_json(meta), findings_text, grade_text, validation_text]
+    content = [canonical_json(meta), findings_text, grade_text, validation_text, review_text]
     meta["fingerprints"]["bundle"] = sha256_text("\0".join(content))
 
     final = root / unit_id
@@ -122,6 +134,7 @@ def write_bundle(
     findings.to_parquet(staging / FINDINGS_FILE, index=False)
     (staging / GRADE_FILE).write_text(grade_text, encoding="utf-8")
     (staging / VALIDATION_FILE).write_text(validation_text, encoding="utf-8")
+    (staging / REVIEW_FILE).write_text(review_text, encoding="utf-8")
     (staging / META_FILE).write_text(_json_text(meta), encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
@@ -152,13 +165,19 @@ def read_bundle(root: Path, unit_id: str | None = None) -> UnitBundle:
         if not units:
             raise ReportError(f"{root}: no unit bundles in this folder")
         unit_id = units[0]
+    from ..review.apply import counting, set_aside
+
     meta = read_meta(root, unit_id)
     folder = root / unit_id
+    findings = pd.read_parquet(folder / FINDINGS_FILE)
+    review = folder / REVIEW_FILE
     return UnitBundle(
         unit_id=unit_id,
         meta=meta,
         dataset=Dataset.read(folder / TABLES_DIR),
-        findings=pd.read_parquet(folder / FINDINGS_FILE),
+        findings=counting(findings),
         grade=json.loads((folder / GRADE_FILE).read_text(encoding="utf-8")),
         validation=json.loads((folder / VALIDATION_FILE).read_text(encoding="utf-8")),
+        set_aside=set_aside(findings),
+        review=json.loads(review.read_text(encoding="utf-8")) if review.is_file() else None,
     )

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 import pandas as pd
 
 from ..model import Dataset
+from ..review.file import REVIEWS_DIR, SUFFIX
 from ..settings import Settings, load_settings
 from .bundle import RULE_COLUMNS, canonical_json, sha256_text, write_bundle
+
+if TYPE_CHECKING:
+    from ..review.model import Review
 
 
 def suites_fingerprint(suites_dir: Path | None = None) -> str:
@@ -35,29 +40,36 @@ def with_rule_columns(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_unit_bundles(
-    dataset: Dataset, root: Path, settings: Settings, *, unit_ids: list[str] | None = None
+    dataset: Dataset, root: Path, settings: Settings, *, unit_ids: list[str] | None = None,
+    reviews: "Mapping[str, Review] | None" = None,
 ) -> dict[str, Path]:
-    """Validate and audit the whole dataset, then write the bundle of each unit (default: all)."""
+    """Validate and audit the whole dataset, then write the bundle of each unit (default: all).
+    ``reviews``: the reviewers' dispositions per unit (``review.file``; none: every finding undecided)."""
     from ..audit import audit_dataset
+    from ..review.apply import review_summary
+    from ..review.model import Review
     from ..validate import validate_dataset
 
+    reviews = reviews or {}
     validation = validate_dataset(dataset)
-    audit = audit_dataset(dataset, settings, validation)
+    audit = audit_dataset(dataset, settings, validation, reviews)
     fingerprints = {"rules": settings.fingerprint(), "suites": suites_fingerprint()}
     from .fonts import report_settings as resolved_report_settings
 
     report_settings = resolved_report_settings(settings)
     written = {}
     for unit_id in unit_ids if unit_ids is not None else sorted(dataset.units["unit_id"]):
+        findings = audit.for_unit(unit_id)
         written[unit_id] = write_bundle(
             root,
             dataset.for_unit(unit_id),
             unit_id=unit_id,
-            findings=with_rule_columns(audit.for_unit(unit_id)),
+            findings=with_rule_columns(findings),
             grade=audit.grade_record(unit_id),
             validation=validation.for_unit(unit_id).to_dict(),
             fingerprints=fingerprints,
             report_settings=report_settings,
+            review=review_summary(reviews.get(unit_id) or Review(unit_id), findings, f"{REVIEWS_DIR}/{unit_id}{SUFFIX}"),
         )
     return written
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..audit.conclusion import ACTIONS
 from ..audit.grade import largest_deductions
+from ..review.model import STATUS_LABELS, status_label
 from ..taxonomy import LEVEL1, LEVEL2
 from ..validate.result import ExpectationOutcome, ValidationResult
 from . import charts
@@ -142,10 +143,11 @@ def cover(bundle: UnitBundle) -> Element:
         ("数据校验规则集指纹", element("code", fingerprints["suites"])),
         ("报告数据指纹", element("code", fingerprints["bundle"])),
     ]
+    signed = (bundle.review or {}).get("signoff") or {}
     signoff = element(
         "table",
-        element("tbody", [element("tr", element("th", role), element("td", "", cls="sign"))
-                          for role in ("审核人", "复核人", "日期")]),
+        element("tbody", [element("tr", element("th", role), element("td", value, cls="sign"))
+                          for role, value in (("审核人", signed.get("reviewer", "")), ("复核人", ""), ("日期", signed.get("date", "")))]),
         cls="signoff",
     )
     return element(
@@ -240,6 +242,19 @@ def conclusion_block(bundle: UnitBundle) -> Element:
     )
 
 
+def review_state(bundle: UnitBundle) -> str:
+    """How far the reviewer got: findings by review state, stale dispositions, sign-off."""
+    review, every = bundle.review or {}, bundle.all_findings
+    status = every["review_status"] if "review_status" in every else pd.Series(None, index=every.index, dtype=object)
+    counts = [(status_label(None), int(status.isna().sum()))]
+    counts += [(label, int((status == key).sum())) for key, label in STATUS_LABELS.items()]
+    text = "，".join(f"{label} {n} 条" for label, n in counts)
+    if review.get("stale"):
+        text += f"；失效意见 {len(review['stale'])} 条"
+    signed = review.get("signoff")
+    return text + (f"；{signed['reviewer']} 于 {signed['date']} 签署" if signed else "；未签署")
+
+
 def summary(bundle: UnitBundle) -> Element:
     projects, indicators, findings = bundle.dataset.projects, bundle.dataset.indicators, bundle.findings
     counts = _severity_counts(findings)
@@ -249,6 +264,7 @@ def summary(bundle: UnitBundle) -> Element:
         ("涉密项目", f"{int(projects['confidential'].fillna(False).sum())} 个"),
         ("审核发现", f"共 {len(findings)} 条：" + "，".join(f"{SEVERITY_LABELS[s]} {n} 条" for s, n in counts.items())),
         ("数据质量校验", _validation_status(ValidationResult.from_dict(bundle.validation))),
+        ("审核意见", review_state(bundle)),
     ]
     return section(
         "一、审核概况",
@@ -348,11 +364,11 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
     one entry that lists its indicators and every piece of evidence with its line."""
     first = group[0]
     messages = list(dict.fromkeys(finding["message"] for finding in group))
-    items = dict.fromkeys((f["evidence"], f["source_file"], f["source_ref"], f["message"]) for f in group)
+    items = {(f["evidence"], f["source_file"], f["source_ref"], f["message"]): f for f in group}
     evidence = element("ul", [
         element("li", element("span", quote, cls="quote"), " ", element("span", locate(file, line), cls="where"),
-                element("div", message, cls="item-message") if len(messages) > 1 else None)
-        for quote, file, line, message in items
+                element("div", message, cls="item-message") if len(messages) > 1 else None, review_line(finding))
+        for (quote, file, line, message), finding in items.items()
     ], cls="evidence")
     indicators = list(dict.fromkeys(finding["indicator"] for finding in group if finding["indicator"]))
     problem: list[Content] = [element("p", messages[0]) if len(messages) == 1 else None]
@@ -371,6 +387,44 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
     ]
 
 
+def review_line(finding: dict) -> Element:
+    """A finding's id (what the review file and ``perfaudit review`` name it by) and, when a
+    reviewer gave them, its status, reason and note."""
+    status = finding.get("review_status")
+    told = [("审核意见", status_label(status) if status else None), ("理由", finding.get("review_reason")),
+            ("备注", finding.get("review_note"))]
+    return element("div", element("code", finding["finding_id"], cls="finding-id"),
+                   [[" · ", f"{label}：", element("strong", text) if label == "审核意见" else text] for label, text in told if text],
+                   cls="review")
+
+
+def review_block(bundle: UnitBundle) -> list[Content]:
+    """The findings a reviewer set aside (排除, 已整改: they count in neither grade nor conclusion)
+    and the stale dispositions (their finding is gone), each with its reason and note."""
+    review, aside, locate = bundle.review or {}, bundle.set_aside, Locator(bundle)
+    parts: list[Content] = []
+    if aside is not None and not aside.empty:
+        rows = [
+            [[element("strong", f["rule_id"]), element("div", f["rule_name"])],
+             f["project_name"] or UNIT_LEVEL,
+             [element("span", f["evidence"], cls="quote"), " ",
+              element("span", locate(f["source_file"], f["source_ref"]), cls="where"), element("div", f["message"])],
+             review_line(f)]
+            for f in _records(aside.sort_values(["rule_rank", "rule_id"], kind="stable"))
+        ]
+        parts += [element("h2", f"已排除和已整改的发现（{len(rows)} 条，不计入评级和审核结论）"),
+                  table(["规则", "项目", "问题及原文证据", "审核意见"], rows, widths=["15%", "20%", "40%", "25%"], cls="findings")]
+    stale = review.get("stale") or []
+    if stale:
+        rows = [[element("code", d["finding_id"]), status_label(d["status"]) if d["status"] else MISSING,
+                 text_or_missing(d["reason"]), text_or_missing(d["note"])] for d in stale]
+        parts += [element("h2", f"失效的审核意见（{len(rows)} 条）"),
+                  note(f"审核意见文件 {review['file']} 中以下意见对应的发现在本次审核中已不存在（源文件或审核规则已变化）；"
+                       "意见保留在文件中，请核对后修改或删除。"),
+                  table(["发现编号", "审核意见", "理由", "备注"], rows, widths=["20%", "14%", "33%", "33%"])]
+    return parts
+
+
 def _findings_table(findings: list[dict], locate: Locator) -> Element:
     rows = [_finding_entry(group, locate) for group in _grouped(findings, "rule_id").values()]
     return table(["规则", "级别", "问题及原文证据", "整改建议"], rows, widths=["15%", "8%", "49%", "28%"], cls="findings")
@@ -379,12 +433,13 @@ def _findings_table(findings: list[dict], locate: Locator) -> Element:
 def findings_section(bundle: UnitBundle) -> Element:
     findings, locate = bundle.findings, Locator(bundle)
     if findings.empty:
-        return section("三、审核发现", note("未发现问题。"), anchor="findings")
+        return section("三、审核发现", note("未发现问题。"), *review_block(bundle), anchor="findings")
     # Catalogue order within a project; the audit's order (by line) within a rule.
     by_project = _grouped(_records(findings.sort_values(["rule_rank", "rule_id"], kind="stable")), "project_id")
     parts: list[Content] = [note(
         f"共 {len(findings)} 条发现，按项目分组；同一项目内同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。"
-        "原文证据照录源文件文字，行号指源文件中的行。")]
+        "原文证据照录源文件文字，行号指源文件中的行。每条证据后为发现编号（审核意见文件按此编号记录）及审核意见；"
+        "未注明审核意见的为待审核。")]
     if None in by_project:
         parts.append(element("article", element("h2", UNIT_LEVEL), _findings_table(by_project[None], locate), cls="project"))
     for project in _records(_projects(bundle)):
@@ -395,7 +450,7 @@ def findings_section(bundle: UnitBundle) -> Element:
             _findings_table(own, locate) if own else note("未发现问题。"),
             cls="project",
         ))
-    return section("三、审核发现", *parts, anchor="findings")
+    return section("三、审核发现", *parts, *review_block(bundle), anchor="findings")
 
 
 # ---------------------------------------------------------------- data quality
