@@ -129,6 +129,7 @@ INDICATORS = {
     # "project": the indicator of a project (project_id set); "unit": of the unit as a whole (部门整体
     # 支出绩效目标申报表, layout N4), project_id null, seq counted within the unit's own indicators.
     "scope": STR,
+    "previous_value": STR,  # N3's 上年实际值 beside the 本年预期值 (target_annual), as written
 }
 
 DECLARED_TOTALS = {

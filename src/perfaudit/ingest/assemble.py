@@ -237,6 +237,7 @@ def _indicator_rows(parsed: list[ParsedIndicator], uid: str, pid: str | None, sc
                 **_where(ind.ref),
                 **where,
                 "scope": scope,
+                "previous_value": ind.previous_value,
             }
         )
     return rows

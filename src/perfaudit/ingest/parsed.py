@@ -33,6 +33,7 @@ class ParsedIndicator:
     scoring_rule: str | None = None
     measure_unit: str | None = None
     period_measure_unit: str | None = None
+    previous_value: str | None = None  # 上年实际值 (N3)
 
 
 @dataclass

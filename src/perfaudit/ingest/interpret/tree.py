@@ -16,7 +16,7 @@ project; its 预算数 is the document's declared total, a unit row's 预算数 
 Unit, project and 年度目标 stand on the first row of their group only; a 二级 label's note
 (``(必填硬性指标)``, ``（必填）``) is dropped; 一级 groups need not be contiguous. A value
 header split into 上年实际值 / 本年预期值 (a second header row) gives ``target_annual`` from
-本年预期值 and ``basis`` from 上年实际值. A 绩效金额 column is read past (no contract column).
+本年预期值 and ``previous_value`` from 上年实际值. A 绩效金额 column is read past (no contract column).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _grids(doc: SourceDocument, spec: LayoutSpec) -> list[tuple[int, _Grid]]:
         start = at + 1
         if start < len(rows):
             split = _columns(rows[start], spec)
-            if split and set(split) <= {"value", "basis"}:
+            if split and set(split) <= {"value", "previous_value"}:
                 columns.update(split)
                 start += 1
         grids.append((index, _Grid(block, rows[at], columns, rows[start:])))
@@ -84,7 +84,7 @@ def _level_name(text: str) -> str:
 
 
 def _roles(grid: _Grid) -> list[dict[str, Cell]]:
-    """Per body row, its cells by role (unit, project, level1/2/3, budget_total, goal, value, basis)."""
+    """Per body row, its cells by role (unit, project, level1/2/3, budget_total, goal, value, previous_value)."""
     columns = grid.columns
     width = len(grid.header.cells)
     rows = []
@@ -144,7 +144,6 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     projects: list[ParsedProject] = []
     totals: list[ParsedTotal] = []
     department: tuple[str | None, str] | None = None
-    has_basis = False
 
     def amount(cell: Cell | None) -> float | None:
         return parse_amount(cell.text, source_file, cell.ref, "预算数") if cell is not None else None
@@ -154,7 +153,6 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
                    if column not in grid.columns and not (column == "level3" and "name" in grid.columns)]
         if missing:
             raise InputError.at(source_file, f"tree table lacks column {', '.join(missing)}", grid.header.ref)
-        has_basis |= "basis" in grid.columns
         rows = _roles(grid)
         project: ParsedProject | None = None
         levels: dict[str, str | None] = {"level1": None, "level2": None}
@@ -199,17 +197,18 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
                 continue
             if project is None:
                 raise InputError.at(source_file, "indicator row before any 项目 row", (name or value).ref)
-            basis = got.get("basis")
+            previous = got.get("previous_value")
             project.indicators.append(
                 ParsedIndicator(
                     level1=levels["level1"], level2=levels["level2"], level3=name.text if name else "",
                     description=None, target_period=None, target_annual=value.text if value else None,
-                    basis=basis.text if basis else None, ref=(name or value).ref, value_ref=(value or name).ref,
+                    basis=None, ref=(name or value).ref, value_ref=(value or name).ref,
+                    previous_value=previous.text if previous else None,
                 )
             )
     if not projects:
         raise InputError.at(source_file, "tree table has no 项目 rows", first.header.ref)
     return ParsedDocument(
         title=title, front_matter=front_matter, units=units, projects=projects, totals=totals,
-        amount_unit=_money_unit(doc), capabilities={"basis": has_basis},
+        amount_unit=_money_unit(doc),
     )
