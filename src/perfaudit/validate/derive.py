@@ -104,7 +104,7 @@ def _names_no_source(projects: pd.DataFrame, documents: pd.DataFrame) -> pd.Seri
     """Whether a project's document names none of the sources (its amount_labels: 总计 only)."""
     if not (_has(documents, "source_file", "amount_labels") and _has(projects, "source_file")):
         return pd.Series(False, index=projects.index)
-    labels = documents.set_index("source_file")["amount_labels"].astype("string")
+    labels = documents.drop_duplicates("source_file").set_index("source_file")["amount_labels"].astype("string")
     named = labels.str.split("|").map(lambda parts: isinstance(parts, list) and any(parts[1:]), na_action="ignore")
     return projects["source_file"].map(named).eq(False).fillna(False).astype(bool)
 
