@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from national_forms import FORMS, render
+import national_forms
+from national_forms import render
 
 # 批复表, one column per level: 部门 row (code + name, total), unit rows with their totals, unit /
 # project / 年度目标 only on the first row of their group, 二级 notes, an 一级 group that comes
@@ -125,14 +126,7 @@ def text(name: str, form: str = "rows") -> str:
 
 def write_all(folder: Path) -> list[Path]:
     """Every document in every form, as ``<form>/<file name>``."""
-    written = []
-    for form in FORMS:
-        (folder / form).mkdir(parents=True, exist_ok=True)
-        for name, file_name in FILE_NAMES.items():
-            path = folder / form / file_name
-            path.write_text(text(name, form), encoding="utf-8")
-            written.append(path)
-    return written
+    return national_forms.write_all(folder, FILE_NAMES, text)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from national_forms import FORMS
 from perfaudit.audit import audit_dataset
 from perfaudit.errors import InputError
 from perfaudit.ingest import read_document
-from perfaudit.ingest.sources import read_source
 
 
 def read(name: str, form: str = "rows", text: str | None = None):
@@ -120,43 +119,35 @@ def test_both_text_forms_read_the_same(name):
         pd.testing.assert_frame_equal(rows[table], cells[table], obj=table)
 
 
-OFFICE = {"docx": of.write_docx, "xlsx": of.write_xlsx, "html": of.write_html, "pdf": of.write_pdf}
-
-
-@pytest.mark.parametrize("fmt", OFFICE)
+@pytest.mark.parametrize("fmt", of.WRITERS)
 @pytest.mark.parametrize("name", dforms.DOCUMENTS)
 def test_office_versions_read_the_same(name, fmt):
-    """Written by the office writers (merged 一级 and unit cells, single texts merged to the row's
-    end) and read back by the docx/xlsx/html/pdf sources: the same tables as the text."""
-    file_name = dforms.FILE_NAMES[name]
-    data = OFFICE[fmt](read_source(dforms.text(name).encode("utf-8"), file_name))
-    dataset = read_document(data, file_name.replace(".txt", f".{fmt}"))
-    office, text = badinputs.comparable(dataset), badinputs.comparable(read(name))
-    for table in ("units", "projects", "indicators", "declared_totals", "unit_targets"):
-        pd.testing.assert_frame_equal(office[table].drop(columns="source_file"), text[table].drop(columns="source_file"), obj=table)
-    assert dataset.documents.format.tolist() == [fmt]
+    """Written as .docx/.xlsx/.html/.pdf by the office writers (merged unit, 一级 and label cells)
+    and read back: the same tables as the text, unit targets and declared totals included."""
+    of.assert_office_reads_like_text(
+        dforms.text(name), dforms.FILE_NAMES[name], fmt, ("units", "projects", "indicators", "declared_totals", "unit_targets")
+    )
 
 
-# --- refusals ------------------------------------------------------------------------------------
-def test_a_tree_without_values_is_refused_naming_n3_as_closest():
-    text = dforms.text("pifu").replace("\t指标值\t", "\t目标值\t")
+# a document changed so -> what the refusal says (the closest family and what it lacked)
+REFUSALS = {
+    "tree without 指标值": ("pifu", "\t指标值\t", "\t目标值\t", "unknown layout (closest: N3, which needs 指标值)"),
+    "tree without 年度目标": ("township", "\t年度目标\t", "\t年度说明\t", "closest: N3, which needs 年度目标/年度绩效目标"),
+    "tree without 三级指标": ("pifu", "\t三级指标\t", "\t指标名称\t",
+                          f"{dforms.FILE_NAMES['pifu']}:5: tree table lacks column 三级指标"),
+    "department form without 年度总体目标": ("department", "年度总体目标\t", "总体目标\t",
+                                       "unknown layout (closest: N4, which needs 年度总体目标)"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_refusals_name_the_closest_family_and_what_was_missing(case):
+    name, old, new, message = REFUSALS[case]
+    text = dforms.text(name)
+    assert old in text
     with pytest.raises(InputError) as raised:
-        read("pifu", text=text)
-    assert "unknown layout (closest: N3, which needs 指标值)" in str(raised.value)
-
-
-def test_a_department_form_without_its_goal_label_is_refused_naming_n4():
-    text = dforms.text("department").replace("年度总体目标\t", "总体目标\t")
-    with pytest.raises(InputError) as raised:
-        read("department", text=text)
-    assert "unknown layout (closest: N4, which needs 年度总体目标)" in str(raised.value)
-
-
-def test_a_tree_without_a_goal_column_is_refused_naming_n3_and_the_column():
-    text = dforms.text("township").replace("\t年度目标\t", "\t年度说明\t")
-    with pytest.raises(InputError) as raised:
-        read("township", text=text)
-    assert "closest: N3, which needs 年度目标/年度绩效目标" in str(raised.value)
+        read(name, text=text.replace(old, new))
+    assert message in str(raised.value)
 
 
 # --- audit -----------------------------------------------------------------------------------------

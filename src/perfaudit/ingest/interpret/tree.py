@@ -47,7 +47,9 @@ def _columns(row: Row, spec: LayoutSpec) -> dict[str, int]:
 
 
 def _is_header(columns: dict[str, int]) -> bool:
-    return "value" in columns and ("name" in columns or "level3" in columns)
+    """指标值 and a column naming rows (the name column, 三级指标, 单位 or 项目): what a refusal then
+    says is missing is checked against the spec's required columns."""
+    return "value" in columns and bool({"name", "level3", "unit", "project"} & set(columns))
 
 
 @dataclass
@@ -137,7 +139,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     source_file = doc.source_file
     grids = _grids(doc, spec)
     if not grids:
-        raise InputError(source_file, "no 批复表 tree (a table with 三级指标 or a name column, and 指标值) found")
+        raise InputError(source_file, "no 批复表 tree (a table with 指标值 and a 单位, 项目 or name column) found")
     first_index, first = grids[0]
     title, front_matter = front_parts(doc.text_before(first_index, first.header.ref))
     units: list[ParsedUnit] = []
