@@ -135,6 +135,8 @@ REFUSALS = {
     "tree without 年度目标": ("township", "\t年度目标\t", "\t年度说明\t", "closest: N3, which needs 年度目标/年度绩效目标"),
     "tree without 三级指标": ("pifu", "\t三级指标\t", "\t指标名称\t",
                           f"{dforms.FILE_NAMES['pifu']}:5: tree table lacks column 三级指标"),
+    "task amount not a number": ("department", "\t80.00\t80.00\t", "\t八十万\t80.00\t",
+                                 f"{dforms.FILE_NAMES['department']}:8: amount '八十万' in 总额 is not a number"),
     "department form without 年度总体目标": ("department", "年度总体目标\t", "总体目标\t",
                                        "unknown layout (closest: N4, which needs 年度总体目标)"),
 }
@@ -176,6 +178,14 @@ def test_s12_a_department_goal_without_indicators():
     assert af.findings(read("department"), "S12").empty
 
 
+def test_indicator_rules_apply_to_the_units_own_indicators():
+    text = dforms.text("department").replace("≥90%", "较高").replace("\t3处\t", "\t\t")
+    found = af.findings(read("department", text=text))
+    assert _values(found, ["rule_id", "project_id", "indicator", "source_line"]) == [
+        ("S09", None, "文物保护单位修缮数量", 14), ("Q03", None, "群众文化满意度", 18), ("C04", None, "群众文化满意度", 18),
+    ]
+
+
 @pytest.mark.slow
 def test_perfaudit_run_shows_department_goals_and_tree_units(tmp_path):
     from perfaudit.cli import main
@@ -193,4 +203,6 @@ def test_perfaudit_run_shows_department_goals_and_tree_units(tmp_path):
         assert text in department, text
     school = next(page for page in pages.values() if "某县第一中学" in page)
     assert "校舍维修改造" in school and "学生资助" in school and "课后服务" not in school
+    township = next(page for page in pages.values() if "某镇人民政府本级" in page)
+    assert "上年实际值" in township and "农村人居环境整治" in township
     assert all((out / "units" / uid / "report.pdf").stat().st_size > 10_000 for uid in pages)

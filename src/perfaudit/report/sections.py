@@ -536,7 +536,7 @@ def _indicator_table(indicators: list[dict], locate: Locator) -> Element:
     two_values = any(row["target_period"] is not None for row in indicators)
     columns = {
         "level1": ("一级指标", 11), "level2": ("二级指标", 13), "level3": ("三级指标", 19),
-        "description": ("指标描述", 19), "target_period": ("实施周期指标值", 15),
+        "description": ("指标描述", 19), "previous_value": ("上年实际值", 12), "target_period": ("实施周期指标值", 15),
         "target_annual": ("年度指标值" if two_values else "指标值", 15),
         "basis": ("指标值确定依据", 11), "value_ref": ("出处", 10),
     }

@@ -26,7 +26,7 @@ from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedTarget, ParsedTotal, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
 from .declaration import _FOOTER, _money_unit, _read_grid, _Section, _value_cell, field_of, is_grid_header
-from .tree import _coded
+from .tree import coded_name
 
 _TASK_MONEY = re.compile(r"^预算金额\((万元|元)\)$")  # squashed NFKC header cell
 TASK_AMOUNTS = ("budget_total", "fiscal_funds", "other_funds")
@@ -92,7 +92,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
                 texts[field] = value
     if "unit" not in texts:
         raise InputError.at(source_file, "部门整体支出绩效目标申报表 without a 部门（单位）名称", first_row.ref)
-    code, name = _coded(texts["unit"].text)
+    code, name = coded_name(texts["unit"].text)
     unit = ParsedUnit(name=name, ref=texts["unit"].ref, code=code)
     amount_unit = next(
         (m.group(1) for row in task_header for c in row.cells if (m := _TASK_MONEY.match(c.key))), None
@@ -107,7 +107,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         if not any(cell.text for cell in cells.values()):
             continue
         amounts = {
-            column: parse_amount(cells[column].text, source_file, cells[column].ref, cells[column].text or column)
+            column: parse_amount(cells[column].text, source_file, cells[column].ref, spec.labels.get(column, column))
             if column in cells else None
             for column in TASK_AMOUNTS
         }

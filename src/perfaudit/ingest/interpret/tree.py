@@ -34,7 +34,6 @@ from .declaration import _money_unit
 _NOTE = re.compile(r"\s*[（(](?:必填|选填)[^（()）]*[)）]\s*")  # 数量指标(必填硬性指标)
 _CODED = re.compile(r"^(?:[\[［【]\s*(?P<bracketed>[^\]］】\s]+)\s*[\]］】]|(?P<plain>\d{3,})\s+)\s*(?P<name>.+)$")
 HEADING_ROLES = ("unit", "project")
-LEVEL_ROLES = ("level1", "level2", "level3")
 
 
 def _columns(row: Row, spec: LayoutSpec) -> dict[str, int]:
@@ -128,7 +127,8 @@ def _roles(grid: _Grid) -> list[dict[str, Cell]]:
     return rows
 
 
-def _coded(text: str) -> tuple[str | None, str]:
+def coded_name(text: str) -> tuple[str | None, str]:
+    """``[301001]某县第一中学`` or ``604001 某镇人民政府本级`` -> (code, name); (None, text) without a code."""
     match = _CODED.match(text)
     if not match:
         return None, text
@@ -162,7 +162,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
             unit = got.get("unit")
             if unit is not None:
                 following = next((r for r in rows[i + 1:] if any(k in r for k in HEADING_ROLES)), {})
-                code, name = _coded(unit.text)
+                code, name = coded_name(unit.text)
                 if not units and department is None and "project" not in got and "unit" in following:
                     department = (code, name)
                     totals.append(ParsedTotal("document", None, {"budget_total": amount(got.get("budget_total"))}, unit.ref))
@@ -175,7 +175,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
                 if not units:
                     raise InputError.at(source_file, "project row before any 单位 row", got["project"].ref)
                 cell = got["project"]
-                code, name = _coded(cell.text)
+                code, name = coded_name(cell.text)
                 goal = got.get("goal")
                 budget = got.get("budget_total")
                 project = ParsedProject(
