@@ -112,6 +112,17 @@ DEPARTMENT = [
     ],
 ]
 
+# The same form whose grid carries the 101号 attributes (指标性质, 度量单位 and 分值 in cells of their own).
+DEPARTMENT_101 = [
+    DEPARTMENT[0],
+    [row + ["", ""] for row in DEPARTMENT[1][:9]] + [
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值"],
+        ["", "产出指标", "数量指标", "送戏下乡场次", "≥", "120", "场", "40"],
+        ["", "效益指标", "社会效益指标", "公共文化服务覆盖率", "≥", "95", "%", "30"],
+        ["", "满意度指标", "服务对象满意度指标", "群众文化满意度", "≥", "90", "%", "30"],
+    ],
+]
+
 DOCUMENTS = {"pifu": PIFU, "township": TOWNSHIP, "department": DEPARTMENT}
 FILE_NAMES = {
     "pifu": "jiaoyu_pifu_2024.txt",

@@ -112,6 +112,16 @@ def test_department_form_goal_tasks_and_unit_indicators(form):
     ]
 
 
+def test_department_form_with_101_attributes_in_its_grid(form):
+    dataset = read("department", text=dforms.render(dforms.DEPARTMENT_101, form))
+    assert dataset.documents.layout.tolist() == ["N4"] and len(dataset.unit_targets) == 4
+    assert _values(dataset.indicators, ["scope", "level3", "target_annual", "nature", "measure_unit", "weight"]) == [
+        ("unit", "送戏下乡场次", "≥120场", "≥", "场", 40.0),  # operator and unit from their own cells
+        ("unit", "公共文化服务覆盖率", "≥95%", "≥", "%", 30.0),
+        ("unit", "群众文化满意度", "≥90%", "≥", "%", 30.0),
+    ]
+
+
 @pytest.mark.parametrize("name", dforms.DOCUMENTS)
 def test_both_text_forms_read_the_same(name):
     rows, cells = (badinputs.comparable(read(name, form)) for form in FORMS)

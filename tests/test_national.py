@@ -15,6 +15,7 @@ import national_forms as nf
 import office_files as of
 from perfaudit.errors import InputError
 from perfaudit.ingest import read_document
+from perfaudit.ingest.sources import read_source
 
 
 def read(name: str, form: str = "rows", text: str | None = None):

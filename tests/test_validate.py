@@ -17,7 +17,7 @@ import pytest
 
 from perfaudit.cli import EXIT_INPUT, EXIT_OK, main
 from perfaudit.errors import SuiteError
-from perfaudit.model import OPERATORS, TABLES, VALUE_KINDS, Dataset, make_table
+from perfaudit.model import INDICATOR_SCOPES, OPERATORS, TABLES, TARGET_KINDS, VALUE_KINDS, Dataset, make_table
 from perfaudit.taxonomy import LEVEL1, LEVEL2, VALID_PAIRS
 from perfaudit.validate import (
     LEVEL_PAIR,
@@ -138,7 +138,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "projects.source_line_valid": ("projects", [_project(0, project_id="p140", seq=140)], {(GOOD, 0)}),
 
     "indicators.project_id_present": ("indicators", [_indicator(151, project_id=None)], {(GOOD, 151)}),
-    "indicators.scope_known": ("indicators", [_indicator(172, scope="region")], {(GOOD, 172)}),
+    "indicators.scope_known": ("indicators", [_indicator(173, scope="region")], {(GOOD, 173)}),
     "indicators.project_known": ("indicators", [_indicator(152, project_id="nowhere")], {(GOOD, 152)}),
     "indicators.unit_id_present": ("indicators", [_indicator(153, unit_id=None)], {(GOOD, 153)}),
     "indicators.project_seq_unique": ("indicators", [_indicator(154, seq=1)], {(GOOD, 9), (GOOD, 154)}),
@@ -277,6 +277,8 @@ def test_suites_agree_with_the_contract_and_taxonomy():
     assert _kwargs(LEVEL_PAIR)["value_set"] == [derive.level_pair(a, b) for a, b in VALID_PAIRS]
     assert _kwargs("indicators.value_kind_known")["value_set"] == list(VALUE_KINDS)
     assert _kwargs("indicators.op_known")["value_set"] == list(OPERATORS)
+    assert _kwargs("indicators.scope_known")["value_set"] == list(INDICATOR_SCOPES)
+    assert _kwargs("unit_targets.kind_known")["value_set"] == list(TARGET_KINDS)
     assert _kwargs("declared_totals.scope_known")["value_set"] == [derive.SCOPE_DOCUMENT, derive.SCOPE_UNIT, derive.SCOPE_TASKS]
     assert (_kwargs(SOURCES_SUM)["min_value"], _kwargs(SOURCES_SUM)["max_value"]) == (-0.005, 0.005)
 

@@ -12,7 +12,8 @@ targets of a department (or unit) as a whole, not of a project::
 
 One unit per form; each task row becomes a ``unit_targets`` row of kind ``task``, the
 年度总体目标 one of kind ``goal``, the 金额合计 row a declared total (scope ``tasks``), and the
-grid (read as the 申报表's, ``declaration``) the unit's own indicators (scope ``unit``).
+grid (read as the 申报表's, ``declaration``, 101号 attribute columns included) the unit's own
+indicators (scope ``unit``).
 职能概述 is read past: the contract has no column for it. A form with a goal but no grid is
 read (the audit reports the goal without indicators); a form with neither goal nor tasks is refused.
 """
@@ -25,12 +26,13 @@ from ...errors import InputError
 from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedTarget, ParsedTotal, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from .declaration import _FOOTER, _money_unit, _read_grid, _Section, _value_cell, field_of, is_grid_header
+from .declaration import _FOOTER, _money_unit, _read_grid, _value_cell, field_of, is_grid_header
 from .tree import coded_name
 
 _TASK_MONEY = re.compile(r"^预算金额\((万元|元)\)$")  # squashed NFKC header cell
 TASK_AMOUNTS = ("budget_total", "fiscal_funds", "other_funds")
 TOTAL_NAMES = ("金额合计", "合计", "总计")
+FORM_FIELDS = {"unit", "functions", "goal", "grid_block"}  # the form's labels besides 年度主要任务
 
 
 def _task_columns(rows: list[Row], spec: LayoutSpec) -> dict[str, int]:
@@ -55,16 +57,17 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     fields: list[Row] = []
     task_header: list[Row] = []
     task_rows: list[Row] = []
-    grid: _Section | None = None
+    grid_header: Row | None = None
+    grid_body: list[Row] = []
     state = "fields"
     for row, block in all_rows[start:]:
-        if grid is not None and grid.header is not None:
+        if grid_header is not None:
             if isinstance(doc.blocks[block], Paragraph) or _FOOTER.match(next((c.key for c in row.cells if c.text), "")):
                 break
-            grid.body.append(row)
+            grid_body.append(row)
             continue
         if is_grid_header(row, spec):
-            grid = _Section(block, fields, row, [])
+            grid_header = row
             continue
         labels = {field_of(c, spec) for c in row.cells}
         if any(spec.grid.get(label_key(c.text)) == "task_name" for c in row.cells if c.text):
@@ -74,7 +77,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         if "task_block" in labels and not row.filled()[1:]:  # 年度主要任务 on a row of its own
             state = "tasks"
             continue
-        if state == "tasks" and labels - {None, "task_block"}:
+        if state == "tasks" and labels & FORM_FIELDS:  # the next label of the form ends the task table
             state = "fields"
         if state == "tasks":
             if any(spec.grid.get(label_key(c.text)) in TASK_AMOUNTS for c in row.cells if c.text) and not task_rows:
@@ -124,8 +127,8 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     if not targets:
         raise InputError.at(source_file, "部门整体支出绩效目标申报表 has neither 年度主要任务 nor 年度总体目标", first_row.ref)
     capabilities = {"period_values": False, "basis": False}
-    if grid is not None:
-        unit.indicators, capabilities["period_values"], capabilities["basis"] = _read_grid(grid, source_file, spec)
+    if grid_header is not None:
+        unit.indicators, capabilities["period_values"], capabilities["basis"] = _read_grid(grid_header, grid_body, source_file, spec)
     return ParsedDocument(
         title=title, front_matter=front_matter, units=[unit], projects=[], totals=totals, targets=targets,
         amount_unit=amount_unit, capabilities=capabilities,
