@@ -213,14 +213,15 @@ def text(name: str, form: str = "rows") -> str:
     return render(DOCUMENTS[name], form)
 
 
-def write_all(folder: Path) -> list[Path]:
-    """Every document in every form, as ``<form>/<file name>``."""
+def write_all(folder: Path, file_names: dict[str, str] = FILE_NAMES, text_of=text) -> list[Path]:
+    """Every document in every form, as ``<form>/<file name>`` (of this module's documents, or of
+    the ``file_names`` whose text ``text_of(name, form)`` writes)."""
     written = []
     for form in FORMS:
         (folder / form).mkdir(parents=True, exist_ok=True)
-        for name, file_name in FILE_NAMES.items():
+        for name, file_name in file_names.items():
             path = folder / form / file_name
-            path.write_text(text(name, form), encoding="utf-8")
+            path.write_text(text_of(name, form), encoding="utf-8")
             written.append(path)
     return written
 

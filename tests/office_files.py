@@ -239,3 +239,20 @@ def read_back(stem: str, fmt: str, encoding: str = "utf-8") -> tuple[SourceDocum
     got = tables(document)
     assert len(got) == len(plans)
     return document, [(number, plan, table) for number, (plan, table) in enumerate(zip(plans, got), start=1)]
+
+
+def assert_office_reads_like_text(text: str, file_name: str, fmt: str, tables: tuple[str, ...]):
+    """A text fixture written as ``fmt`` (merged 一级 cells, single texts merged to the row's end)
+    and read back by the ``fmt`` source holds the same ``tables`` as the text; returns what it read."""
+    import pandas as pd
+
+    import badinputs
+    from perfaudit.ingest import read_document
+
+    dataset = read_document(WRITERS[fmt](read_source(text.encode("utf-8"), file_name)), file_name.replace(".txt", f".{fmt}"))
+    office, plain = badinputs.comparable(dataset), badinputs.comparable(read_document(text.encode("utf-8"), file_name))
+    for table in tables:
+        pd.testing.assert_frame_equal(office[table].drop(columns="source_file"), plain[table].drop(columns="source_file"), obj=table)
+    assert dataset.documents.format.tolist() == [fmt]
+    return dataset
+

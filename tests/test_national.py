@@ -175,21 +175,13 @@ def test_a_grid_without_values_is_refused_naming_the_column():
     assert str(raised.value) == f"{nf.FILE_NAMES['wuhan']}:12: indicator table lacks column 指标值"
 
 
-OFFICE = {"docx": of.write_docx, "xlsx": of.write_xlsx, "html": of.write_html, "pdf": of.write_pdf}
-
-
-@pytest.mark.parametrize("fmt", OFFICE)
+@pytest.mark.parametrize("fmt", of.WRITERS)
 @pytest.mark.parametrize("name", nf.DOCUMENTS)
 def test_office_versions_read_the_same(name, fmt):
     """Written by the office writers of the source tests (merged 一级 cells, values merged to the
     row's end) and read back by the docx/xlsx/html/pdf sources."""
-    file_name = nf.FILE_NAMES[name]
-    data = OFFICE[fmt](read_source(nf.text(name).encode("utf-8"), file_name))
-    dataset = read_document(data, file_name.replace(".txt", f".{fmt}"))
-    office, text = badinputs.comparable(dataset), badinputs.comparable(read(name))
-    for table in ("units", "projects", "indicators"):
-        pd.testing.assert_frame_equal(office[table].drop(columns="source_file"), text[table].drop(columns="source_file"), obj=table)
-    assert dataset.documents.format.tolist() == [fmt] and not dataset.indicators.value_ref.str.match("^第\\d+行$").any()
+    dataset = of.assert_office_reads_like_text(nf.text(name), nf.FILE_NAMES[name], fmt, ("units", "projects", "indicators"))
+    assert not dataset.indicators.value_ref.str.match("^第\\d+行$").any()
 
 
 # --- audit: the rules on the 中期 facts ------------------------------------------------------------

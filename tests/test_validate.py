@@ -17,7 +17,7 @@ import pytest
 
 from perfaudit.cli import EXIT_INPUT, EXIT_OK, main
 from perfaudit.errors import SuiteError
-from perfaudit.model import OPERATORS, TABLES, VALUE_KINDS, Dataset, make_table
+from perfaudit.model import INDICATOR_SCOPES, OPERATORS, TABLES, TARGET_KINDS, VALUE_KINDS, Dataset, make_table
 from perfaudit.taxonomy import LEVEL1, LEVEL2, VALID_PAIRS
 from perfaudit.validate import (
     LEVEL_PAIR,
@@ -50,8 +50,12 @@ def _project(line, **values):
 def _indicator(line, **values):
     return _row(source_line=line, **{
         "project_id": "p2", "unit_id": "u2", "seq": line, "level1": "产出指标", "level2": "数量指标",
-        "value_kind": "count", "number": 3.0, "op": "=", **values,
+        "value_kind": "count", "number": 3.0, "op": "=", "scope": "project", **values,
     })
+
+
+def _target(line, source_file="n4.txt", **values):
+    return _row(source_file, line, **{"target_id": f"u1-t{line}", "unit_id": "u1", "kind": "task", "name": "任务", **values})
 
 
 def good_records() -> dict[str, list[dict]]:
@@ -68,12 +72,19 @@ def good_records() -> dict[str, list[dict]]:
         ],
         "indicators": [
             _row(source_line=4, project_id="p1", unit_id="u1", seq=1, level1="成本指标", level2="经济成本指标",
-                 value_kind="money", number=5.0, op="≤", period_value_kind="text"),
+                 value_kind="money", number=5.0, op="≤", period_value_kind="text", scope="project"),
             _indicator(9, seq=1),
+            _indicator(10, project_id=None, unit_id="u1", seq=1, scope="unit"),  # of the unit as a whole (N4)
         ],
         "declared_totals": [
             _row(source_line=5, scope="document", budget_total=10.0, fiscal_funds=6.0),
             _row(source_line=6, scope="unit", unit_id="u1", budget_total=10.0),
+            _row("n4.txt", 7, scope="tasks", unit_id="u1", budget_total=3.0),
+        ],
+        "unit_targets": [
+            _target(1, budget_total=2.0, fiscal_funds=1.5, other_funds=0.5),
+            _target(2, budget_total=1.0),  # no sources given: not summed
+            _target(3, kind="goal", name=None, text="年度总体目标"),
         ],
     }
 
@@ -127,6 +138,7 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "projects.source_line_valid": ("projects", [_project(0, project_id="p140", seq=140)], {(GOOD, 0)}),
 
     "indicators.project_id_present": ("indicators", [_indicator(151, project_id=None)], {(GOOD, 151)}),
+    "indicators.scope_known": ("indicators", [_indicator(173, scope="region")], {(GOOD, 173)}),
     "indicators.project_known": ("indicators", [_indicator(152, project_id="nowhere")], {(GOOD, 152)}),
     "indicators.unit_id_present": ("indicators", [_indicator(153, unit_id=None)], {(GOOD, 153)}),
     "indicators.project_seq_unique": ("indicators", [_indicator(154, seq=1)], {(GOOD, 9), (GOOD, 154)}),
@@ -169,22 +181,44 @@ PLANTS: dict[str, tuple[str, list[dict], set[tuple]]] = {
     "declared_totals.source_ref_present": ("declared_totals", [_row("t2.txt", None, scope="document")],
                                             {("t2.txt", None)}),
     "declared_totals.source_line_valid": ("declared_totals", [_row("t2.txt", 0, scope="document")], {("t2.txt", 0)}),
+    "unit_targets.target_id_present": ("unit_targets", [_target(191, target_id=None)], {("n4.txt", 191)}),
+    "unit_targets.target_id_unique": ("unit_targets", [_target(192, target_id="u1-t1")], {("n4.txt", 1), ("n4.txt", 192)}),
+    "unit_targets.unit_id_present": ("unit_targets", [_target(193, unit_id=None)], {("n4.txt", 193)}),
+    "unit_targets.unit_known": ("unit_targets", [_target(194, unit_id="nowhere")], {("n4.txt", 194)}),
+    "unit_targets.kind_known": ("unit_targets", [_target(195, kind="plan")], {("n4.txt", 195)}),
+    "unit_targets.task_name_present": ("unit_targets", [_target(196, name=None)], {("n4.txt", 196)}),
+    "unit_targets.goal_text_present": ("unit_targets", [_target(197, kind="goal", name=None)], {("n4.txt", 197)}),
+    "unit_targets.budget_total_nonnegative": ("unit_targets", [_target(198, budget_total=-1.0)], {("n4.txt", 198)}),
+    "unit_targets.fiscal_funds_nonnegative": ("unit_targets", [_target(199, fiscal_funds=-1.0, other_funds=1.0)],
+                                              {("n4.txt", 199)}),
+    "unit_targets.other_funds_nonnegative": ("unit_targets", [_target(200, other_funds=-1.0, fiscal_funds=1.0)],
+                                             {("n4.txt", 200)}),
+    "unit_targets.sources_sum": ("unit_targets", [_target(201, budget_total=5.0, fiscal_funds=4.0)], {("n4.txt", 201)}),
+    "unit_targets.source_file_present": ("unit_targets", [_target(202, source_file=None)], {(None, 202)}),
+    "unit_targets.source_ref_present": ("unit_targets", [_row("n4.txt", None, target_id="u1-t203", unit_id="u1", kind="goal",
+                                                              text="目标")], {("n4.txt", None)}),
+    "unit_targets.source_line_valid": ("unit_targets", [_target(0, target_id="u1-t204")], {("n4.txt", 0)}),
 }
-# Table-level expectations, checked on an empty dataset and on one with a column dropped.
+# Table-level expectations, checked on an empty dataset and on one with a column dropped. Tables
+# that may be empty (a dataset of 部门整体 forms only has no projects) have no not_empty check.
+MAY_BE_EMPTY = ("projects", "declared_totals", "unit_targets")
 TABLE_LEVEL = {f"{table}.columns" for table in TABLES} | {
-    f"{table}.not_empty" for table in TABLES if table != "declared_totals"
+    f"{table}.not_empty" for table in TABLES if table not in MAY_BE_EMPTY
 }
 # A planted row may break a second expectation too (a unit without an id has no projects…).
 ALSO_FAILING = {
     "units.has_projects": {(GOOD, 111), (GOOD, 113), (GOOD, 114), (GOOD, 116), (None, 117), ("u.txt", None),
                            ("u.txt", 0)},
+    "unit_targets.unit_known": {("n4.txt", 193)},
+    # the 合计 of good.txt counts the planted projects of u2 (a unit without a unit row), the task
+    # total of n4.txt the planted tasks of u1
+    "declared_totals.parts_sum": {("t.txt", 182), (GOOD, 5), ("n4.txt", 7)},
     "units.has_indicators": {(GOOD, 111), (GOOD, 113), (GOOD, 114), (GOOD, 115), (None, 117), ("u.txt", None),
                              ("u.txt", 0)},
     "projects.unit_known": {(GOOD, 123)},
     "projects.sources_sum": {(GOOD, 127)},
     "indicators.project_known": {(GOOD, 151)},
     "indicators.level_pair": {(GOOD, 157), (GOOD, 158)},
-    "declared_totals.parts_sum": {("t.txt", 182)},
 }
 
 
@@ -243,7 +277,9 @@ def test_suites_agree_with_the_contract_and_taxonomy():
     assert _kwargs(LEVEL_PAIR)["value_set"] == [derive.level_pair(a, b) for a, b in VALID_PAIRS]
     assert _kwargs("indicators.value_kind_known")["value_set"] == list(VALUE_KINDS)
     assert _kwargs("indicators.op_known")["value_set"] == list(OPERATORS)
-    assert _kwargs("declared_totals.scope_known")["value_set"] == [derive.SCOPE_DOCUMENT, derive.SCOPE_UNIT]
+    assert _kwargs("indicators.scope_known")["value_set"] == list(INDICATOR_SCOPES)
+    assert _kwargs("unit_targets.kind_known")["value_set"] == list(TARGET_KINDS)
+    assert _kwargs("declared_totals.scope_known")["value_set"] == [derive.SCOPE_DOCUMENT, derive.SCOPE_UNIT, derive.SCOPE_TASKS]
     assert (_kwargs(SOURCES_SUM)["min_value"], _kwargs(SOURCES_SUM)["max_value"]) == (-0.005, 0.005)
 
 
@@ -271,7 +307,7 @@ def test_unknown_expectation_type_is_refused_not_dropped(tmp_path, capsys):
     directory = _copy_suites(tmp_path)
     path = _edit_suite(
         directory, "projects",
-        lambda spec: spec["expectations"][3].update(type="expect_column_values_to_be_sorted_nicely"),
+        lambda spec: spec["expectations"][2].update(type="expect_column_values_to_be_sorted_nicely"),
     )
     with pytest.raises(SuiteError) as raised:
         validate_dataset(dataset_from(good_records()), directory)
@@ -339,17 +375,17 @@ def test_offending_rows_carry_unit_project_seq_and_observed_value(planted):
     assert {tuple(sorted(r.observed.items())) for r in unique.offending} == {(("seq", 1), ("unit_id", "u2"))}
 
 
-def test_empty_tables_fail_not_empty_but_declared_totals_may_be_empty():
+def test_empty_tables_fail_not_empty_but_projects_totals_and_unit_targets_may_be_empty():
     result = validate_dataset(Dataset.empty())
     failed = {outcome.id for outcome in result.outcomes() if outcome.failed}
-    assert failed == {f"{table}.not_empty" for table in TABLES if table != "declared_totals"}
-    assert result.outcome("projects.not_empty").observed == 0
+    assert failed == {f"{table}.not_empty" for table in TABLES if table not in MAY_BE_EMPTY}
+    assert result.outcome("indicators.not_empty").observed == 0
 
 
 def test_missing_column_is_an_error_not_a_failure():
     good = dataset_from(good_records())
     dropped = {"documents": "form", "units": "unit_name", "projects": "fiscal_funds", "indicators": "level2",
-               "declared_totals": "scope"}
+               "declared_totals": "scope", "unit_targets": "kind"}
     result = validate_dataset(
         Dataset(**{name: frame.drop(columns=[dropped[name]]) for name, frame in good.tables().items()})
     )
@@ -360,7 +396,8 @@ def test_missing_column_is_an_error_not_a_failure():
         "projects.fiscal_funds_nonnegative", "projects.sources_sum",  # sources_diff cannot be derived
         "projects.fiscal_parts_sum",  # nor fiscal_parts_diff
         "indicators.level2_present", "indicators.level2_canonical", "indicators.level_pair",
-        "declared_totals.scope_known", "declared_totals.parts_sum",
+        "declared_totals.scope_known", "declared_totals.parts_sum",  # and task sums, which need the kind
+        "unit_targets.kind_known", "unit_targets.task_name_present", "unit_targets.goal_text_present",
     }
     failed = {outcome.id for outcome in result.outcomes() if outcome.failed}
     assert failed == {f"{table}.columns" for table in TABLES}
@@ -461,7 +498,7 @@ def test_cli_validate_samples(tmp_path, capsys):
     assert main(["validate", str(EXAMPLES), "--out", str(tmp_path)]) == EXIT_OK
     captured = capsys.readouterr()
     assert captured.err == ""  # quiet: no progress bars, no GX logs
-    assert "projects: ok (22 of 22 expectations passed)" in captured.out
+    assert "projects: ok (21 of 21 expectations passed)" in captured.out
     result = ValidationResult.read(tmp_path / "validation.json")
     assert result.status == "passed", result.summary_lines()  # the samples reconcile
     data = json.loads((tmp_path / "validation.json").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ Every row of every table carries ``source_file`` and ``source_line``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -126,6 +126,10 @@ INDICATORS = {
     "weight": FLOAT,
     "scoring_rule": STR,
     **SOURCE_COLUMNS,
+    # "project": the indicator of a project (project_id set); "unit": of the unit as a whole (部门整体
+    # 支出绩效目标申报表, layout N4), project_id null, seq counted within the unit's own indicators.
+    "scope": STR,
+    "previous_value": STR,  # N3's 上年实际值 beside the 本年预期值 (target_annual), as written
 }
 
 DECLARED_TOTALS = {
@@ -138,13 +142,30 @@ DECLARED_TOTALS = {
     **SOURCE_COLUMNS,
 }
 
+# 部门整体 goals and tasks (layout N4): kind "goal" (年度总体目标; name empty) or "task" (a row of
+# 年度主要任务: 任务名称, 主要内容, 预算金额 总额 / 财政拨款 / 其他资金 in 万元).
+UNIT_TARGETS = {
+    "unit_id": STR,
+    "target_id": STR,  # <unit_id>-t<seq>, in document order
+    "kind": STR,
+    "name": STR,
+    "text": STR,
+    "budget_total": FLOAT,
+    "fiscal_funds": FLOAT,
+    "other_funds": FLOAT,
+    **SOURCE_COLUMNS,
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "documents": DOCUMENTS,
     "units": UNITS,
     "projects": PROJECTS,
     "indicators": INDICATORS,
     "declared_totals": DECLARED_TOTALS,
+    "unit_targets": UNIT_TARGETS,
 }
+INDICATOR_SCOPES = ("project", "unit")
+TARGET_KINDS = ("goal", "task")
 
 VALUE_KINDS = ("percent", "count", "money", "quantity", "duration", "deadline", "boolean", "text", "empty")
 OPERATORS = ("≥", ">", "≤", "<", "=")
@@ -163,13 +184,14 @@ def make_table(name: str, records: list[dict]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The five tidy tables of one or more documents."""
+    """The tidy tables of one or more documents (``unit_targets`` empty unless a layout has them)."""
 
     documents: pd.DataFrame
     units: pd.DataFrame
     projects: pd.DataFrame
     indicators: pd.DataFrame
     declared_totals: pd.DataFrame
+    unit_targets: pd.DataFrame = field(default_factory=lambda: make_table("unit_targets", []))
 
     @classmethod
     def empty(cls) -> "Dataset":
@@ -205,6 +227,7 @@ class Dataset:
                     & self.declared_totals["source_file"].isin(files)
                 )
             ].reset_index(drop=True),
+            unit_targets=self.unit_targets[self.unit_targets["unit_id"] == unit_id].reset_index(drop=True),
         )
 
     def write(self, directory: Path) -> dict[str, Path]:

@@ -8,7 +8,7 @@ point at the right file, line and evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -142,7 +142,8 @@ class AuditInput:
 
     Every table is a list of dicts of plain values; projects carry ``name``, ``goal_text``,
     their document's capabilities (``has_period_values`` …) and ``amount_labels``, ``budget_year``
-    and ``n_indicators``; indicators carry the features above.
+    and ``n_indicators``; indicators carry the features above (an indicator of the unit as a whole,
+    ``scope`` "unit", has no project_id).
     """
 
     documents: list[Row]
@@ -153,6 +154,7 @@ class AuditInput:
     config: Mapping  # the [audit] section
     lexicon: Lexicon
     validation: "ValidationResult | None" = None
+    unit_targets: list[Row] = field(default_factory=list)  # 部门整体 goals and tasks (layout N4)
 
     @property
     def thresholds(self) -> Mapping:
@@ -210,6 +212,7 @@ def build_input(dataset: Dataset, config: Mapping, validation: "ValidationResult
         config=config,
         lexicon=lexicon,
         validation=validation,
+        unit_targets=rows(dataset.unit_targets),
     )
 
 
@@ -279,6 +282,14 @@ def ref_at(row: Mapping, line: int) -> str:
         if row.get(f"{place}_line") == line and row.get(f"{place}_ref"):
             return row[f"{place}_ref"]
     return Ref(line=line).label()
+
+
+def on_target(row: Mapping, message: str, *, severity: str | None = None) -> Hit:
+    """A hit on a 部门整体 goal or task (unit_targets): its text at its line."""
+    return Hit(
+        unit_id=row["unit_id"], source_file=row["source_file"], source_line=row["source_line"],
+        source_ref=row["source_ref"], evidence=text(row["name"] or row["text"]), message=message, severity=severity,
+    )
 
 
 def on_document(

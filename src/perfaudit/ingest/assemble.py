@@ -11,7 +11,7 @@ from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, SOURCE_AMOUNT_COLUMNS
 from ..taxonomy import canonical_level, split_code
 from ..text import nfkc, squash
 from .cells import Ref, SourceDocument
-from .parsed import ParsedDocument, ParsedUnit
+from .parsed import ParsedDocument, ParsedIndicator, ParsedUnit
 from .specs import LayoutSpec
 from .values import parse_value
 
@@ -19,6 +19,7 @@ _SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _TEN_THOUSAND = {"元": 10_000.0, "万元": 1.0}
+_TARGET_AMOUNTS = ("budget_total", "fiscal_funds", "other_funds")
 _DECLARED_TEXT = ("period_goal", "project_type", "start", "end", "department_code")
 
 
@@ -150,34 +151,26 @@ def assemble(
                 **where,
             }
         )
-        for seq, ind in enumerate(p.indicators, start=1):
-            level1_code, _ = split_code(ind.level1 or "")
-            level2_code, _ = split_code(ind.level2 or "")
-            indicators.append(
-                {
-                    "project_id": pid,
-                    "unit_id": uid,
-                    "seq": seq,
-                    "level1": _level(ind.level1),
-                    "level2": _level(ind.level2),
-                    "level1_code": level1_code,
-                    "level2_code": level2_code,
-                    "level3": ind.level3,
-                    "description": ind.description,
-                    "target_period": ind.target_period,
-                    "target_annual": ind.target_annual,
-                    "basis": ind.basis,
-                    **_value_columns(ind.target_annual, unit=ind.measure_unit),
-                    **_value_columns(ind.target_period, "period_", unit=ind.period_measure_unit),
-                    **_where(ind.value_ref, "value"),
-                    "nature": ind.nature,
-                    "direction": ind.direction,
-                    "weight": ind.weight,
-                    "scoring_rule": ind.scoring_rule,
-                    **_where(ind.ref),
-                    **where,
-                }
-            )
+        indicators.extend(_indicator_rows(p.indicators, uid, pid, "project", where))
+    for uid, u in zip(unit_ids, parsed.units):
+        indicators.extend(_indicator_rows(u.indicators, uid, None, "unit", where))
+    seq_in_unit = Counter()
+    targets = []
+    for t in parsed.targets:
+        uid = unit_ids[t.unit_index]
+        seq_in_unit[uid] += 1
+        targets.append(
+            {
+                "unit_id": uid,
+                "target_id": f"{uid}-t{seq_in_unit[uid]:03d}",
+                "kind": t.kind,
+                "name": t.name or None,
+                "text": t.text or None,
+                **{column: amount(getattr(t, column)) for column in _TARGET_AMOUNTS},
+                **_where(t.ref),
+                **where,
+            }
+        )
     totals = [
         {
             "scope": t.scope,
@@ -210,4 +203,41 @@ def assemble(
         projects=make_table("projects", projects),
         indicators=make_table("indicators", indicators),
         declared_totals=make_table("declared_totals", totals),
+        unit_targets=make_table("unit_targets", targets),
     )
+
+
+def _indicator_rows(parsed: list[ParsedIndicator], uid: str, pid: str | None, scope: str, where: dict) -> list[dict]:
+    """The indicators of one project (``scope`` "project") or of a unit as a whole ("unit", no project)."""
+    rows = []
+    for seq, ind in enumerate(parsed, start=1):
+        level1_code, _ = split_code(ind.level1 or "")
+        level2_code, _ = split_code(ind.level2 or "")
+        rows.append(
+            {
+                "project_id": pid,
+                "unit_id": uid,
+                "seq": seq,
+                "level1": _level(ind.level1),
+                "level2": _level(ind.level2),
+                "level1_code": level1_code,
+                "level2_code": level2_code,
+                "level3": ind.level3,
+                "description": ind.description,
+                "target_period": ind.target_period,
+                "target_annual": ind.target_annual,
+                "basis": ind.basis,
+                **_value_columns(ind.target_annual, unit=ind.measure_unit),
+                **_value_columns(ind.target_period, "period_", unit=ind.period_measure_unit),
+                **_where(ind.value_ref, "value"),
+                "nature": ind.nature,
+                "direction": ind.direction,
+                "weight": ind.weight,
+                "scoring_rule": ind.scoring_rule,
+                **_where(ind.ref),
+                **where,
+                "scope": scope,
+                "previous_value": ind.previous_value,
+            }
+        )
+    return rows

@@ -33,6 +33,7 @@ class ParsedIndicator:
     scoring_rule: str | None = None
     measure_unit: str | None = None
     period_measure_unit: str | None = None
+    previous_value: str | None = None  # 上年实际值 (N3)
 
 
 @dataclass
@@ -69,6 +70,21 @@ class ParsedUnit:
     ref: Ref
     code: str | None = None
     department: str | None = None
+    indicators: list[ParsedIndicator] = field(default_factory=list)  # of the unit as a whole (N4)
+
+
+@dataclass
+class ParsedTarget:
+    """A 部门整体 goal (``kind`` "goal", no name) or a task of 年度主要任务 (``kind`` "task")."""
+
+    unit_index: int
+    kind: str
+    name: str | None
+    text: str | None
+    ref: Ref
+    budget_total: float | None = None
+    fiscal_funds: float | None = None
+    other_funds: float | None = None
 
 
 @dataclass
@@ -86,6 +102,7 @@ class ParsedDocument:
     units: list[ParsedUnit]
     projects: list[ParsedProject]
     totals: list[ParsedTotal] = field(default_factory=list)
+    targets: list[ParsedTarget] = field(default_factory=list)
     amount_unit: str | None = None  # as the document states it (单位：元), else the spec's
     # what this document's tables hold where its layout leaves it open (N1: a filled 中期 half,
     # a 绩效标准 column): capability -> bool, over the spec's

@@ -19,7 +19,7 @@ from typing import Mapping
 from ..text import squash
 
 CAPABILITIES = ("period_values", "basis", "spending_plan", "project_codes", "declared_totals")
-INTERPRETERS = ("summary", "project_tables", "declaration")
+INTERPRETERS = ("summary", "project_tables", "declaration", "tree", "department")
 _PARENTHESISED = re.compile(r"\(.*?\)")
 
 

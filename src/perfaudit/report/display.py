@@ -51,6 +51,12 @@ def appendix(bundle: UnitBundle) -> Fragment:
     return Fragment(sections.appendix(bundle))
 
 
+def department_targets(bundle: UnitBundle) -> Fragment | None:
+    """The 部门整体 goals, tasks and indicators (layout N4); nothing for other units."""
+    tree = sections.department_targets(bundle)
+    return Fragment(tree) if tree is not None else None
+
+
 def finish(bundle: UnitBundle, done_marker: str | None = None) -> None:
     """Last cell: prove the notebook ran to its end (papermill returns normally on ``sys.exit``)."""
     if done_marker:

@@ -26,7 +26,8 @@ REPORT_TITLE = "项目支出绩效目标审核报告"
 MISSING = "—"
 FUNDING_SOURCES = {"fiscal_funds": "财政拨款", "special_funds": "财政专户拨款", "other_funds": "其他资金"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-TABLE_LABELS = {"documents": "文档", "units": "单位", "projects": "项目", "indicators": "绩效指标", "declared_totals": "申报合计"}
+TABLE_LABELS = {"documents": "文档", "units": "单位", "projects": "项目", "indicators": "绩效指标", "declared_totals": "申报合计",
+                "unit_targets": "部门整体目标"}
 # How an indicator value is expressed (model.VALUE_KINDS grouped for the quantification chart).
 VALUE_CATEGORIES = {"quantified": "数值量化", "deadline": "时限", "boolean": "是/否", "text": "定性表述", "empty": "空值"}
 _CATEGORY_OF_KIND = {
@@ -535,7 +536,7 @@ def _indicator_table(indicators: list[dict], locate: Locator) -> Element:
     two_values = any(row["target_period"] is not None for row in indicators)
     columns = {
         "level1": ("一级指标", 11), "level2": ("二级指标", 13), "level3": ("三级指标", 19),
-        "description": ("指标描述", 19), "target_period": ("实施周期指标值", 15),
+        "description": ("指标描述", 19), "previous_value": ("上年实际值", 12), "target_period": ("实施周期指标值", 15),
         "target_annual": ("年度指标值" if two_values else "指标值", 15),
         "basis": ("指标值确定依据", 11), "value_ref": ("出处", 10),
     }
@@ -617,3 +618,36 @@ def appendix(bundle: UnitBundle) -> Element:
             cls="project",
         ))
     return section("附录 项目明细", *parts, anchor="appendix")
+
+
+# ---------------------------------------------------------------- 部门整体 (layout N4)
+
+def department_targets(bundle: UnitBundle) -> Element | None:
+    """The unit's 部门整体 goals, tasks (with the document's 金额合计) and own indicators, as
+    parsed; None for a unit without any (every layout but N4)."""
+    targets = _records(bundle.dataset.unit_targets.sort_values("target_id"))
+    indicators = bundle.dataset.indicators
+    own = _records(indicators[indicators["scope"].eq("unit").fillna(False).astype(bool)].sort_values("seq"))
+    if not targets and not own:
+        return None
+    locate = Locator(bundle)
+    parts: list[Content] = [note("以下为部门整体支出绩效目标申报表中的年度总体目标、年度主要任务及部门整体绩效指标，文字照录源文件。")]
+    goals = [row for row in targets if row["kind"] == "goal"]
+    if goals:
+        parts.append(element("h2", "年度总体目标"))
+        parts += [definition_table([("总体目标", lines(text_or_missing(row["text"]))),
+                                    ("出处", locate(row["source_file"], row["source_ref"]))]) for row in goals]
+    tasks = [row for row in targets if row["kind"] == "task"]
+    if tasks:
+        money = ("budget_total", "fiscal_funds", "other_funds")
+        rows = [[text_or_missing(row["name"]), text_or_missing(row["text"]), *(amount(row[c]) for c in money),
+                 locate(row["source_file"], row["source_ref"])] for row in tasks]
+        declared = bundle.dataset.declared_totals
+        for total in _records(declared[declared["scope"].eq("tasks").fillna(False).astype(bool)]):
+            rows.append(["金额合计", "", *(amount(total[c]) for c in money), locate(total["source_file"], total["source_ref"])])
+        parts += [element("h2", "年度主要任务"),
+                  table(["任务名称", "主要内容", "总额（万元）", "财政拨款", "其他资金", "出处"], rows,
+                        widths=["16%", "38%", "11%", "11%", "11%", "13%"], cls="tasks", numeric=(2, 3, 4))]
+    parts += [element("h2", "部门整体绩效指标"),
+              _indicator_table(own, locate) if own else note("申报表未列出部门整体绩效指标。")]
+    return section("部门整体绩效目标", *parts, anchor="department")

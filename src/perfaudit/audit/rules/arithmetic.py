@@ -58,7 +58,7 @@ def a01(data: AuditInput):
 
 @rule(
     "A02", name_zh="合计≠明细合计", name_en="total ≠ sum of parts", severity="error", criterion="appropriateness",
-    check_zh="（A版式）合计 ≠ 各单位行之和；单位行 ≠ 其项目之和；容差 0.005 万元；取自数据校验结果 declared_totals.parts_sum",
+    check_zh="（A、N3版式）合计 ≠ 各单位行之和；单位行 ≠ 其项目之和；（N4版式）年度主要任务金额合计 ≠ 各任务之和；容差 0.005 万元；取自数据校验结果 declared_totals.parts_sum",
     basis=BASIS_BUDGET,
     suggestion="核对合计行与明细行，使合计等于明细之和；如有漏列的项目，补齐。",
     uses_validation=True,
@@ -72,7 +72,7 @@ def a02(data: AuditInput):
         if row is None:
             continue
         difference = float(failure.observed or 0.0)  # the suite's derived column: declared − Σ parts
-        label = "合计" if row["scope"] == "document" else "单位合计"
+        label = {"document": "合计", "tasks": "年度主要任务金额合计"}.get(row["scope"], "单位合计")
         message = (
             f"{label} {amount(row['budget_total'])} 万元与明细之和 {amount((row['budget_total'] or 0.0) - difference)} 万元不一致"
             f"（差额 {difference:+.2f} 万元）。"

@@ -6,7 +6,7 @@ import re
 
 from ...taxonomy import OUTPUT, SATISFACTION
 from ...validate import LEVEL_PAIR
-from ..context import AuditInput, on_document, on_indicator, on_project
+from ..context import AuditInput, on_document, on_indicator, on_project, on_target
 from ..lexicon import norm
 from ..registry import rule
 from ..suggest import budget_cap
@@ -247,13 +247,19 @@ def s11(data: AuditInput):
 @rule(
     "S12", name_zh="部门整体目标无指标", name_en="department goal without indicators", severity="warning",
     criterion="completeness",
-    check_zh="文本前部有部门整体绩效目标（“部门整体绩效目标”等标题），但没有与之对应的绩效指标表（一级指标、三级指标、指标值）",
+    check_zh="文本前部有部门整体绩效目标（“部门整体绩效目标”等标题），但没有与之对应的绩效指标表（一级指标、三级指标、指标值）；"
+    "或部门整体支出绩效目标申报表有年度总体目标，但没有部门整体的绩效指标",
     basis="财预〔2015〕88号（部门整体支出绩效目标应有相应的绩效指标）",
     suggestion="为部门整体绩效目标设置绩效指标（产出、效益、满意度），并写明可衡量的指标值。",
     config=("lexicon.department_goal_headings", "lexicon.department_indicator_words"),
-    examples=("巨鹿 2024：“部门整体绩效目标 / 总体绩效目标 / 分项绩效目标 / 工作保障措施”，无指标表",),
+    examples=("巨鹿 2024：“部门整体绩效目标 / 总体绩效目标 / 分项绩效目标 / 工作保障措施”，无指标表",
+              "部门整体支出绩效目标申报表：年度总体目标“全年送戏下乡120场…”，年度绩效指标表为空"),
 )
 def s12(data: AuditInput):
+    measured = {row["unit_id"] for row in data.indicators if row.get("scope") == "unit"}
+    for target in data.unit_targets:
+        if target["kind"] == "goal" and target["unit_id"] not in measured:
+            yield on_target(target, "部门整体支出绩效目标申报表有年度总体目标，但没有设置部门整体绩效指标，总体目标无法衡量。")
     lexicon = data.lexicon
     for document in data.documents:
         lines = (document["front_matter"] or "").split("\n")

@@ -2,7 +2,8 @@
 
 Few and generic, each parameterised by the spec: a summary table with packed indicators
 (``summary``), per-project tables with an indicator grid (``project_tables``) and declaration
-forms: a key–value block and a grid that may hold 中期 and 年度 side by side (``declaration``).
+forms: a key–value block and a grid that may hold 中期 and 年度 side by side (``declaration``),
+tree tables holding a whole department (``tree``) and the 部门整体 form (``department``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from ..cells import SourceDocument
 from ..parsed import ParsedDocument
 from ..specs import LayoutSpec
-from . import declaration, project_tables, summary
+from . import declaration, department, project_tables, summary, tree
 
-INTERPRETERS = {"summary": summary.read, "project_tables": project_tables.read, "declaration": declaration.read}
+INTERPRETERS = {"summary": summary.read, "project_tables": project_tables.read, "declaration": declaration.read,
+                "tree": tree.read, "department": department.read}
 
 
 def interpret(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:

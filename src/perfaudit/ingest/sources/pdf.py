@@ -191,13 +191,14 @@ def _part(table, chars: list[dict], page_number: int, spaced: bool) -> _Part:
     for box in boxes:
         r, rows = _count(tops, box[1], box[3])
         c, cols = _count(lefts, box[0], box[2])
+        owner = (page_number, box)  # cells of two pages can have the same box
         for rr in range(r, min(r + rows, len(tops))):
             for cc in range(c, min(c + cols, len(lefts))):
                 if grid[rr][cc] is None:
-                    grid[rr][cc] = box
+                    grid[rr][cc] = owner
         lines = _lines(owned[box], spaced)
         right = box[2] - (lines[0].x0 - box[0] if lines else 0)  # the cell's padding, both sides alike
-        part.texts[box] = "\n".join(text for text, _ in _paragraphs(lines, right))
+        part.texts[owner] = "\n".join(text for text, _ in _paragraphs(lines, right))
     return part
 
 
