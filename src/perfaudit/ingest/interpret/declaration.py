@@ -50,7 +50,7 @@ _WEIGHT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?:分|%)?$")  # 分值/权重:
 # the caption of a grid that holds the 中期 targets (a label column or a caption row before it)
 _PERIOD_CAPTION = re.compile(r"中期|长期|实施期")
 _CAPTION = re.compile(r"^.{0,10}指标(?:表)?[:]?$")
-_FOOTER = re.compile(r"^(?:填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|注|备注|说明)[:：]?")
+FOOTER = re.compile(r"^(?:填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|注|备注|说明)[:：]?")
 
 
 def field_of(cell: Cell, spec: LayoutSpec) -> str | None:
@@ -99,7 +99,7 @@ def _sections(doc: SourceDocument, spec: LayoutSpec) -> list[_Section]:
                 current.grids = [(_caption(row, current.fields[-1], spec), row, current.body)]
             else:
                 current.fields.append(row)
-        elif isinstance(doc.blocks[block], Paragraph) or _FOOTER.match(nfkc(next((t for t in row.texts if t), ""))):
+        elif isinstance(doc.blocks[block], Paragraph) or FOOTER.match(nfkc(next((t for t in row.texts if t), ""))):
             current.ended = True
         elif is_grid_header(row, spec):  # the next grid of the same form
             caption = _caption(row, current.body[-1] if current.body else None, spec)
@@ -130,7 +130,7 @@ def _caption(header: Row, before: Row | None, spec: LayoutSpec) -> str:
     return " ".join(own) or (before is not None and _caption_row(before)) or ""
 
 
-def _value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None:
+def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None:
     """The value of the label at ``rows[r].cells[c]``: the next cell to its right (a horizontal
     merge's covered positions skipped); in a row of labels only, the cell below."""
     cells = rows[r].cells
@@ -161,7 +161,7 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
     totals = {field: c for _, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
     texts: dict[str, Cell] = {}
     for r, c, cell, field in labelled:
-        value = _value_cell(rows, r, c, spec)
+        value = value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
             if field in ("fiscal_funds", "other_funds") and _under_period_total(c, totals):
                 field = PERIOD_AMOUNTS[field]
@@ -179,7 +179,7 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
     return texts
 
 
-def _money_unit(doc: SourceDocument) -> str | None:
+def money_unit(doc: SourceDocument) -> str | None:
     """The unit the document states for its amounts (a ``项目资金（元）`` label, a ``单位：万元``
     cell or line), if it states one."""
     for row, _ in doc.rows():
@@ -228,7 +228,7 @@ def _target(get: dict[str, Cell]) -> str | None:
     return compose_value((_text(get, "nature"), _text(get, "direction")), get["value"].text, _text(get, "unit"))
 
 
-def _read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
+def read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) -> tuple[list[ParsedIndicator], bool, bool]:
     """The indicators of one grid, whether its 中期 half holds anything and whether it has a
     绩效标准 / 设定依据 column."""
     annual, period = _grid_columns(header, spec)
@@ -297,7 +297,7 @@ def _joined_grids(section: _Section, source_file: str, spec: LayoutSpec) -> tupl
     """The indicators of a form: of its one grid, or of its 年度 grid with the 中期 values of the
     grid captioned 中期/长期/实施期 (the first of two where neither caption says) joined by the
     indicator's names; a 中期 indicator the 年度 grid lacks follows them, without an annual value."""
-    read = [(caption, *_read_grid(header, body, source_file, spec)) for caption, header, body in section.grids]
+    read = [(caption, *read_grid(header, body, source_file, spec)) for caption, header, body in section.grids]
     if len(read) == 1:
         return read[0][1:]
     if len(read) > 2:
@@ -335,7 +335,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     units: list[ParsedUnit] = []
     unit_index: dict[str, int] = {}
     projects: list[ParsedProject] = []
-    amount_unit = _money_unit(doc)
+    amount_unit = money_unit(doc)
     capabilities = {"period_values": False, "basis": False}
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)

@@ -26,7 +26,7 @@ from ...errors import InputError
 from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedTarget, ParsedTotal, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from .declaration import _FOOTER, _money_unit, _read_grid, _value_cell, field_of, is_grid_header
+from .declaration import FOOTER, money_unit, read_grid, value_cell, field_of, is_grid_header
 from .tree import coded_name
 
 _TASK_MONEY = re.compile(r"^预算金额\((万元|元)\)$")  # squashed NFKC header cell
@@ -62,7 +62,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     state = "fields"
     for row, block in all_rows[start:]:
         if grid_header is not None:
-            if isinstance(doc.blocks[block], Paragraph) or _FOOTER.match(next((c.key for c in row.cells if c.text), "")):
+            if isinstance(doc.blocks[block], Paragraph) or FOOTER.match(next((c.key for c in row.cells if c.text), "")):
                 break
             grid_body.append(row)
             continue
@@ -90,7 +90,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     for r, row in enumerate(fields):
         for c, cell in enumerate(row.cells):
             field = field_of(cell, spec)
-            value = _value_cell(fields, r, c, spec) if field else None
+            value = value_cell(fields, r, c, spec) if field else None
             if field and value is not None and field not in texts:
                 texts[field] = value
     if "unit" not in texts:
@@ -99,7 +99,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     unit = ParsedUnit(name=name, ref=texts["unit"].ref, code=code)
     amount_unit = next(
         (m.group(1) for row in task_header for c in row.cells if (m := _TASK_MONEY.match(c.key))), None
-    ) or _money_unit(doc)
+    ) or money_unit(doc)
     targets: list[ParsedTarget] = []
     totals: list[ParsedTotal] = []
     columns = _task_columns(task_header, spec)
@@ -128,7 +128,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         raise InputError.at(source_file, "部门整体支出绩效目标申报表 has neither 年度主要任务 nor 年度总体目标", first_row.ref)
     capabilities = {"period_values": False, "basis": False}
     if grid_header is not None:
-        unit.indicators, capabilities["period_values"], capabilities["basis"] = _read_grid(grid_header, grid_body, source_file, spec)
+        unit.indicators, capabilities["period_values"], capabilities["basis"] = read_grid(grid_header, grid_body, source_file, spec)
     return ParsedDocument(
         title=title, front_matter=front_matter, units=[unit], projects=[], totals=totals, targets=targets,
         amount_unit=amount_unit, capabilities=capabilities,

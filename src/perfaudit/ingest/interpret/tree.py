@@ -29,7 +29,7 @@ from ...taxonomy import is_level1, is_level2
 from ..cells import Cell, Row, SourceDocument, Table
 from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedTotal, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from .declaration import _money_unit
+from .declaration import money_unit
 
 _NOTE = re.compile(r"\s*[（(](?:必填|选填)[^（()）]*[)）]\s*")  # 数量指标(必填硬性指标)
 _CODED = re.compile(r"^(?:[\[［【]\s*(?P<bracketed>[^\]］】\s]+)\s*[\]］】]|(?P<plain>\d{3,})\s+)\s*(?P<name>.+)$")
@@ -212,5 +212,5 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
         raise InputError.at(source_file, "tree table has no 项目 rows", first.header.ref)
     return ParsedDocument(
         title=title, front_matter=front_matter, units=units, projects=projects, totals=totals,
-        amount_unit=_money_unit(doc),
+        amount_unit=money_unit(doc),
     )
