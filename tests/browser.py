@@ -38,14 +38,15 @@ class Browser:
         self.process = subprocess.Popen(
             [require_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
-             f"--window-size={width},{height}", url],
+             f"--window-size={width},{height}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         self.ids = count(1)
         try:
             port = self._port()
-            self.socket = websocket.create_connection(self._page_socket(port, url), timeout=20)
-            self._wait_loaded()
+            self.socket = websocket.create_connection(self._page_socket(port), timeout=20)
+            self.call("Page.navigate", url=url)
+            self._wait_loaded(url)
         except BaseException:
             self.close()
             raise
@@ -62,15 +63,15 @@ class Browser:
         raise RuntimeError("chromium did not open its DevTools port")
 
     @staticmethod
-    def _page_socket(port: int, url: str) -> str:
+    def _page_socket(port: int) -> str:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as answer:
-                pages = [t for t in json.load(answer) if t["type"] == "page" and t["url"] == url]
+                pages = [t for t in json.load(answer) if t["type"] == "page"]
             if pages:
                 return pages[0]["webSocketDebuggerUrl"]
             time.sleep(0.2)
-        raise RuntimeError(f"chromium has no page for {url}")
+        raise RuntimeError("chromium opened no page")
 
     def call(self, method: str, **params) -> dict:
         ident = next(self.ids)
@@ -88,9 +89,9 @@ class Browser:
             raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def _wait_loaded(self) -> None:
+    def _wait_loaded(self, url: str) -> None:
         deadline = time.monotonic() + 20
-        while self.evaluate("document.readyState") != "complete":
+        while self.evaluate("[location.href, document.readyState]") != [url, "complete"]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the page did not finish loading")
             time.sleep(0.1)
