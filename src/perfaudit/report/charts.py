@@ -198,7 +198,7 @@ def project_overview(labels: list[str], categories: pd.DataFrame, deductions: pd
     """Per project (a row each, in ``labels`` order): left, how many indicators it has of each
     category (``categories``: counts, 0 shown as 缺); right, the points its findings cost under each
     review criterion (``deductions``), shaded by size."""
-    wrapped, most_lines = label_lines(labels, 16)
+    wrapped, most_lines = label_lines(labels, 19)  # 19 characters of 7.5 pt fill the left margin
     row = max(0.28, LINE_IN * most_lines + 0.06)
     height = row * len(labels) + OVERVIEW_TOP_IN + 0.1
     figure = Figure(figsize=(WIDTH_IN, height))

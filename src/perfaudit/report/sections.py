@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..audit.conclusion import ACTIONS
 from ..audit.grade import largest_deductions, project_points
+from ..audit.registry import CONTEXT, CRITERION_ZH
 from ..review.model import STATUS_LABELS, status_label
 from ..taxonomy import BENEFIT, COST, OUTPUT, SATISFACTION
 from ..validate.result import ExpectationOutcome, ValidationResult
@@ -334,8 +335,11 @@ def grade_block(grade: dict) -> Element:
          " / ".join(str(item[s]) for s in SEVERITY_LABELS), f"{item['penalty']:g}", f"{item['score']:.2f}"]
         for item in grade["breakdown"]
     ]
+    scored = sum(item["findings"] for item in grade["breakdown"])
+    if grade["findings"] > scored:  # context (X01) is reported but not scored: listed, so the total adds up
+        rows.append([CRITERION_ZH[CONTEXT] + "（不计分）", MISSING, str(grade["findings"] - scored), "", "", MISSING])
     rows.append(["合计", f"{sum(item['weight'] for item in grade['breakdown']):g}",
-                 str(sum(item["findings"] for item in grade["breakdown"])), "", "", f"{grade['score']:.2f}"])
+                 str(grade["findings"]), "", "", f"{grade['score']:.2f}"])
     return element(
         "div",
         element("h2", "建议等级（机器建议）"),
@@ -511,7 +515,7 @@ def _common_problem(problem: dict, findings: list[dict], labels: dict, total: in
         element("h3", f"{problem['rule_id']} {problem['rule_name']}（{count} 个项目）"),
         element("p", [severity_badge(s) for s in severities], " ",
                 f"{total} 个项目中有 {count} 个：" if count < total else f"全部 {count} 个项目：",
-                next(iter(messages)) if len(messages) == 1 else "详见各项目。"),
+                next(iter(messages)) if len(messages) == 1 else "各项目的情况如下。"),
         element("ul", items, cls="evidence common-projects" + (" two-columns" if short else "")),
         element("p", "整改建议：", problem["suggestion"]),
         element("p", "依据：", findings[0]["basis"], cls="basis") if findings[0]["basis"] else None,
