@@ -115,3 +115,18 @@ def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
     html = str(grade_block(record))
     assert '<td>背景信息（不计分）</td><td class="num">—</td><td class="num">1</td>' in html
     assert "<td>合计</td><td class=\"num\">100</td><td class=\"num\">3</td>" in html
+
+
+def test_a_unit_of_two_projects_has_no_charts_and_its_sections_are_numbered_without_them():
+    from dataclasses import replace
+
+    from perfaudit.report.bundle import read_bundle
+    from perfaudit.report.examples import example_bundle_root
+    from perfaudit.report.sections import chart_section, section_title
+
+    bundle = read_bundle(example_bundle_root(), "c-721001-9b9aa6fb")  # Julu: three projects
+    assert chart_section(bundle) is not None and section_title(bundle, "findings") == "三、审核发现"
+    kept = bundle.dataset.projects.sort_values("seq").head(2)
+    two = replace(bundle, dataset=replace(bundle.dataset, projects=kept))
+    assert chart_section(two) is None
+    assert section_title(two, "summary") == "一、审核概况" and section_title(two, "findings") == "二、审核发现"
