@@ -111,7 +111,7 @@ def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
     from perfaudit.report.sections import grade_block
 
     items = [("完整性", "warning", "S03"), ("相关性", "error", "C01")]
-    record = {**grade_unit(items, 2, GRADE), "findings": 3, "formula_zh": "…"}  # and one X01, not scored
+    record = {**grade_unit(items, 2, GRADE), "findings": 3}  # and one X01, not scored
     html = str(grade_block(record))
     assert '<td>背景信息（不计分）</td><td class="num">—</td><td class="num">1</td>' in html
     assert "<td>合计</td><td class=\"num\">100</td><td class=\"num\">3</td>" in html

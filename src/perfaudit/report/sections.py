@@ -343,14 +343,13 @@ def grade_block(grade: dict) -> Element:
     return element(
         "div",
         element("h2", "建议等级（机器建议）"),
-        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100）"),
+        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100，计分方法见技术附注）"),
         element("p", "扣分最多的三项：", "；".join(
             f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)
         ) or "无"),
         element("p", grade["cap"]["reason_zh"]) if grade.get("cap") else None,
         table(["审核要点", "权重", "发现数", "错误 / 警告 / 提示", "平均扣分", "得分"], rows,
               widths=["18%", "12%", "14%", "20%", "16%", "20%"], numeric=(1, 2, 4, 5)),
-        element("p", "计分方法：", grade["formula_zh"], cls="machine-mark"),
         cls="grade",
     )
 
@@ -600,8 +599,8 @@ def _provenance_facts(bundle: UnitBundle) -> list[tuple[str, Content]]:
 
 
 def technical_notes(bundle: UnitBundle) -> Element:
-    """What a technician checks, out of the reviewer's way: what the report was made from and the
-    data-quality checks (Great Expectations) of the parsed tables."""
+    """What a technician checks, out of the reviewer's way: what the report was made from, how the
+    grade is computed, and the data-quality checks (Great Expectations) of the parsed tables."""
     result = ValidationResult.from_dict(bundle.validation)
     locate, limit = Locator(bundle), bundle.report_settings["max_offending_rows"]
     overview_rows = []
@@ -614,6 +613,8 @@ def technical_notes(bundle: UnitBundle) -> Element:
     parts: list[Content] = [
         element("h2", "报告来源"),
         definition_table(_provenance_facts(bundle), cls="facts cover-facts"),
+        element("h2", "计分方法"),
+        element("p", bundle.grade["formula_zh"], cls="machine-mark"),
         element("h2", "数据质量校验"),
         element("p", "校验结论：", element("strong", _validation_status(result)),
                 "。解析所得的数据表按规则集逐项检查完整性与一致性；逐行检查只列本单位的行，表级检查（列、行数）针对同批处理的全部文件；"
