@@ -26,10 +26,10 @@ GRADE = load_settings().section("audit")["grade"]
 NAMES = st.text(alphabet="文联经费项目2024年ABC （）、/-", min_size=1, max_size=60)
 
 
-@settings(max_examples=200, deadline=None)
-@given(NAMES)
-def test_a_wrapped_label_keeps_every_character_and_never_leaves_one_alone(name):
-    wrapped = wrap_label(name, 14)
+@settings(max_examples=300, deadline=None)
+@given(NAMES, st.integers(6, 22))
+def test_a_wrapped_label_keeps_every_character_and_never_leaves_one_alone(name, width):
+    wrapped = wrap_label(name, width)
     assert "".join(wrapped.split()) == "".join(name.split())  # nothing cut, only white space moved
     lines = wrapped.split("\n")
     assert len(lines) == 1 or all(len(line) >= 2 for line in lines)

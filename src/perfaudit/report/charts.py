@@ -73,6 +73,8 @@ def _tokens(text: str) -> list[str]:
             tokens[-1] += piece
         else:
             tokens.append(piece)
+    if len(tokens) > 1 and tokens[0][0] in _NO_LINE_START:  # nothing before it to hold on to
+        tokens[:2] = [tokens[0] + tokens[1]]
     return tokens
 
 
@@ -94,12 +96,15 @@ def wrap_label(text: str, width: int = 14) -> str:
     opening punctuation; the lines are balanced, so no line holds one character alone."""
     text = " ".join(text.split())
     tokens = _tokens(text)
-    count = max(1, -(-len(text) // width))
-    while True:
-        lines = _fill(tokens, -(-len(text) // count))
-        if len(lines) <= count or count >= len(tokens):
-            break
-        count += 1
+    count = len(_fill(tokens, width))  # the fewest lines of about ``width``
+    # then the narrowest lines that still need no more: balanced, so no line is left nearly empty
+    lines = next(lines for target in range(min(-(-len(text) // count), width), width + 1)
+                 if len(lines := _fill(tokens, target)) <= count) if count > 1 else [text]
+    for index in [i for i, line in enumerate(lines) if len(line) == 1][::-1]:  # one character: onto a neighbour
+        if len(lines) > 1:
+            neighbour = index - 1 if index else 1
+            lines[min(index, neighbour)] = "".join(lines[min(index, neighbour):max(index, neighbour) + 1])
+            del lines[max(index, neighbour)]
     return "\n".join(lines)
 
 
