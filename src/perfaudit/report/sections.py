@@ -503,7 +503,7 @@ def _common_problem(problem: dict, findings: list[dict], labels: dict, total: in
                 "——" if quote and len(messages) > 1 else None,
                 f["message"] if len(messages) > 1 else None,
                 element("span", f"（{locate(f['source_file'], f['source_ref'])}）", cls="where"),
-                review_line(f),
+                element("span", " ", review_line(f).children, cls="review"),  # inline: the lists stay short
             ])
             short = short and not quote and len(messages) == 1
         items.append(element("li", labels[project_id], details))
