@@ -9,13 +9,16 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 DEBIAN_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv)
+# Only the tests need these: a real browser for the portfolio index's sort (tests/browser.py).
+TEST_DEBIAN_PACKAGES=(chromium)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 system_packages() {
-  command -v dpkg >/dev/null || { echo "dev.sh: not a Debian system; install: ${DEBIAN_PACKAGES[*]}" >&2; return 0; }
+  local wanted=("${DEBIAN_PACKAGES[@]}" "$@")
+  command -v dpkg >/dev/null || { echo "dev.sh: not a Debian system; install: ${wanted[*]}" >&2; return 0; }
   local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -51,7 +54,7 @@ cmd="${1:-run}"; shift || true
 case "$cmd" in
   setup) setup ;;
   run)   setup; exec "$VENV/bin/perfaudit" run "$@" ;;
-  test)  setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+  test)  system_packages "${TEST_DEBIAN_PACKAGES[@]}"; python_env; exec "$VENV/bin/python" -m pytest "$@" ;;
   lock)
     tmp=$(mktemp -d); "$(python311)" -m venv "$tmp/venv"
     "$tmp/venv/bin/python" -m pip install -qq --upgrade pip

@@ -17,6 +17,8 @@ from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
 from perfaudit.report import BUNDLES_DIR, FAILED, unit_report_dir
 from perfaudit.report.bundle import bundled_unit_ids, read_bundle
 from perfaudit.report.markup import element, lines, table
+from perfaudit.report.pdf import render_pdf
+from browser import Browser
 from ids import julu_copy
 
 # End-to-end runs of the batch and the report stage: the slow part of the suite.
@@ -25,7 +27,9 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 NOTEBOOK = REPO / "notebooks" / "unit_audit.ipynb"
-SECTIONS = ("一、审核概况", "二、图表分析", "三、审核发现", "四、数据质量校验", "附录 项目明细")
+SECTIONS = ("一、审核概况", "二、图表分析", "三、审核发现", "技术附注")  # the PDF's bookmarks
+APPENDIX = "附录 项目明细"  # in the HTML only, by default
+GUANGZHOU = "n-a68528022d76"  # the largest sample: 17 projects, 35 PDF pages when issue 15 was filed
 
 # A copy of the Julu sample whose unit name, project names, goals and an indicator carry HTML
 # markup, Typst markup and code (# ] $ \ @ < // #eval, a page setting), and a "$", which
@@ -191,13 +195,13 @@ def test_pdf_is_a4_with_page_numbers_running_header_and_bookmarks(run_dir, units
         assert pages >= 5
         second_page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
                                      check=True, capture_output=True, text=True).stdout
-        assert f"第 2 页 共 {pages} 页" in second_page
+        assert f"第2页共{pages}页" in flat(second_page)
         assert flat(read_bundle(run_dir / BUNDLES_DIR, unit_id).unit_name) in flat(second_page)
         titles = pdf_outline_titles(pdf)
         assert all(title in titles for title in SECTIONS), titles
 
 
-def test_hostile_text_is_text_in_html_and_pdf(run_dir, units):
+def test_hostile_text_is_text_in_html_and_pdf(run_dir, units, tmp_path):
     html = report_file(run_dir, HOSTILE_UNIT, "html").read_text(encoding="utf-8")
     for raw in ("<script", "<img src=x", "<i>", "<p>开展"):
         assert raw not in html
@@ -205,8 +209,14 @@ def test_hostile_text_is_text_in_html_and_pdf(run_dir, units):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;p&gt;开展活动覆盖率&lt;/p&gt;" in html
     assert "<title>巨鹿县&lt;i&gt;文联&lt;/i&gt;&amp;amp;本级 " in html
-    pdf = report_file(run_dir, HOSTILE_UNIT, "pdf")
+    # the goals are in the appendix, which the report's PDF leaves out by default: set it too
+    settings = read_bundle(run_dir / BUNDLES_DIR, HOSTILE_UNIT).report_settings
+    pdf = tmp_path / "with-appendix.pdf"
+    pdf.write_bytes(render_pdf(nbformat.read(report_file(run_dir, HOSTILE_UNIT, "ipynb"), as_version=4), title="t",
+                               cjk_font_file=settings["cjk_font_file"], font_family=settings["cjk_font_family"],
+                               mono_font_family=settings["mono_font_family"], appendix=True))
     text = flat(pdf_text(pdf))
+    assert APPENDIX in pdf_text(pdf)
     for hostile in HOSTILE_TEXTS:
         assert flat(hostile) in text, hostile
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True, capture_output=True, text=True).stdout
@@ -261,7 +271,7 @@ def test_notebook_runs_with_default_parameters_on_a_fresh_checkout(tmp_path, mon
     )
     first = read_bundle(next((tmp_path / "cache").iterdir()))
     assert first.unit_name in html
-    for title in SECTIONS:
+    for title in (*SECTIONS, APPENDIX):
         assert title in html
 
 
@@ -277,3 +287,80 @@ def test_conclusion_grade_and_every_error_are_on_pages_one_and_two(run_dir, unit
         assert flat(f"建议等级{bundle.grade['grade']}") in first_pages
         for error in bundle.findings[bundle.findings["severity"] == "error"].to_dict("records"):
             assert flat(error["rule_name"]) in first_pages and flat(error["message"])[:20] in first_pages, error["message"]
+
+
+# ------------------------------------------------------------------ layout, read from the PDF
+
+def test_appendix_is_in_the_html_not_the_pdf_and_the_html_has_contents_and_a_way_back(run_dir, units):
+    for unit_id in units:
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        assert APPENDIX in html and 'href="#appendix"' in html and 'id="appendix"' in html
+        assert APPENDIX not in pdf_text(report_file(run_dir, unit_id, "pdf"))
+        anchors = set(re.findall(r' id="([^"]+)"', html))
+        links = set(re.findall(r'href="#([^"]+)"', html))
+        assert {"summary", "findings", "technical-notes", "project-1"} <= links <= anchors
+        index = report_file(run_dir, unit_id, "html").parent / re.search(r'href="([^"#]+)"', html).group(1)
+        assert index.resolve() == (run_dir / "index.html").resolve() and index.is_file()
+
+
+def test_a_20_project_unit_prints_in_at_most_half_its_former_pages(run_dir):
+    info = subprocess.run(["pdfinfo", str(report_file(run_dir, GUANGZHOU, "pdf"))], check=True, capture_output=True,
+                          text=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 35 // 2
+
+
+def test_common_problems_are_stated_once(run_dir):
+    bundle = read_bundle(run_dir / BUNDLES_DIR, GUANGZHOU)
+    common = bundle.grade["common_problems"]
+    assert common
+    text = flat(pdf_text(report_file(run_dir, GUANGZHOU, "pdf")))
+    for problem in common:
+        suggestion = flat(problem["suggestion"])
+        assert text.count(suggestion) == 1, problem["rule_id"]
+        assert text.count(flat(f"{problem['rule_id']}{problem['rule_name']}（{len(problem['project_ids'])}个项目）")) == 1
+
+
+def test_pages_keep_headings_with_their_tables_no_orphan_rows_no_half_empty_pages(run_dir, units):
+    """Read from the PDF's layout (pdfplumber): a heading is never the last thing on a page; a
+    table that runs on to the next page leaves at least two rows under its header; a page that
+    is not the last of its section is at least half full."""
+    from pdf_layout import page_layouts
+
+    for unit_id in units:
+        pages = page_layouts(report_file(run_dir, unit_id, "pdf"))
+        for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
+            where = f"{unit_id} page {number}"
+            assert not page.ends_with_heading, where
+            if page.last_table_rows is not None and following.starts_with_table:
+                assert page.last_table_rows >= 3, where  # its header and two rows at least
+            if not following.starts_section:
+                assert page.filled >= 0.5, f"{where}: {page.filled:.0%} full"
+
+
+# ------------------------------------------------------------------ the index in a real browser
+
+_SHOWN_UNITS = """Array.from(document.querySelectorAll('table.units-table tbody tr')).map(row => {
+  const id = row.querySelector('td:nth-child(2) code'); return [id.textContent, id.getBoundingClientRect().top]; })"""
+_LABEL_CENTRE = """(() => { const label = document.querySelector('label[for="%s"]'); label.scrollIntoView({block: 'center'});
+  const box = label.getBoundingClientRect(); return [box.left + box.width / 2, box.top + box.height / 2]; })()"""
+
+
+def _shown_order(browser: Browser) -> list[str]:
+    return [unit for unit, _ in sorted(browser.evaluate(_SHOWN_UNITS), key=lambda row: row[1])]
+
+
+def test_index_sorts_worst_first_and_by_a_clicked_header_in_a_real_browser(run_dir, units, tmp_path):
+    summaries = {unit: entry["summary"] for unit, entry in
+                 json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["units"].items()}
+    worst_first = sorted(summaries, key=lambda u: (summaries[u]["score"], -summaries[u]["severity"]["error"],
+                                                   -summaries[u]["severity"]["warning"], summaries[u]["unit_name"]))
+    browser = Browser((run_dir / "index.html").as_uri(), str(tmp_path / "profile"))
+    try:
+        assert _shown_order(browser) == worst_first
+        for order, key in (("sort-score-desc", lambda u: (-summaries[u]["score"], summaries[u]["unit_name"])),
+                           ("sort-budget-asc", lambda u: (summaries[u]["budget"], summaries[u]["unit_name"]))):
+            browser.click(*browser.evaluate(_LABEL_CENTRE % order))
+            assert browser.evaluate(f"document.getElementById('{order}').checked") is True
+            assert _shown_order(browser) == sorted(summaries, key=key), order
+    finally:
+        browser.close()

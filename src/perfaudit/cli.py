@@ -158,6 +158,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=args.workers, executor=args.executor, scheduler=args.scheduler, unit_ids=tuple(args.unit or ()),
         force=args.force, retry_failed=args.retry_failed, dry_run=args.dry_run, timeout=args.timeout,
         year=args.year, config=args.config, notebook=args.notebook, progress=not args.no_progress,
+        appendix=None if args.appendix is None else APPENDIX_CHOICES[args.appendix],
     )
     try:
         summary = run_batch(args.paths, args.out, options)
@@ -204,6 +205,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         print("\n".join(command.list_lines(args.out, args.unit, everything=args.all)))
     return EXIT_OK
+
+
+# --appendix: the formats whose report carries the parsed-source appendix.
+APPENDIX_CHOICES = {"html": ("html",), "pdf": ("pdf",), "both": ("html", "pdf"), "none": ()}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local worker processes (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: a running scheduler (default: a local cluster)")
+    p.add_argument("--appendix", choices=tuple(APPENDIX_CHOICES),
+                   help="which reports carry the appendix of parsed projects (default: [report] appendix, html)")
     p.add_argument("--no-progress", action="store_true", help="no live progress line (plain lines are printed when not a terminal)")
     p.add_argument("--notebook", type=Path, help="run this unit notebook instead of notebooks/unit_audit.ipynb (testing)")
     p.set_defaults(handler=cmd_run)

@@ -74,6 +74,11 @@ class Settings:
     def as_dict(self) -> dict:
         return _thaw(self.data)
 
+    def overridden(self, override: dict, origin: str) -> "Settings":
+        """These settings with ``override`` merged over them (checked like a configuration file);
+        ``origin`` names where it came from (a command-line option)."""
+        return Settings(data=_freeze(_merge(self.as_dict(), override, origin)), origin=f"{self.origin}, {origin}")
+
     def fingerprint(self) -> str:
         """SHA-256 of the effective configuration: part of every report's provenance."""
         canonical = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)

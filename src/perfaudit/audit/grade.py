@@ -126,6 +126,21 @@ def largest_deductions(record: Mapping[str, Any], n: int = 3) -> list[dict[str, 
     return list(record["deductions"][:n])
 
 
+def project_points(findings: pd.DataFrame, config: Mapping) -> pd.DataFrame:
+    """The points each project's findings cost, per review criterion (columns: Chinese labels),
+    as the formula counts them before averaging over projects: ``points(f)`` per finding, info
+    points capped at ``info_cap`` per project; findings of the unit as a whole and context (X01)
+    are left out. Indexed by project id (projects without findings are absent)."""
+    own = findings[findings["project_id"].notna() & findings["criterion"].isin(list(CRITERIA.values()))]
+    points = [config["rule_points"].get(rule_id, config["points"][severity])
+              for rule_id, severity in zip(own["rule_id"], own["severity"])]
+    frame = own.assign(points=points, info=own["severity"] == "info")
+    summed = frame.groupby(["project_id", "criterion", "info"])["points"].sum().reset_index()
+    summed.loc[summed["info"], "points"] = summed.loc[summed["info"], "points"].clip(upper=config["info_cap"])
+    table = summed.pivot_table(index="project_id", columns="criterion", values="points", aggfunc="sum", fill_value=0.0)
+    return table.reindex(columns=list(CRITERIA.values()), fill_value=0.0)
+
+
 def unmeasurable_benefit_shares(indicators: Iterable[Mapping]) -> dict[str, tuple[int, int]]:
     """Per unit: (benefit indicators whose target has no figure, benefit indicators)."""
     shares: dict[str, tuple[int, int]] = {}

@@ -14,8 +14,8 @@ Sorting without scripts: the page's Content-Security-Policy allows no script, so
 table sorts with CSS only. Hidden radio buttons, one per sort order, are selected by the column
 headers' labels; each row carries its rank in every order as a CSS custom property, and the
 rule of the selected order lays the table out as a grid whose cells take ``order`` from their
-row's rank. The default order (by department, then unit) is a plain table, which is also what
-the PDF shows.
+row's rank. The default order (worst first: failed units, then the lowest score) is a plain
+table, which is also what the PDF shows.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from ..report.fragment import Fragment
 from ..report.markup import Content, HtmlOnly, definition_table, element, table, void
 from ..review.apply import review_counts
 from ..report.sections import (
-    MISSING, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
+    MISSING, SCREEN_ONLY, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
 )
 
 MANIFEST_FILE = "manifest.json"
@@ -119,7 +119,8 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
     columns = ["unit_id", "unit_name", "department", "source_file", "status", "reason", "grade", "score",
                "budget", "projects", *SEVERITY_LABELS, "open", "review", "html", "pdf"]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["department", "unit_name", "unit_id"], kind="stable").reset_index(drop=True)
+    _, columns, ascending = SORT_ORDERS[DEFAULT_ORDER]
+    return frame.sort_values(columns, ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def open_portfolio(out_dir: str) -> Portfolio:
@@ -171,13 +172,16 @@ def overview(book: Portfolio) -> Fragment:
         element("h2", "按部门汇总"),
         table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示"], department_rows,
               widths=["40%", "12%", "18%", "10%", "20%"], numeric=(1, 2, 3)),
-        note("等级为机器建议，须经审核人核实。点击单位表的列名可排序（在浏览器中）。"),
+        note("等级为机器建议，须经审核人核实。单位表按问题多少排列（失败的单位、得分最低的在前）。"),
+        element("p", "点击单位表的列名可改变排序。", cls=f"note {SCREEN_ONLY}"),
         cls="cover",
     ))
 
 
 # Sort orders of the units table: id -> (header label, columns, ascending per column).
 SORT_ORDERS = {
+    # worst first: failed units, then the lowest score, then the most errors and warnings
+    "worst": ("问题多者在前", ["status", "score", "error", "warning", "unit_name"], [True, True, False, False, True]),
     "department": ("部门", ["department", "unit_name", "unit_id"], [True, True, True]),
     "name": ("单位", ["unit_name", "unit_id"], [True, True]),
     "score-desc": ("得分 ↓", ["score", "unit_name"], [False, True]),
@@ -189,7 +193,7 @@ SORT_ORDERS = {
     "status": ("状态", ["status", "unit_name"], [True, True]),  # "failed" sorts before "ok"
     "open-desc": ("待处理 ↓", ["open", "unit_name"], [False, True]),
 }
-DEFAULT_ORDER = "department"
+DEFAULT_ORDER = "worst"
 # The units table's columns: header, width, and the sort orders its header offers.
 COLUMNS = (
     ("部门", "14%", ("department",)),
@@ -303,7 +307,8 @@ def _grade_chart(units: pd.DataFrame):
     counts = units["grade"].value_counts()
     labels = [g for g in (*GRADE_ORDER, NO_GRADE) if counts.get(g, 0) or g in GRADE_ORDER]
     values = [int(counts.get(g, 0)) for g in labels]
-    return charts.stacked_bars(labels, {"单位数": (values, charts.PALETTE[0])}, xlabel="单位数（个）", total_format="{:.0f}")
+    return charts.stacked_bars(labels, {"单位数": (values, charts.PALETTE[0])}, xlabel="单位数（个）", total_format="{:.0f}",
+                               counts=True)
 
 
 def _rule_totals(book: Portfolio) -> pd.DataFrame:

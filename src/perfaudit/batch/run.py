@@ -49,6 +49,7 @@ class BatchOptions:
     config: Path | None = None
     notebook: Path | None = None  # another unit notebook (tests inject failures with it)
     progress: bool = True
+    appendix: tuple[str, ...] | None = None  # formats with the parsed-source appendix; None: [report] appendix
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
@@ -244,6 +245,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     out_dir = out_dir.resolve()
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
+        if options.appendix is not None:
+            settings = settings.overridden({"report": {"appendix": list(options.appendix)}}, "--appendix")
         notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
         recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)

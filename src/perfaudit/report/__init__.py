@@ -135,6 +135,7 @@ def report_unit(
                 title=f"{meta['unit_name']} {REPORT_TITLE}",
                 font_family=settings["cjk_font_family"],
                 mono_font_family=settings["mono_font_family"],
+                appendix="html" in settings["appendix"],
             )
             html_path.write_text(html, encoding="utf-8")
             seconds["html"] = round(time.perf_counter() - clock, 3)
@@ -145,6 +146,7 @@ def report_unit(
                 cjk_font_file=settings["cjk_font_file"],
                 font_family=settings["cjk_font_family"],
                 mono_font_family=settings["mono_font_family"],
+                appendix="pdf" in settings["appendix"],
             ))
             seconds["pdf"] = round(time.perf_counter() - clock, 3)
             clock = time.perf_counter()

@@ -11,12 +11,14 @@ would otherwise give tofu boxes).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import matplotlib
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..errors import ReportError
@@ -26,6 +28,7 @@ WIDTH_IN = 6.6  # the printed page's text width (A4 with 18 mm margins), so char
 SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "perfaudit"}
 # Bar chart geometry in inches: a row per bar, margins for labels, axis title and legend.
 ROW_IN, LEFT_IN, RIGHT_IN, TOP_IN, BOTTOM_IN = 0.36, 1.75, 0.25, 0.15, 0.85
+LINE_IN = 0.14  # one line of an 8 pt label
 # Colour-blind-safe and distinguishable in greyscale print (Okabe–Ito).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 SEVERITY_COLOURS = {"error": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
@@ -56,14 +59,59 @@ def svg(figure: Figure) -> str:
     return buffer.getvalue()
 
 
-def wrap_label(text: str, width: int = 14, max_lines: int = 2) -> str:
-    """A long name cut into lines of ``width`` characters for an axis label (CJK text has no
-    spaces to break at); what does not fit in ``max_lines`` ends in an ellipsis."""
-    chunks = [text[start:start + width] for start in range(0, len(text), width)] or [" "]
-    if len(chunks) > max_lines:
-        chunks = chunks[:max_lines]
-        chunks[-1] = chunks[-1][:-1] + "…"
-    return "\n".join(chunks)
+# Punctuation that may not begin a line (it stays with what precedes it) or end one.
+_NO_LINE_START = set("）)】」』，。、；：！？%·…/")
+_NO_LINE_END = set("（(【「『")
+# What a line may not break inside: a run of Latin letters and digits (a word, a number, 2024年's 2024).
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%\-_]*|\s+|.", re.S)
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for piece in _TOKEN.findall(text):
+        if tokens and (piece[0] in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
+    if len(tokens) > 1 and tokens[0][0] in _NO_LINE_START:  # nothing before it to hold on to
+        tokens[:2] = [tokens[0] + tokens[1]]
+    return tokens
+
+
+def _fill(tokens: list[str], target: int) -> list[str]:
+    """Tokens into lines of about ``target`` characters; a line ends where the next token would pass it."""
+    lines, current = [], ""
+    for token in tokens:
+        if current.strip() and len(current.rstrip()) + len(token.rstrip()) > target:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    return lines + [current.rstrip()]
+
+
+def wrap_label(text: str, width: int = 14) -> str:
+    """An axis label in lines of at most about ``width`` characters, never cut: breaks fall between
+    CJK characters or at spaces, never inside a Latin word or number, never before closing or after
+    opening punctuation; the lines are balanced, so no line holds one character alone."""
+    text = " ".join(text.split())
+    tokens = _tokens(text)
+    count = len(_fill(tokens, width))  # the fewest lines of about ``width``
+    # then the narrowest lines that still need no more: balanced, so no line is left nearly empty
+    lines = next(lines for target in range(min(-(-len(text) // count), width), width + 1)
+                 if len(lines := _fill(tokens, target)) <= count) if count > 1 else [text]
+    for index in [i for i, line in enumerate(lines) if len(line) == 1][::-1]:  # one character: onto a neighbour
+        if len(lines) > 1:
+            neighbour = index - 1 if index else 1
+            lines[min(index, neighbour)] = "".join(lines[min(index, neighbour):max(index, neighbour) + 1])
+            del lines[max(index, neighbour)]
+    return "\n".join(lines)
+
+
+def label_lines(labels: list[str], width: int = 14) -> tuple[list[str], int]:
+    """The wrapped labels and the most lines any of them takes."""
+    wrapped = [wrap_label(label, width) for label in labels]
+    return wrapped, max((label.count("\n") + 1 for label in wrapped), default=1)
 
 
 def stacked_bars(
@@ -80,10 +128,11 @@ def stacked_bars(
     ``segments`` maps a legend label to (one value per bar, colour); a segment that is zero on
     every bar is left out. ``total_format`` writes each bar's total at its end; ``counts`` puts
     ticks on whole numbers only. Margins are
-    fixed in inches (room for two-line labels of ``wrap_label``), which keeps every chart's
+    fixed in inches (rows grow with the lines of ``wrap_label``), which keeps every chart's
     plot area aligned with the others and costs no layout pass.
     """
-    height = ROW_IN * len(labels) + TOP_IN + BOTTOM_IN
+    wrapped, most_lines = label_lines(labels)
+    height = max(ROW_IN, LINE_IN * most_lines + 0.08) * len(labels) + TOP_IN + BOTTOM_IN
     figure = Figure(figsize=(WIDTH_IN, height))
     axes = figure.add_axes((LEFT_IN / WIDTH_IN, BOTTOM_IN / height,
                             1 - (LEFT_IN + RIGHT_IN) / WIDTH_IN, 1 - (TOP_IN + BOTTOM_IN) / height))
@@ -97,7 +146,7 @@ def stacked_bars(
         for position, total in zip(positions, totals):
             axes.annotate(total_format.format(total), (total, position), xytext=(3, 0),
                           textcoords="offset points", va="center", fontsize=7.5)
-    axes.set_yticks(positions, [wrap_label(label) for label in labels], fontsize=8)
+    axes.set_yticks(positions, wrapped, fontsize=8)
     axes.set_ylim(-0.6, len(labels) - 0.4)
     axes.set_xlim(0, xmax if xmax is not None else max(max(totals, default=0), 1) * 1.18)
     axes.set_xlabel(xlabel, fontsize=9)
@@ -114,36 +163,58 @@ def _colours(keys: list[str]) -> dict[str, str]:
     return {key: PALETTE[index % len(PALETTE)] for index, key in enumerate(keys)}
 
 
-def budget_by_project(labels: list[str], amounts: pd.DataFrame, sources: dict[str, str]) -> Figure:
-    """Each project's budget (万元) stacked by funding source; ``amounts`` has one column per source."""
-    colours = _colours(list(sources))
-    segments = {name: (list(amounts[column].fillna(0).astype(float)), colours[column]) for column, name in sources.items()}
-    return stacked_bars(labels, segments, xlabel="金额（万元）", total_format="{:,.2f}")
-
-
-def indicator_structure(counts: pd.DataFrame) -> Figure:
-    """Indicator counts per (level 1, level 2) pair, coloured by level 1; ``counts`` has columns
-    level1, level2, count, in display order."""
-    level1 = list(dict.fromkeys(counts["level1"]))
-    colours = _colours(level1)
-    segments = {name: ([n if l1 == name else 0 for l1, n in zip(counts["level1"], counts["count"])], colours[name])
-                for name in level1}
-    labels = [f"{l1} / {l2}" for l1, l2 in zip(counts["level1"], counts["level2"])]
-    return stacked_bars(labels, segments, xlabel="指标数（个）", total_format="{:.0f}", counts=True)
-
-
-def quantification_share(shares: pd.DataFrame, categories: dict[str, str]) -> Figure:
-    """100 % stacked bars per project: how its indicator values are expressed. ``shares`` is
-    indexed by project label with one count column per category key."""
-    totals = shares.sum(axis=1).replace(0, 1)
-    colours = _colours(list(categories))
-    segments = {name: (list(shares[key] / totals * 100), colours[key]) for key, name in categories.items()}
-    return stacked_bars(list(shares.index), segments, xlabel="占该项目指标数的比例（%）", xmax=100)
-
-
 def findings_by_rule(counts: pd.DataFrame, severity_labels: dict[str, str]) -> Figure:
     """Findings per rule stacked by severity; ``counts`` is indexed by rule label with one
     column per severity."""
     segments = {label: (list(counts[severity]), SEVERITY_COLOURS[severity])
                 for severity, label in severity_labels.items() if severity in counts}
     return stacked_bars(list(counts.index), segments, xlabel="发现数（条）", total_format="{:.0f}", counts=True)
+
+
+# The project overview: a row per project, two panels of cells.
+OVERVIEW_LEFT_IN, PANEL_IN, GAP_IN, OVERVIEW_TOP_IN = 2.1, 2.0, 0.35, 0.62
+PRESENT_COLOUR, MISSING_COLOUR = "#d3ebe0", "#f5c4a9"  # Okabe–Ito green / vermillion, light
+DEDUCTION_COLOUR = (0xD5, 0x5E, 0x00)
+
+
+def _shade(share: float) -> str:
+    """White to vermillion by ``share`` (0–1)."""
+    return "#" + "".join(f"{round(255 - (255 - c) * share * 0.85):02x}" for c in DEDUCTION_COLOUR)
+
+
+def _cells(axes, values: pd.DataFrame, colour, text, title: str) -> None:
+    rows, columns = values.shape
+    for i in range(rows):
+        for j in range(columns):
+            value = values.iat[i, j]
+            axes.add_patch(Rectangle((j, i), 1, 1, facecolor=colour(value), edgecolor="white", linewidth=1.5))
+            axes.text(j + 0.5, i + 0.5, text(value), ha="center", va="center", fontsize=7.5)
+    axes.set_xlim(0, columns)
+    axes.set_ylim(rows, 0)
+    axes.set_xticks([j + 0.5 for j in range(columns)], list(values.columns), fontsize=8)
+    axes.xaxis.tick_top()
+    axes.tick_params(length=0)
+    axes.set_title(title, fontsize=8.5, pad=16)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+
+
+def project_overview(labels: list[str], categories: pd.DataFrame, deductions: pd.DataFrame) -> Figure:
+    """Per project (a row each, in ``labels`` order): left, how many indicators it has of each
+    category (``categories``: counts, 0 shown as 缺); right, the points its findings cost under each
+    review criterion (``deductions``), shaded by size."""
+    wrapped, most_lines = label_lines(labels, 19)  # 19 characters of 7.5 pt fill the left margin
+    row = max(0.28, LINE_IN * most_lines + 0.06)
+    height = row * len(labels) + OVERVIEW_TOP_IN + 0.1
+    figure = Figure(figsize=(WIDTH_IN, height))
+    bottom, panel_height = 0.1 / height, row * len(labels) / height
+    left = figure.add_axes((OVERVIEW_LEFT_IN / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN, panel_height))
+    right = figure.add_axes(((OVERVIEW_LEFT_IN + PANEL_IN + GAP_IN) / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN, panel_height))
+    _cells(left, categories, lambda n: PRESENT_COLOUR if n else MISSING_COLOUR, lambda n: str(int(n)) if n else "缺",
+           "指标类别（指标个数）")
+    most = max(float(deductions.to_numpy().max(initial=0)), 1.0)
+    _cells(right, deductions, lambda v: _shade(v / most), lambda v: f"{v:g}" if v else "",
+           "审核要点扣分（分）")
+    left.set_yticks([i + 0.5 for i in range(len(labels))], wrapped, fontsize=7.5)
+    right.set_yticks([])
+    return figure

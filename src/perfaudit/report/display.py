@@ -43,11 +43,13 @@ def findings(bundle: UnitBundle) -> Fragment:
     return Fragment(sections.findings_section(bundle))
 
 
-def data_quality(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.data_quality(bundle))
+def technical_notes(bundle: UnitBundle) -> Fragment:
+    return Fragment(sections.technical_notes(bundle))
 
 
 def appendix(bundle: UnitBundle) -> Fragment:
+    """The parsed-source appendix; its notebook cell is tagged ``appendix``, which the HTML and PDF
+    exporters keep or drop by ``[report] appendix``."""
     return Fragment(sections.appendix(bundle))
 
 

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
+from ..errors import ConfigError, ReportError
 from ..settings import Settings
 
 AUTO = "auto"
@@ -49,8 +49,15 @@ def find_cjk_font(configured: str, family: str) -> str:
                       "or set [report] cjk_font_file to a Noto Sans CJK .ttc file)")
 
 
+APPENDIX_FORMATS = ("html", "pdf")
+
+
 def report_settings(settings: Settings) -> dict[str, Any]:
-    """The ``[report]`` settings with the CJK font file found."""
+    """The ``[report]`` settings with the CJK font file found (and the appendix formats checked)."""
     report = dict(settings.section("report"))
+    unknown = sorted(set(report["appendix"]) - set(APPENDIX_FORMATS))
+    if unknown:
+        raise ConfigError(f"[report] appendix: unknown format {', '.join(map(repr, unknown))} (formats: html, pdf)")
+    report["appendix"] = list(report["appendix"])
     report["cjk_font_file"] = find_cjk_font(report["cjk_font_file"], report["cjk_font_family"])
     return report

@@ -24,14 +24,14 @@ import nbformat
 import typst
 from nbconvert.exporters import Exporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from ..errors import ReportError
 from ..settings import load_settings
 from .fonts import find_cjk_font, report_settings
 from .fragment import TYPST_MIME
 from .markup import element
-from .render import REMOVED_CELL_TAGS
+from .render import removed_tags
 from .typeset import code, literal
 
 TEMPLATE = ("templates", "perfaudit", "report.typ")
@@ -89,6 +89,8 @@ class TypstPDFExporter(Exporter):
         config=True)
     font_family = Unicode(help="the CJK font family the report is set in").tag(config=True)
     mono_font_family = Unicode(help="the font family of code (hashes, ids)").tag(config=True)
+    appendix = Bool(help="keep the parsed-source appendix (the cell tagged 'appendix'); "
+                         "default: whether [report] appendix names pdf").tag(config=True)
 
     def _file_extension_default(self) -> str:
         return ".pdf"
@@ -99,7 +101,9 @@ class TypstPDFExporter(Exporter):
                           ("mono_font_family", "mono_font_family")):
             if not getattr(self, name):
                 setattr(self, name, _default(key))
-        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True)
+        if "appendix" not in kw:
+            self.appendix = "pdf" in _default("appendix")
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=removed_tags(self.appendix)), enabled=True)
 
     def source(self, notebook: nbformat.NotebookNode, title: str | None = None) -> str:
         """The Typst document of a (preprocessed) notebook."""
@@ -127,8 +131,10 @@ class TypstPDFExporter(Exporter):
 
 
 def render_pdf(notebook: nbformat.NotebookNode, *, title: str, cjk_font_file: str, font_family: str,
-               mono_font_family: str) -> bytes:
-    """The report PDF of an executed notebook; ``title`` is the document title (escaped here)."""
-    exporter = TypstPDFExporter(cjk_font_file=cjk_font_file, font_family=font_family, mono_font_family=mono_font_family)
+               mono_font_family: str, appendix: bool = False) -> bytes:
+    """The report PDF of an executed notebook; ``title`` is the document title (escaped here);
+    ``appendix``: keep the cell tagged ``render.APPENDIX_TAG``."""
+    exporter = TypstPDFExporter(cjk_font_file=cjk_font_file, font_family=font_family, mono_font_family=mono_font_family,
+                                appendix=appendix)
     pdf, _ = exporter.from_notebook_node(notebook, resources={"perfaudit": {"title": title}})
     return pdf

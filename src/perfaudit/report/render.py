@@ -18,9 +18,17 @@ TEMPLATE_NAME = "perfaudit"
 # Cells left out of the report: the notebook's own parameter cell, papermill's injected one,
 # and cells meant only for the auditor working in JupyterLab.
 REMOVED_CELL_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+# The cell of the parsed-source appendix: in a format's report only where ``[report] appendix``
+# names the format (the executed notebook keeps it either way).
+APPENDIX_TAG = "appendix"
 
 
-def _exporter() -> HTMLExporter:
+def removed_tags(appendix: bool) -> set[str]:
+    """The cell tags a format leaves out: always ``REMOVED_CELL_TAGS``, the appendix unless wanted."""
+    return REMOVED_CELL_TAGS if appendix else REMOVED_CELL_TAGS | {APPENDIX_TAG}
+
+
+def _exporter(appendix: bool) -> HTMLExporter:
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates_dir())],
@@ -28,12 +36,14 @@ def _exporter() -> HTMLExporter:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_CELL_TAGS), enabled=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=removed_tags(appendix)), enabled=True)
     return exporter
 
 
-def render_html(notebook: nbformat.NotebookNode, *, title: str, font_family: str, mono_font_family: str) -> str:
-    """The report page for an executed notebook; ``title`` is the unit's report title (escaped here)."""
+def render_html(notebook: nbformat.NotebookNode, *, title: str, font_family: str, mono_font_family: str,
+                appendix: bool = True) -> str:
+    """The report page for an executed notebook; ``title`` is the unit's report title (escaped here);
+    ``appendix``: keep the cell tagged ``APPENDIX_TAG``."""
     resources = {
         "perfaudit": {
             "title": title,
@@ -42,5 +52,5 @@ def render_html(notebook: nbformat.NotebookNode, *, title: str, font_family: str
             "mono_font_family": mono_font_family,
         }
     }
-    html, _ = _exporter().from_notebook_node(notebook, resources=resources)
+    html, _ = _exporter(appendix).from_notebook_node(notebook, resources=resources)
     return html

@@ -1,22 +1,24 @@
 """The report's content, in Chinese: one function per section, each turning a bundle into markup.
 
 Every piece of text goes through ``markup`` (the one escaping point); nothing here writes a tag
-by string concatenation. Sections appear in the order an auditor reads them: cover, summary,
-charts, findings, data quality, appendix. Everything shown is sorted explicitly, so the same
-bundle always gives the same bytes.
+by string concatenation. Sections appear in the order a reviewer reads them: cover, summary with
+the 审核结论, charts (units of more than two projects), findings (共性问题 once, then what is
+specific to each project), the appendix of parsed projects (in the formats ``[report] appendix``
+names) and last the 技术附注 (fingerprints, data quality). Everything shown is sorted explicitly, so the same bundle always gives the same
+bytes.
 """
 
 from __future__ import annotations
 
 import base64
-from pathlib import PurePath
 
 import pandas as pd
 
 from ..audit.conclusion import ACTIONS
-from ..audit.grade import largest_deductions
+from ..audit.grade import largest_deductions, project_points
+from ..audit.registry import CONTEXT, CRITERION_ZH
 from ..review.model import STATUS_LABELS, status_label
-from ..taxonomy import LEVEL1, LEVEL2
+from ..taxonomy import BENEFIT, COST, OUTPUT, SATISFACTION
 from ..validate.result import ExpectationOutcome, ValidationResult
 from . import charts
 from .bundle import UnitBundle
@@ -36,6 +38,16 @@ _CATEGORY_OF_KIND = {
 }
 PLAN_LABELS = {"plan_mar": "3月底", "plan_jun": "6月底", "plan_oct": "10月底", "plan_dec": "12月底"}
 UNIT_LEVEL = "单位整体（不属于具体项目）"
+# The sections with a number, in order (charts only for units of more than MIN_CHART_PROJECTS).
+NUMBERED_SECTIONS = {"summary": "审核概况", "charts": "图表分析", "findings": "审核发现"}
+NUMERALS = "一二三四五六七八九"
+MIN_CHART_PROJECTS = 3
+TECHNICAL_NOTES = "技术附注"
+APPENDIX = "附录 项目明细"
+# A unit report is OUT/units/<unit_id>/report.html, the index that `perfaudit run` writes OUT/index.html.
+INDEX_LINK = "../../index.html"
+# Marks what exists only on screen (table of contents, back link): the PDF and print CSS leave it out.
+SCREEN_ONLY = "screen-only"
 
 
 # ---------------------------------------------------------------- formatting helpers
@@ -67,6 +79,16 @@ def observed_text(value: object) -> str:
 def section(title: str, *body: Content, anchor: str) -> Element:
     """A top-level report section: its h1 is a PDF bookmark and starts a new printed page."""
     return element("section", element("h1", title), *body, cls="report-section", id=anchor)
+
+
+def shows_charts(bundle: UnitBundle) -> bool:
+    return len(bundle.dataset.projects) >= MIN_CHART_PROJECTS
+
+
+def section_title(bundle: UnitBundle, key: str) -> str:
+    """A numbered section's title (``三、审核发现``): the numbers count the sections shown."""
+    shown = [name for name in NUMBERED_SECTIONS if name != "charts" or shows_charts(bundle)]
+    return f"{NUMERALS[shown.index(key)]}、{NUMBERED_SECTIONS[key]}"
 
 
 def figure(svg: str, caption: str) -> Element:
@@ -126,40 +148,67 @@ def budget_year_text(year: object, documents: pd.DataFrame) -> str:
     return f"{int(year)}年" + (f"（{how[0]}）" if how else "")
 
 
+def _known(value: object, *unlike: str) -> str | None:
+    """A cover fact worth showing: stated, and not a repetition of the unit's name."""
+    if pd.isna(value) or not str(value).strip():
+        return None
+    text = str(value).strip()
+    bare = {name.removesuffix("（本级）").removesuffix("(本级)").removesuffix("本级") for name in unlike}
+    return None if text in unlike or text in bare else text
+
+
+def table_of_contents(bundle: UnitBundle) -> Element:
+    """Links to the sections and to each project's findings (on screen only)."""
+    projects = _records(_projects(bundle))
+    entries = [("summary", section_title(bundle, "summary"))]
+    if shows_charts(bundle):
+        entries.append(("charts", section_title(bundle, "charts")))
+    entries.append(("findings", section_title(bundle, "findings")))
+    items = [element("li", element("a", title, href=f"#{anchor}")) for anchor, title in entries]
+    findings_items = [element("li", element("a", "共性问题", href="#common-problems"))] if bundle.grade.get("common_problems") else []
+    findings_items += [element("li", element("a", project_label(p["seq"], p["project_name"]), href=f"#project-{int(p['seq'])}"))
+                       for p in projects]
+    items[-1] = element("li", element("a", entries[-1][1], href="#findings"), element("ul", findings_items))
+    if "html" in bundle.report_settings["appendix"]:
+        items.append(element("li", element("a", APPENDIX, href="#appendix")))
+    items.append(element("li", element("a", TECHNICAL_NOTES, href="#technical-notes")))
+    return element("div", element("h2", "目录"), element("ul", items), cls=f"toc {SCREEN_ONLY}")
+
+
 def cover(bundle: UnitBundle) -> Element:
     unit = bundle.dataset.units.iloc[0]
-    meta = bundle.meta
-    fingerprints = meta["fingerprints"]
-    sources = [element("div", element("span", source["file"], cls="file"), element("code", source["sha256"]))
-               for source in meta["sources"]]
-    facts: list[tuple[str, Content]] = [
-        ("单位名称", unit["unit_name"]),
-        ("单位编码", text_or_missing(unit["unit_code"])),
-        ("主管部门", text_or_missing(unit["department"])),
+    settings = bundle.report_settings
+    name = str(unit["unit_name"])
+    facts: list[tuple[str, Content]] = [("被审核单位", name)]
+    for label, column in (("单位编码", "unit_code"), ("主管部门", "department")):
+        known = _known(unit[column], name)
+        if known:
+            facts.append((label, known))
+    facts += [
         ("预算年度", budget_year_text(unit["budget_year"], bundle.dataset.documents)),
-        ("源文件及 SHA-256", sources),
-        ("软件版本", f"perfaudit {meta['perfaudit_version']}"),
-        ("输入指纹", element("code", fingerprints["input"])),
-        ("审核配置指纹", element("code", fingerprints["rules"])),
-        ("数据校验规则集指纹", element("code", fingerprints["suites"])),
-        ("报告数据指纹", element("code", fingerprints["bundle"])),
+        ("项目数", f"{len(bundle.dataset.projects)} 个"),
+        ("源文件", [element("div", source["file"], cls="file") for source in bundle.meta["sources"]]),
     ]
     signed = (bundle.review or {}).get("signoff") or {}
     signoff = element(
         "table",
         element("tbody", [element("tr", element("th", role), element("td", value, cls="sign"))
-                          for role, value in (("审核人", signed.get("reviewer", "")), ("复核人", ""), ("日期", signed.get("date", "")))]),
+                          for role, value in (("审核单位（盖章）", settings["reviewing_unit"]),
+                                              ("审核人", signed.get("reviewer", "")), ("复核人", ""),
+                                              ("审核日期", signed.get("date", "") or settings["review_date"]))]),
         cls="signoff",
     )
     return element(
         "section",
+        element("p", element("a", "← 返回单位汇总", href=INDEX_LINK), cls=f"back-link {SCREEN_ONLY}"),
         element("p", REPORT_TITLE, cls="cover-kicker"),
-        element("h1", unit["unit_name"], cls="unit-name"),
+        element("h1", name, cls="unit-name"),
         definition_table(facts, cls="facts cover-facts"),
         element("h2", "审核签署", cls="signoff-title"),
         signoff,
-        note("本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告。"
-             "报告中的等级为机器建议，须经审核人、复核人核实后签署。"),
+        note("本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告（源文件的 SHA-256 "
+             "及各项指纹见技术附注）。报告中的审核结论与等级为机器建议，须经审核人、复核人核实后签署。"),
+        table_of_contents(bundle),
         cls="cover",
         id="cover",
     )
@@ -268,7 +317,7 @@ def summary(bundle: UnitBundle) -> Element:
         ("审核意见", review_state(bundle)),
     ]
     return section(
-        "一、审核概况",
+        section_title(bundle, "summary"),
         conclusion_block(bundle),
         element("h2", "基本情况"),
         definition_table(overview),
@@ -286,33 +335,38 @@ def grade_block(grade: dict) -> Element:
          " / ".join(str(item[s]) for s in SEVERITY_LABELS), f"{item['penalty']:g}", f"{item['score']:.2f}"]
         for item in grade["breakdown"]
     ]
+    scored = sum(item["findings"] for item in grade["breakdown"])
+    if grade["findings"] > scored:  # context (X01) is reported but not scored: listed, so the total adds up
+        rows.append([CRITERION_ZH[CONTEXT] + "（不计分）", MISSING, str(grade["findings"] - scored), "", "", MISSING])
     rows.append(["合计", f"{sum(item['weight'] for item in grade['breakdown']):g}",
-                 str(sum(item["findings"] for item in grade["breakdown"])), "", "", f"{grade['score']:.2f}"])
+                 str(grade["findings"]), "", "", f"{grade['score']:.2f}"])
     return element(
         "div",
         element("h2", "建议等级（机器建议）"),
-        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100）"),
+        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100，计分方法见技术附注）"),
         element("p", "扣分最多的三项：", "；".join(
             f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)
         ) or "无"),
         element("p", grade["cap"]["reason_zh"]) if grade.get("cap") else None,
         table(["审核要点", "权重", "发现数", "错误 / 警告 / 提示", "平均扣分", "得分"], rows,
               widths=["18%", "12%", "14%", "20%", "16%", "20%"], numeric=(1, 2, 4, 5)),
-        element("p", "计分方法：", grade["formula_zh"], cls="machine-mark"),
         cls="grade",
     )
 
 
 # ---------------------------------------------------------------- charts
 
-def structure_counts(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Indicators per (level1, level2), in taxonomy order (unknown names last, alphabetically)."""
-    named = indicators.fillna({"level1": "（未分类）", "level2": "（未分类）"})
-    frame = named.groupby(["level1", "level2"]).size().rename("count").reset_index()
-    rank1 = frame["level1"].map({name: i for i, name in enumerate(LEVEL1)}).fillna(len(LEVEL1))
-    rank2 = frame["level2"].map({name: i for i, name in enumerate(LEVEL2)}).fillna(len(LEVEL2))
-    order = sorted(range(len(frame)), key=lambda i: (rank1[i], frame["level1"][i], rank2[i], frame["level2"][i]))
-    return frame.iloc[order].reset_index(drop=True)
+# Indicator categories of the overview chart: level 1, with 成本 counted apart (a level-2 成本指标
+# under 产出 in the 2015 scheme, level 1 in the 2021 scheme).
+INDICATOR_CATEGORIES = {"产出": OUTPUT, "效益": BENEFIT, "满意度": SATISFACTION, "成本": COST}
+
+
+def category_counts(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Indicators per project (rows, in ``projects`` order) and category (columns, ``INDICATOR_CATEGORIES``)."""
+    cost = (indicators["level1"] == COST) | (indicators["level2"] == "成本指标")
+    category = indicators["level1"].where(~cost, COST).map({v: k for k, v in INDICATOR_CATEGORIES.items()})
+    counts = pd.crosstab(indicators["project_id"], category)
+    return counts.reindex(index=projects["project_id"], columns=list(INDICATOR_CATEGORIES), fill_value=0)
 
 
 def quantification_counts(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -331,18 +385,20 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(list(dict.fromkeys(labels)))
 
 
-def chart_section(bundle: UnitBundle) -> Element:
-    projects, indicators = _projects(bundle), _indicators(bundle)
+def chart_section(bundle: UnitBundle) -> Element | None:
+    """One chart that answers where each project falls short: its indicator categories and the
+    points it loses per review criterion. None for a unit of one or two projects (a table says it)."""
+    if not shows_charts(bundle):
+        return None
+    projects = _projects(bundle)
     labels = [project_label(s, n) for s, n in zip(projects["seq"], projects["project_name"])]
-    figures = [
-        (charts.budget_by_project(labels, projects, FUNDING_SOURCES), "图1 各项目预算及资金来源（万元）"),
-        (charts.indicator_structure(structure_counts(indicators)), "图2 绩效指标结构（一级 / 二级指标）"),
-        (charts.quantification_share(quantification_counts(projects, indicators), VALUE_CATEGORIES),
-         "图3 各项目指标值的表述方式"),
-    ]
-    if not bundle.findings.empty:
-        figures.append((charts.findings_by_rule(rule_counts(bundle.findings), SEVERITY_LABELS), "图4 审核发现按规则分布"))
-    return section("二、图表分析", *(figure(charts.svg(fig), caption) for fig, caption in figures), anchor="charts")
+    points = project_points(bundle.findings, bundle.grade["config"]).reindex(projects["project_id"], fill_value=0.0)
+    chart = charts.project_overview(labels, category_counts(projects, bundle.dataset.indicators), points.round(2))
+    return section(
+        section_title(bundle, "charts"),
+        figure(charts.svg(chart), "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
+        anchor="charts",
+    )
 
 
 # ---------------------------------------------------------------- findings
@@ -431,30 +487,81 @@ def _findings_table(findings: list[dict], locate: Locator) -> Element:
     return table(["规则", "级别", "问题及原文证据", "整改建议"], rows, widths=["15%", "8%", "49%", "28%"], cls="findings")
 
 
+def _common_problem(problem: dict, findings: list[dict], labels: dict, total: int, locate: Locator) -> Element:
+    """A problem shared by most projects, stated once: the projects it hits, each with its place,
+    and its evidence and message where they say more than the project's name."""
+    messages = set(f["message"] for f in findings)
+    items, short = [], True  # short items (a project and its line) are set in two columns
+    for project_id in problem["project_ids"]:
+        own = [f for f in findings if f["project_id"] == project_id]
+        details = []
+        for f in own:
+            quote = f["evidence"] if f["evidence"] not in (f["project_name"], None) else None
+            details.append([
+                "：" if quote or len(messages) > 1 else None,
+                element("span", quote, cls="quote") if quote else None,
+                "——" if quote and len(messages) > 1 else None,
+                f["message"] if len(messages) > 1 else None,
+                element("span", f"（{locate(f['source_file'], f['source_ref'])}）", cls="where"),
+                element("span", " ", review_line(f).children, cls="review"),  # inline: the lists stay short
+            ])
+            short = short and not quote and len(messages) == 1
+        items.append(element("li", labels[project_id], details))
+    severities = [s for s in SEVERITY_LABELS if any(f["severity"] == s for f in findings)]
+    count = len(problem["project_ids"])
+    return element(
+        "article",
+        element("h3", f"{problem['rule_id']} {problem['rule_name']}（{count} 个项目）"),
+        element("p", [severity_badge(s) for s in severities], " ",
+                f"{total} 个项目中有 {count} 个：" if count < total else f"全部 {count} 个项目：",
+                next(iter(messages)) if len(messages) == 1 else "各项目的情况如下。"),
+        element("ul", items, cls="evidence common-projects" + (" two-columns" if short else "")),
+        element("p", "整改建议：", problem["suggestion"]),
+        element("p", "依据：", findings[0]["basis"], cls="basis") if findings[0]["basis"] else None,
+        cls="common",
+    )
+
+
 def findings_section(bundle: UnitBundle) -> Element:
     findings, locate = bundle.findings, Locator(bundle)
+    title = section_title(bundle, "findings")
     if findings.empty:
-        return section("三、审核发现", note("未发现问题。"), *review_block(bundle), anchor="findings")
+        return section(title, note("未发现问题。"), *review_block(bundle), anchor="findings")
+    projects = _records(_projects(bundle))
+    labels = {p["project_id"]: project_label(p["seq"], p["project_name"]) for p in projects}
+    common = bundle.grade.get("common_problems", [])
+    in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
     # Catalogue order within a project; the audit's order (by line) within a rule.
-    by_project = _grouped(_records(findings.sort_values(["rule_rank", "rule_id"], kind="stable")), "project_id")
+    ordered = _records(findings.sort_values(["rule_rank", "rule_id"], kind="stable"))
     parts: list[Content] = [note(
-        f"共 {len(findings)} 条发现，按项目分组；同一项目内同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。"
-        "原文证据照录源文件文字，行号指源文件中的行。每条证据后为发现编号（审核意见文件按此编号记录）及审核意见；"
-        "未注明审核意见的为待审核。")]
+        f"共 {len(findings)} 条发现。出现在半数以上项目中的问题作为共性问题集中说明一次；各项目只列其特有的问题，"
+        "同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。原文证据照录源文件文字，行号指源文件中的行。"
+        "每条证据后为发现编号（审核意见文件按此编号记录）及审核意见；未注明审核意见的为待审核。")]
+    if common:
+        by_finding = {f["finding_id"]: f for f in ordered}
+        parts.append(element(
+            "div", element("h2", f"共性问题（{len(common)} 项）"),
+            [_common_problem(problem, [by_finding[i] for i in problem["finding_ids"]], labels, len(projects), locate)
+             for problem in common],
+            cls="common-problems", id="common-problems"))
+    by_project = _grouped([f for f in ordered if f["finding_id"] not in in_common], "project_id")
     if None in by_project:
         parts.append(element("article", element("h2", UNIT_LEVEL), _findings_table(by_project[None], locate), cls="project"))
-    for project in _records(_projects(bundle)):
+    for project in projects:
         own = by_project.get(project["project_id"])
+        shared = [p["rule_id"] for p in common if project["project_id"] in p["project_ids"]]
         parts.append(element(
             "article",
-            element("h2", project_label(project["seq"], project["project_name"])),
-            _findings_table(own, locate) if own else note("未发现问题。"),
+            element("h2", labels[project["project_id"]]),
+            _findings_table(own, locate) if own else
+            note(f"除共性问题（{'、'.join(shared)}）外未发现问题。" if shared else "未发现问题。"),
             cls="project",
+            id=f"project-{int(project['seq'])}",
         ))
-    return section("三、审核发现", *parts, *review_block(bundle), anchor="findings")
+    return section(title, *parts, *review_block(bundle), anchor="findings")
 
 
-# ---------------------------------------------------------------- data quality
+# ---------------------------------------------------------------- technical notes
 
 def _validation_status(result: ValidationResult) -> str:
     return {"passed": "全部通过", "failed": "有未通过的检查", "error": "部分检查无法执行"}[result.status]
@@ -477,23 +584,43 @@ def _offending_table(outcome: ExpectationOutcome, bundle: UnitBundle, locate: Lo
                    note(f"另有 {more} 行未列出（完整结果见数据包 validation.json）。") if more > 0 else None)
 
 
-def data_quality(bundle: UnitBundle) -> Element:
+def _provenance_facts(bundle: UnitBundle) -> list[tuple[str, Content]]:
+    meta = bundle.meta
+    fingerprints = meta["fingerprints"]
+    return [
+        ("源文件及 SHA-256", [element("div", element("span", source["file"], cls="file"), element("code", source["sha256"]))
+                           for source in meta["sources"]]),
+        ("软件版本", f"perfaudit {meta['perfaudit_version']}"),
+        ("输入指纹", element("code", fingerprints["input"])),
+        ("审核配置指纹", element("code", fingerprints["rules"])),
+        ("数据校验规则集指纹", element("code", fingerprints["suites"])),
+        ("报告数据指纹", element("code", fingerprints["bundle"])),
+    ]
+
+
+def technical_notes(bundle: UnitBundle) -> Element:
+    """What a technician checks, out of the reviewer's way: what the report was made from, how the
+    grade is computed, and the data-quality checks (Great Expectations) of the parsed tables."""
     result = ValidationResult.from_dict(bundle.validation)
     locate, limit = Locator(bundle), bundle.report_settings["max_offending_rows"]
     overview_rows = []
     for suite in result.tables:
         failed, errored = len(suite.failed), len(suite.errored)
         overview_rows.append([
-            TABLE_LABELS.get(suite.table, suite.table), PurePath(suite.suite_file).name,
-            str(len(suite.outcomes)), str(len(suite.outcomes) - failed - errored), str(failed),
-            str(errored) if suite.error is None else "整套",
+            TABLE_LABELS.get(suite.table, suite.table), str(len(suite.outcomes)),
+            str(len(suite.outcomes) - failed - errored), str(failed), str(errored) if suite.error is None else "整套",
         ])
     parts: list[Content] = [
-        note("数据质量校验（Great Expectations 规则集）检查解析所得数据表的完整性与一致性。逐行检查只列本单位的行；"
-             "表级检查（列、行数）针对同批处理的全部文件。"),
-        element("p", "校验结论：", element("strong", _validation_status(result))),
-        table(["数据表", "规则集文件", "检查项", "通过", "未通过", "无法执行"], overview_rows,
-              widths=["14%", "30%", "14%", "14%", "14%", "14%"], numeric=(2, 3, 4, 5)),
+        element("h2", "报告来源"),
+        definition_table(_provenance_facts(bundle), cls="facts cover-facts"),
+        element("h2", "计分方法"),
+        element("p", bundle.grade["formula_zh"], cls="machine-mark"),
+        element("h2", "数据质量校验"),
+        element("p", "校验结论：", element("strong", _validation_status(result)),
+                "。解析所得的数据表按规则集逐项检查完整性与一致性；逐行检查只列本单位的行，表级检查（列、行数）针对同批处理的全部文件；"
+                "完整结果见数据包 validation.json。", cls="note"),
+        table(["数据表", "检查项", "通过", "未通过", "无法执行"], overview_rows,
+              widths=["28%", "18%", "18%", "18%", "18%"], numeric=(1, 2, 3, 4)),
     ]
     problems: list[Content] = [
         element("article", element("h3", TABLE_LABELS.get(suite.table, suite.table), "：整套规则无法执行"),
@@ -509,24 +636,11 @@ def data_quality(bundle: UnitBundle) -> Element:
             detail = _offending_table(outcome, bundle, locate, limit)
         else:
             detail = element("p", "检查值：", observed_text(outcome.observed))
-        problems.append(element("article", element("h3", outcome.id, "：", outcome.description_zh), detail, cls="check"))
+        problems.append(element("article", element("h3", outcome.description_zh,
+                                                   element("span", f"（{outcome.id}）", cls="check-id")), detail, cls="check"))
     if problems:
-        parts += [element("h2", "未通过的检查"), *problems]
-    # The passed checks are the same for nearly every unit: one row per table, not one per check,
-    # keeps them listed without pages of 通过 (and a PDF that costs as much to lay out).
-    passed_rows = []
-    for suite in result.tables:
-        passed = [outcome for outcome in suite.outcomes if outcome.success]
-        if passed:
-            passed_rows.append([TABLE_LABELS.get(suite.table, suite.table), str(len(passed)), [
-                ["；" if index else None, outcome.description_zh, element("span", f"（{outcome.id}）", cls="check-id")]
-                for index, outcome in enumerate(passed)
-            ]])
-    if passed_rows:
-        parts += [element("h2", "通过的检查"),
-                  table(["数据表", "项数", "检查项（规则集中的标识）"], passed_rows, widths=["11%", "7%", "82%"],
-                        cls="checks", numeric=(1,))]
-    return section("四、数据质量校验", *parts, anchor="data-quality")
+        parts += [element("h3", "未通过的检查"), *problems]
+    return section(TECHNICAL_NOTES, *parts, anchor="technical-notes")
 
 
 # ---------------------------------------------------------------- appendix
@@ -617,7 +731,7 @@ def appendix(bundle: UnitBundle) -> Element:
             _indicator_table(own, locate) if own else note("该项目未列出绩效指标。"),
             cls="project",
         ))
-    return section("附录 项目明细", *parts, anchor="appendix")
+    return section(APPENDIX, *parts, anchor="appendix")
 
 
 # ---------------------------------------------------------------- 部门整体 (layout N4)

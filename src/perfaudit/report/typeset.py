@@ -24,6 +24,7 @@ _SVG_DATA = "data:image/svg+xml;base64,"
 # (every other row stays on one page, as ``break-inside: avoid`` does in print CSS).
 LONG_ROW_CHARS = 1200
 # Tags written as ``el(tag, class, body)``; the template gives each its look.
+_HEADINGS = {"h2", "h3"}
 _PLAIN_TAGS = {"section", "article", "div", "p", "span", "h1", "h2", "h3", "code", "strong", "label",
                "figure", "figcaption", "pre", "li"}
 
@@ -62,8 +63,23 @@ def _node(node: Element | HtmlOnly | str) -> str:
     raise ValueError(f"report tree: <{tag}> has no Typst form")
 
 
+def _headed_table(heading: object, table: object) -> bool:
+    return (isinstance(heading, Element) and heading.tag in _HEADINGS
+            and isinstance(table, Element) and table.tag == "table")
+
+
 def _join(children: tuple) -> str:
-    parts = [_node(child) for child in children if not isinstance(child, HtmlOnly)]
+    """Children as one content; a heading directly followed by a table goes into the table's call,
+    which keeps the two together on a page."""
+    shown = [child for child in children if not isinstance(child, HtmlOnly)]
+    parts, index = [], 0
+    while index < len(shown):
+        if index + 1 < len(shown) and _headed_table(shown[index], shown[index + 1]):
+            parts.append(_table(shown[index + 1], heading=_node(shown[index])))
+            index += 2
+        else:
+            parts.append(_node(shown[index]))
+            index += 1
     if not parts:
         return "[]"
     return parts[0] if len(parts) == 1 else f"{_array(parts)}.join()"
@@ -107,7 +123,7 @@ def _width(col: Element) -> str:
     return number + ("fr" if unit == "%" else unit)
 
 
-def _table(node: Element) -> str:
+def _table(node: Element, heading: str | None = None) -> str:
     widths, header, rows = "none", [], []
     for part in node.children:
         if not isinstance(part, Element):
@@ -118,4 +134,5 @@ def _table(node: Element) -> str:
             (header if part.tag == "thead" else rows).extend(_row(row, part.tag == "thead") for row in part.children)
         else:
             raise ValueError(f"report tree: <{part.tag}> inside <table>")
-    return f"pa-table({literal(node.cls)}, {widths}, {_array(header)}, {_array(rows)})"
+    keep = f", heading: {heading}" if heading else ""
+    return f"pa-table({literal(node.cls)}, {widths}, {_array(header)}, {_array(rows)}{keep})"
