@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import ConfigError
-from .registry import CRITERIA, REGISTRY, SEVERITIES
+from .registry import CRITERIA, SEVERITIES, rule_named
 
 GRADES = (("excellent", "优"), ("good", "良"), ("fair", "中"))
 FAILING = "差"
@@ -63,7 +63,7 @@ def letter(score: float, bands: Mapping) -> str:
 
 
 def _rule_label(rule_id: str) -> str:
-    rule = REGISTRY.get(rule_id)
+    rule = rule_named(rule_id)
     return f"{rule_id} {rule.name_zh}" if rule else rule_id
 
 

@@ -131,3 +131,11 @@ def catalogue() -> list[Rule]:
     from . import rules  # noqa: F401  (importing the rules package registers the rules)
 
     return sorted(REGISTRY.values(), key=lambda r: rule_order(r.id))
+
+
+def rule_named(rule_id: str) -> Rule | None:
+    """The registered rule of that id, the catalogue loaded first (a grade can be computed
+    without the rules ever having run in this process)."""
+    from . import rules  # noqa: F401
+
+    return REGISTRY.get(rule_id)
