@@ -89,11 +89,13 @@ def report_unit(
     *,
     notebook: Path | None = None,
     kernel_manager_class: type | None = None,
+    kernel_pool=None,
 ) -> UnitReport:
     """Write one unit's report files (see the module docstring); returns what happened.
 
     ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
-    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
+    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers;
+    ``kernel_pool`` (``batch.pool.KernelPool``) runs the notebook on a worker's reused kernel.
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
     from .bundle import read_bundle
@@ -123,6 +125,7 @@ def report_unit(
         done_marker=done_marker,
         cell_timeout=settings["cell_timeout"],
         kernel_manager_class=kernel_manager_class or ReportKernelManager,
+        kernel_pool=kernel_pool,
     )
     seconds["execute"] = round(time.perf_counter() - clock, 3)
     done_marker.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import papermill
@@ -17,6 +18,9 @@ from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from ..errors import ReportError
+
+if TYPE_CHECKING:
+    from ..batch.pool import KernelPool
 
 KERNEL_NAME = "python3"
 # Fixed for every report kernel so that nothing can depend on the order of a set of strings.
@@ -47,11 +51,23 @@ def run_notebook(
     done_marker: Path,
     cell_timeout: int,
     kernel_manager_class: type[AsyncKernelManager] = ReportKernelManager,
+    kernel_pool: KernelPool | None = None,
 ) -> Execution:
     """Execute ``notebook`` into ``output`` (written even when it fails). ``parameters`` are ASCII
-    ids and paths; ``done_marker`` is the file the notebook's last cell writes."""
+    ids and paths; ``done_marker`` is the file the notebook's last cell writes. With
+    ``kernel_pool``, on the pool's reused kernel (``batch/pool.py``), else on a new kernel of
+    ``kernel_manager_class``."""
     if not notebook.is_file():
         raise ReportError(f"{notebook}: notebook not found")
+    kernel = {"km": kernel_pool.acquire()} if kernel_pool else {"kernel_manager_class": kernel_manager_class}
+    execution = _execute(notebook, output, parameters, done_marker, cell_timeout, kernel)
+    if kernel_pool:
+        kernel_pool.release(clean=execution.error is None)
+    return execution
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, str], done_marker: Path, cell_timeout: int,
+             kernel: dict) -> Execution:
     try:
         executed = papermill.execute_notebook(
             notebook,
@@ -61,7 +77,7 @@ def run_notebook(
             progress_bar=False,
             execution_timeout=cell_timeout,
             shutdown_kernel="immediate",
-            kernel_manager_class=kernel_manager_class,
+            **kernel,
         )
     except PapermillExecutionError as error:
         return Execution(None, ReportError(f"{output}: cell {error.exec_count} raised {error.ename}: {error.evalue}"))
