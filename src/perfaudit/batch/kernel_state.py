@@ -17,8 +17,8 @@ before any unit; ``restore(log_file)`` before each unit after the first. Restore
 - pandas: every option changed since is set back.
 
 Not restored (and not used by the report code): third-party modules other than these, imported by a
-unit (they stay imported), random generator states, and objects reachable only from outside the
-user namespace. A kernel is also never reused after a unit that failed, and is replaced after
+unit (they stay imported), random generator states, IPython configuration of classes not yet
+instantiated (``%config``), and objects reachable only from outside the user namespace. A kernel is also never reused after a unit that failed, and is replaced after
 ``pool.RECYCLE_AFTER`` units in any case.
 
 Standard library only at import: the kernel zygote preloads this module before it forks.
