@@ -10,8 +10,9 @@ Entry points:
   and returning a small ``UnitReport`` record. It never raises for a unit that fails: the record
   says why, and the executed notebook with the error stays in the unit's folder.
 
-The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert and
-Typst are imported when ``report_unit`` runs.
+The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert, Typst
+and pandas are imported when ``report_unit`` runs (a no-change batch run imports this package
+and needs none of them).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .. import __version__
-from .bundle import read_meta
 
 BUNDLES_DIR = "bundles"
 UNITS_DIR = "units"
@@ -98,7 +98,7 @@ def report_unit(
     ``kernel_pool`` (``batch.pool.KernelPool``) runs the notebook on a worker's reused kernel.
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
-    from .bundle import read_bundle
+    from .bundle import read_bundle, read_meta
     from .execute import ReportKernelManager, run_notebook
     from .opinion import opinion_docx
     from .pdf import render_pdf
