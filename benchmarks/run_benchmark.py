@@ -15,7 +15,10 @@ In one run, on the same corpus (``corpus.py``) and in the same environment, it t
     the scratch folder and run with this environment plus the packages of its lock that this
     lock no longer has (WeasyPrint and its own dependencies, installed there by pip);
     ``--previous-units K`` runs it on the first K units; ``--previous-ref none`` leaves it out;
-(c) ``perfaudit run`` over all units (HTML + PDF, index included), and then a no-change re-run;
+    ``--previous-ref`` given more than once measures each of those commits the same way (e.g. the
+    fresh-kernel-per-unit route of the commit before the kernel pool);
+(c) ``perfaudit run`` over all units (HTML + PDF, index included), and then a no-change re-run,
+    with the mean seconds per unit of each step on a worker (notebook, HTML, PDF, opinion);
 
 and prints for each seconds per unit (wall clock) and CPU seconds per unit, their ratios, the
 peak memory of each run (the summed RSS of its whole process tree: driver, workers, zygotes,
@@ -189,6 +192,15 @@ def previous_route(work: Path, ref: str) -> tuple[str, dict[str, str]]:
     return commit, {**os.environ, "PYTHONPATH": path}
 
 
+def unit_phases(summary: dict) -> str:
+    """Mean wall-clock seconds per unit of each step (``run.json``: notebook, HTML, PDF, opinion)."""
+    steps: dict[str, list[float]] = {}
+    for unit in summary["units"]:
+        for step, seconds in (unit.get("seconds") or {}).items():
+            steps.setdefault(step, []).append(seconds)
+    return ", ".join(f"{step} {sum(values) / len(values):.2f} s" for step, values in steps.items())
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -205,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--naive-units", type=int, help="run the naive loop on the first K units only (default: all)")
     parser.add_argument("--previous-units", type=int, help="run the previous route on the first K units only (default: all)")
-    parser.add_argument("--previous-ref", default="auto",
-                        help="git commit of the previous route (default: the last one with WeasyPrint; 'none': skip it)")
+    parser.add_argument("--previous-ref", action="append",
+                        help="git commit of a previous route, measured in the same run; may be given more than once "
+                             "(default: the last one with WeasyPrint; 'none': no previous route)")
     parser.add_argument("--workers", type=int, help="perfaudit run --workers (default: its own default)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/perfaudit-benchmark"), help="scratch folder")
     args = parser.parse_args(argv)
@@ -224,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"naive loop: {measure.seconds:.1f} s for {len(naive_docs)} units", flush=True)
     routes.append(("naive loop", measure, len(naive_docs), ""))
 
-    if args.previous_ref != "none":
-        commit, env = previous_route(work, previous_commit() if args.previous_ref == "auto" else args.previous_ref)
+    for ref in [ref for ref in args.previous_ref or ["auto"] if ref != "none"]:
+        commit, env = previous_route(work, previous_commit() if ref == "auto" else ref)
         previous_docs = documents[: args.previous_units] if args.previous_units else documents
         previous_corpus = corpus
         if args.previous_units:
@@ -248,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
     routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}"))
+    phases = unit_phases(json.loads((out / "run.json").read_text(encoding="utf-8")))
     rerun = perfaudit_run(corpus, out, args.workers)
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
 
@@ -264,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if run is not new:
             rows.append((f"new route vs {name}", f"{wall / new_wall:.1f}x faster, {cpu / new_cpu:.1f}x less CPU"))
+    rows.append(("new route, per unit on a worker", phases))
     rows.append(("no-change re-run", f"{rerun.seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun.code})"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
@@ -49,7 +49,9 @@ class UnitResult:
         return self.status == OK
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a dict for JSON, sharing their (plain) values: ``asdict``'s deep copy
+        was a third of a no-change run's time (600 records for 200 units)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "UnitResult":

@@ -5,8 +5,10 @@ raises: whatever goes wrong becomes the unit's failure with its reason. It write
 (``OUT/logs/<unit_id>.log``: steps, timings, the error with its traceback, and the kernel's own
 output) and journals its result in the output folder as soon as the report is in place.
 
-Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported, and the kernel
-zygote is started; every unit still gets a new kernel (see ``kernel.py``).
+Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported, the kernel zygote
+is started (``kernel.py``) and the worker's kernel pool made: units run one after another on a
+kernel forked from the zygote and reset between units, replaced every ``pool.RECYCLE_AFTER``
+units and after a unit that failed (``pool.py``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .manifest import journal_result
 from .records import OK, UnitResult, UnitTask
+
+if TYPE_CHECKING:
+    from .pool import KernelPool
 
 LOGS_DIR = "logs"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -33,12 +38,20 @@ def unit_log_path(out_dir: Path, unit_id: str) -> Path:
     return out_dir / LOGS_DIR / f"{unit_id}.log"
 
 
+_kernel_pool: KernelPool | None = None  # this worker's, made by ``warm_up``
+
+
 def warm_up() -> None:
-    """Import the report stack and start the kernel zygote, before the first unit arrives."""
+    """Import the report stack, start the kernel zygote and make the kernel pool, before the
+    first unit arrives. (Without it, as in a process that calls ``run_unit`` directly, every
+    unit gets a kernel of its own, started the usual way.)"""
+    global _kernel_pool
     from ..report import execute, pdf, render  # noqa: F401  (imports papermill, nbconvert, Typst)
     from .kernel import use_zygote
+    from .pool import KernelPool
 
     use_zygote()
+    _kernel_pool = _kernel_pool or KernelPool()
 
 
 @contextmanager
@@ -86,6 +99,7 @@ def run_unit(task: UnitTask) -> UnitResult:
                 bundle_root, task.unit_id, out_dir,
                 notebook=Path(task.notebook) if task.notebook else None,
                 kernel_manager_class=ForkedReportKernelManager,
+                kernel_pool=_kernel_pool,
             )
         except Exception as error:  # a unit that cannot even start its report fails alone
             log.error("failed: %s", traceback.format_exc())

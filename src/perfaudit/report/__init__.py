@@ -10,8 +10,9 @@ Entry points:
   and returning a small ``UnitReport`` record. It never raises for a unit that fails: the record
   says why, and the executed notebook with the error stays in the unit's folder.
 
-The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert and
-Typst are imported when ``report_unit`` runs.
+The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert, Typst
+and pandas are imported when ``report_unit`` runs (a no-change batch run imports this package
+and needs none of them).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .. import __version__
-from .bundle import read_meta
 
 BUNDLES_DIR = "bundles"
 UNITS_DIR = "units"
@@ -89,14 +89,16 @@ def report_unit(
     *,
     notebook: Path | None = None,
     kernel_manager_class: type | None = None,
+    kernel_pool=None,
 ) -> UnitReport:
     """Write one unit's report files (see the module docstring); returns what happened.
 
     ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
-    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers.
+    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers;
+    ``kernel_pool`` (``batch.pool.KernelPool``) runs the notebook on a worker's reused kernel.
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
-    from .bundle import read_bundle
+    from .bundle import read_bundle, read_meta
     from .execute import ReportKernelManager, run_notebook
     from .opinion import opinion_docx
     from .pdf import render_pdf
@@ -123,6 +125,7 @@ def report_unit(
         done_marker=done_marker,
         cell_timeout=settings["cell_timeout"],
         kernel_manager_class=kernel_manager_class or ReportKernelManager,
+        kernel_pool=kernel_pool,
     )
     seconds["execute"] = round(time.perf_counter() - clock, 3)
     done_marker.unlink(missing_ok=True)

@@ -7,6 +7,8 @@ path is written, so the same notebook outputs always give the same bytes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
@@ -28,7 +30,9 @@ def removed_tags(appendix: bool) -> set[str]:
     return REMOVED_CELL_TAGS if appendix else REMOVED_CELL_TAGS | {APPENDIX_TAG}
 
 
+@lru_cache(maxsize=2)
 def _exporter(appendix: bool) -> HTMLExporter:
+    """One exporter per process and choice: its template is loaded and compiled once, not for every unit."""
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates_dir())],

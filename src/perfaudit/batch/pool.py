@@ -1,0 +1,136 @@
+"""A worker's report kernel, reused across units with a reset in between.
+
+A kernel forked from the zygote (``kernel.py``) still costs every unit a kernel start: the
+IPython shell, ZeroMQ sockets, the client's channels and handshake (≈0.3–0.5 s of wall clock
+per unit on 2 cores, measured in benchmarks/README.md). The pool keeps one kernel per worker
+and its client, connected, and runs unit after unit on it; before every unit but the first the
+kernel is put back as it was when it started (``kernel_state.restore``: user namespace and
+execution count, working directory, environment, the package's modules, matplotlib and pandas
+settings, open figures; the list and what it leaves out are in ``kernel_state``). The tests of
+``tests/test_pool.py`` render a unit after units that change each of these and compare its HTML
+with a fresh kernel's, byte for byte.
+
+A kernel is replaced (a new one forked from the zygote):
+
+- after ``RECYCLE_AFTER`` units, so that what a reset does not cover cannot pile up;
+- after a unit that did not end well (a cell raised, the notebook stopped early, a cell timed
+  out, the kernel died): its state is unknown, and a timed-out kernel may still be busy;
+- when the reset itself fails or the kernel is no longer alive.
+
+A hung unit still fails alone: the worker's own timeout kills the worker with its zygote and
+kernel (``worker.py``), and the next unit gets a new worker and so a new pool.
+"""
+
+from __future__ import annotations
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_core.utils import run_sync
+from traitlets import Type
+
+from ..errors import ReportError
+from .kernel import ForkedReportKernelManager, ForkProvisioner
+
+# Units per kernel before it is replaced: chosen, not tuned — one start per 50 units is 2 % of
+# the starts of a kernel per unit, and a bound on whatever a reset does not cover. A kernel's
+# memory was measured steady across units (≈183 MB RSS over 24 units, benchmarks/README.md).
+RECYCLE_AFTER = 50
+# Seconds the reset (or the snapshot after start) may take before the kernel is given up.
+RESET_TIMEOUT = 60.0
+
+SNAPSHOT_CODE = "import perfaudit.batch.kernel_state as _perfaudit_state\n_perfaudit_state.snapshot()\ndel _perfaudit_state"
+RESTORE_CODE = "import perfaudit.batch.kernel_state as _perfaudit_state\n_perfaudit_state.restore({log!r})\n"
+
+
+class PooledKernelClient(AsyncKernelClient):
+    """The pool kernel's one client: nbclient asks for a client and starts its channels for
+    every notebook; the channels (and the heartbeat thread) are started once and kept."""
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+
+class PooledKernelManager(ForkedReportKernelManager):
+    """A forked report kernel whose client is made once and handed to each notebook run."""
+
+    client_factory = Type(PooledKernelClient, klass=AsyncKernelClient)
+    _pool_client: PooledKernelClient | None = None
+
+    def client(self, **kwargs) -> PooledKernelClient:
+        if self._pool_client is None:
+            self._pool_client = super().client(**kwargs)
+        return self._pool_client
+
+
+class KernelPool:
+    """One worker's reused kernel (see the module docstring)."""
+
+    def __init__(self, recycle_after: int = RECYCLE_AFTER):
+        self.recycle_after = recycle_after
+        self._manager: PooledKernelManager | None = None
+        self._units = 0  # units run on the current kernel
+        self.started = 0  # kernels started so far (the tests read it)
+
+    def acquire(self) -> PooledKernelManager:
+        """A started kernel in the state its first unit found, for the next unit."""
+        manager = self._manager
+        if manager is not None and (self._units >= self.recycle_after or not run_sync(manager.is_alive)()):
+            self.discard()
+        elif manager is not None:
+            try:
+                self._run_silently(RESTORE_CODE.format(log=ForkProvisioner.log_file))
+            except ReportError:
+                self.discard()
+        if self._manager is None:
+            self._start()
+        self._units += 1
+        return self._manager
+
+    def release(self, *, clean: bool) -> None:
+        """After a unit: ``clean`` False (it failed, stopped or timed out) replaces the kernel."""
+        if not clean:
+            self.discard()
+
+    def discard(self) -> None:
+        manager, self._manager, self._units = self._manager, None, 0
+        if manager is None:
+            return
+        if manager._pool_client is not None:
+            manager._pool_client.stop_channels()
+        try:
+            run_sync(manager.shutdown_kernel)(now=True)
+        except Exception:  # already dead: nothing left to stop
+            pass
+
+    def close(self) -> None:
+        self.discard()
+
+    def _start(self) -> None:
+        manager = PooledKernelManager(kernel_name="python3")
+        run_sync(manager.start_kernel)()
+        self._manager, self._units = manager, 0
+        self.started += 1
+        client = manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
+        try:
+            self._run_silently(SNAPSHOT_CODE)
+        except ReportError:
+            self.discard()
+            raise
+
+    def _run_silently(self, code: str) -> None:
+        """Run our own code in the kernel, without output or history; ReportError if it fails."""
+        client = self._manager.client()
+        try:
+            reply = run_sync(client.execute_interactive)(
+                code, silent=True, store_history=False, timeout=RESET_TIMEOUT, output_hook=_ignore)
+        except (TimeoutError, RuntimeError) as error:
+            raise ReportError(f"report kernel did not answer its reset: {error}") from None
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise ReportError(f"report kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def _ignore(message: dict) -> None:
+    """Output of the reset code (none is expected: silent, and nothing printed)."""
