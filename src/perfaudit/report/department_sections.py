@@ -87,6 +87,8 @@ def summary(department: DepartmentBundle) -> Element:
         note("单位名称链接到该单位的审核报告。权重为该单位预算数占各单位预算数之和的比例。")
         if not unweighted else note("单位名称链接到该单位的审核报告。没有预算数、不计权重的单位：", "、".join(unweighted), "。"),
         grade_block(record),
+        # the unit report's formula is in its 技术附注; the department's roll-up is stated here
+        element("p", "计分方法：", record["formula_zh"], cls="machine-mark"),
         anchor="summary",
     )
 
