@@ -38,5 +38,5 @@ def test_common_problems_hit_most_projects_and_at_least_two():
     rows = findings(("S04", "warning", "p1"), ("S04", "warning", "p2"), ("S04", "warning", "p3"), ("Q03", "warning", "p1"),
                     ("X02", "warning", None))
     [problem] = common_problems(rows, ["p1", "p2", "p3", "p4"], CONFIG)
-    assert problem.rule_id == "S04" and problem.project_ids == ("p1", "p2", "p3")
+    assert problem.rule_id == "S04" and problem.members == ("p1", "p2", "p3")
     assert common_problems(findings(("S04", "warning", "p1")), ["p1"], CONFIG) == []

@@ -156,6 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     args.paths = args.paths or [data_dir(EXAMPLES)]
     options = BatchOptions(
         workers=args.workers, executor=args.executor, scheduler=args.scheduler, unit_ids=tuple(args.unit or ()),
+        department_ids=tuple(args.department or ()),
         force=args.force, retry_failed=args.retry_failed, dry_run=args.dry_run, timeout=args.timeout,
         year=args.year, config=args.config, notebook=args.notebook, progress=not args.no_progress,
         appendix=None if args.appendix is None else APPENDIX_CHOICES[args.appendix],
@@ -254,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: [batch] workers, one per CPU)")
     p.add_argument("--unit", action="append", metavar="UNIT_ID", help="only this unit (repeatable)")
+    p.add_argument("--department", action="append", metavar="DEPARTMENT_ID",
+                   help="only this department's report and its units' (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="show what would be (re)built and why; change nothing")
     p.add_argument("--force", action="store_true", help="rebuild every (selected) unit, changed or not")
     p.add_argument("--retry-failed", action="store_true", help="rerun only the units whose last build failed")

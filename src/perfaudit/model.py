@@ -52,6 +52,7 @@ UNITS = {
     "unit_name": STR,
     "unit_code": STR,
     "department": STR,
+    "department_id": STR,  # ingest/assemble.py department_id: stable, file-name safe
     "budget_year": INT,
     "layout": STR,
     **SOURCE_COLUMNS,

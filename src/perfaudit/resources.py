@@ -22,6 +22,7 @@ PACKAGE = "perfaudit"
 DATA = "data"  # below the package: notebooks/, expectations/, examples/
 NOTEBOOKS, SUITES, EXAMPLES = "notebooks", "expectations", "examples"
 UNIT_NOTEBOOK = "unit_audit.ipynb"
+DEPARTMENT_NOTEBOOK = "department_audit.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
 
 
@@ -44,7 +45,7 @@ def data_dir(name: str) -> Path:
 
 
 def notebook(name: str) -> Path:
-    """One of the shipped notebooks (``UNIT_NOTEBOOK``, ``PORTFOLIO_NOTEBOOK``)."""
+    """One of the shipped notebooks (``UNIT_NOTEBOOK``, ``DEPARTMENT_NOTEBOOK``, ``PORTFOLIO_NOTEBOOK``)."""
     return _on_disk(resources.files(PACKAGE).joinpath(DATA, NOTEBOOKS, name), f"notebook {name}")
 
 

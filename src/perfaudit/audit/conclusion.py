@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .registry import REGISTRY
+from .registry import REGISTRY, catalogue
 
 PASS, REVISE, RETURN = "pass", "revise", "return"
 ACTIONS = (PASS, REVISE, RETURN)
@@ -76,27 +76,35 @@ def conclude(records: dict[str, dict], findings: pd.DataFrame, projects: pd.Data
         record["project_conclusions"] = {
             project_id: asdict(project_conclusion(own[own["project_id"] == project_id], config)) for project_id in project_ids
         }
-        record["common_problems"] = [
-            {"rule_id": p.rule_id, "rule_name": REGISTRY[p.rule_id].name_zh, "suggestion": REGISTRY[p.rule_id].suggestion,
-             "project_ids": list(p.project_ids), "finding_ids": list(p.finding_ids)}
-            for p in common_problems(own, project_ids, config)
-        ]
+        record["common_problems"] = common_problem_records(own, project_ids, config)
+
+
+def common_problem_records(findings: pd.DataFrame, members: list[str], config: Mapping, *, by: str = "project_id") -> list[dict]:
+    """``common_problems`` as plain data for a bundle: rule id and Chinese name, its suggestion,
+    the members it hits (under ``project_ids``, or ``unit_ids`` with by="unit_id") and its findings."""
+    catalogue()  # the rule names: registered when the rules are imported (a department may be rolled up without an audit)
+    return [
+        {"rule_id": p.rule_id, "rule_name": REGISTRY[p.rule_id].name_zh, "suggestion": REGISTRY[p.rule_id].suggestion,
+         f"{by}s": list(p.members), "finding_ids": list(p.finding_ids)}
+        for p in common_problems(findings, members, config, by=by)
+    ]
 
 
 @dataclass(frozen=True)
 class CommonProblem:
     rule_id: str
-    project_ids: tuple[str, ...]  # in the unit's order
+    members: tuple[str, ...]  # the projects it hits (units, with by="unit_id"), in their order
     finding_ids: tuple[str, ...]
 
 
-def common_problems(findings: pd.DataFrame, project_ids: list[str], config: Mapping) -> list[CommonProblem]:
-    """Rules that hit more than ``common_share`` of the unit's projects (at least two): each is
-    stated once with the projects it hits; in catalogue order of first appearance."""
+def common_problems(findings: pd.DataFrame, members: list[str], config: Mapping, *, by: str = "project_id") -> list[CommonProblem]:
+    """Rules that hit more than ``common_share`` of the members (at least two): each is stated
+    once with the members it hits; in catalogue order of first appearance. The members are a
+    unit's projects (ids), or with ``by="unit_id"`` a department's units."""
     problems = []
-    on_projects = findings[findings["project_id"].notna()]
-    for rule_id, group in on_projects.groupby("rule_id", sort=False):
-        hit = set(group["project_id"])
-        if len(hit) >= 2 and len(hit) > config["common_share"] * len(project_ids):
-            problems.append(CommonProblem(rule_id, tuple(p for p in project_ids if p in hit), tuple(group["finding_id"])))
+    on_members = findings[findings[by].notna()]
+    for rule_id, group in on_members.groupby("rule_id", sort=False):
+        hit = set(group[by])
+        if len(hit) >= 2 and len(hit) > config["common_share"] * len(members):
+            problems.append(CommonProblem(rule_id, tuple(m for m in members if m in hit), tuple(group["finding_id"])))
     return problems

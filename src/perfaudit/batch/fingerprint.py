@@ -100,3 +100,9 @@ def changed_components(old: dict[str, str] | None, new: dict[str, str]) -> list[
     """The recipe components that differ, as labels (all of them when there is no old recipe)."""
     old = old or {}
     return [RECIPE_LABELS[name] for name in RECIPE_LABELS if old.get(name) != new.get(name)]
+
+
+def department_fingerprint(members: dict[str, str], notebook_sha256: str) -> str:
+    """The fingerprint of a department's report: its units (ids and their fingerprints, which
+    hold their inputs and the recipe) and the department notebook."""
+    return _hash_json({"units": dict(sorted(members.items())), "notebook": notebook_sha256})

@@ -3,6 +3,7 @@
 - ``recipe``: the recipe fingerprint (one hash per component) of the last run;
 - ``files``: per input file (shown name): SHA-256 of its bytes, its units, or why it was refused;
 - ``units``: per unit, the last ``UnitResult`` (status, reason, fingerprint, outputs, summary);
+- ``departments``: per department, the last result of its report (a ``UnitResult`` of kind department);
 - ``index``: the fingerprint of the inputs of the last portfolio index.
 
 The manifest is written atomically at the end of a run. While a run goes on, each worker writes
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .records import UnitResult
+from .records import DEPARTMENT, UnitResult
 
 MANIFEST_FILE = "manifest.json"
 JOURNAL_DIR = ".journal"
@@ -45,6 +46,7 @@ class Manifest:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     units: dict[str, UnitResult] = field(default_factory=dict)
     index: dict[str, Any] = field(default_factory=dict)
+    departments: dict[str, UnitResult] = field(default_factory=dict)
     report_settings: dict[str, Any] = field(default_factory=dict)  # fonts of the index page
 
     @classmethod
@@ -63,10 +65,15 @@ class Manifest:
                 files=data["files"],
                 units={unit_id: UnitResult.from_dict(entry) for unit_id, entry in data["units"].items()},
                 index=data.get("index", {}),
+                departments={key: UnitResult.from_dict(entry) for key, entry in data.get("departments", {}).items()},
                 report_settings=data.get("report_settings", {}),
             )
-        manifest.units.update(_journal(out_dir))
+        manifest._apply_journal(out_dir)
         return manifest
+
+    def _apply_journal(self, out_dir: Path) -> None:
+        for key, result in _journal(out_dir).items():
+            (self.departments if result.kind == DEPARTMENT else self.units)[key] = result
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +81,7 @@ class Manifest:
             "recipe": self.recipe,
             "files": dict(sorted(self.files.items())),
             "units": {unit_id: self.units[unit_id].to_dict() for unit_id in sorted(self.units)},
+            "departments": {key: self.departments[key].to_dict() for key in sorted(self.departments)},
             "index": self.index,
             "report_settings": self.report_settings,
         }
@@ -84,7 +92,7 @@ class Manifest:
         A run saves once right after loading (so the journal then holds only its own units) and
         once at its end, when the journal may hold a unit whose result never reached the driver.
         """
-        self.units.update(_journal(out_dir))
+        self._apply_journal(out_dir)
         path = out_dir / MANIFEST_FILE
         write_json_atomic(path, self.to_dict())
         for entry in (out_dir / JOURNAL_DIR).glob("*.json"):

@@ -31,6 +31,7 @@ class BatchSummary:
     executor: str
     workers: int = 0  # started (or found on the Dask cluster); 0 when nothing had to be built
     units: list[UnitRun] = field(default_factory=list)
+    departments: list[UnitRun] = field(default_factory=list)  # the department reports, like units
     index: dict[str, str] = field(default_factory=dict)  # kind -> path relative to out_dir
     index_error: str | None = None
     interrupted: bool = False
@@ -39,18 +40,20 @@ class BatchSummary:
     run_json: Path | None = None
     finished: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
-    def count(self, status: str) -> int:
-        return sum(1 for unit in self.units if unit.status == status)
+    def count(self, status: str, *, departments: bool = False) -> int:
+        return sum(1 for run in (self.departments if departments else self.units) if run.status == status)
 
     @property
     def failed(self) -> bool:
-        return bool(self.count(FAILED) or self.plan.refused or self.index_error or self.interrupted)
+        return bool(self.count(FAILED) or self.count(FAILED, departments=True) or self.plan.refused
+                    or self.index_error or self.interrupted)
 
     @property
     def exit_code(self) -> int:
         return 2 if self.error else 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
+        members = {department.unit_id: department.members for department in self.plan.departments}
         return {
             "out_dir": str(self.out_dir),
             "finished": self.finished,
@@ -63,18 +66,15 @@ class BatchSummary:
             "counts": {status: self.count(status) for status in (OK, FAILED, SKIPPED)}
             | {"refused_files": len(self.plan.refused), "orphaned": len(self.plan.orphaned)},
             "units": [
-                {
-                    "unit_id": run.result.unit_id,
-                    "unit_name": run.result.unit_name,
-                    "source_file": run.result.source_file,
-                    "status": run.status,
-                    "reason": run.reason,
-                    "error_class": run.result.error_class if run.status == FAILED else None,
-                    "error": run.result.error if run.status == FAILED else None,
-                    "seconds": run.result.seconds if run.status != SKIPPED else {},
-                    "outputs": run.result.outputs,
-                }
+                {**_run_entry(run), "unit_id": run.result.unit_id, "unit_name": run.result.unit_name,
+                 "department_id": run.result.department_id}
                 for run in sorted(self.units, key=lambda run: run.result.unit_id)
+            ],
+            "department_counts": {status: self.count(status, departments=True) for status in (OK, FAILED, SKIPPED)},
+            "departments": [
+                {**_run_entry(run), "department_id": run.result.unit_id, "department_name": run.result.unit_name,
+                 "unit_ids": list(members.get(run.result.unit_id, ()))}
+                for run in sorted(self.departments, key=lambda run: run.result.unit_id)
             ],
             "refused_files": [{"source_file": name, "status": FAILED, "reason": reason}
                               for name, reason in sorted(self.plan.refused.items())],
@@ -82,6 +82,19 @@ class BatchSummary:
             "index": self.index,
             "index_error": self.index_error,
         }
+
+
+def _run_entry(run: UnitRun) -> dict[str, Any]:
+    """What run.json says of one unit's or department's report in this run."""
+    return {
+        "source_file": run.result.source_file,
+        "status": run.status,
+        "reason": run.reason,
+        "error_class": run.result.error_class if run.status == FAILED else None,
+        "error": run.result.error if run.status == FAILED else None,
+        "seconds": run.result.seconds if run.status != SKIPPED else {},
+        "outputs": run.result.outputs,
+    }
 
 
 def write_run_json(out_dir: Path, summary: BatchSummary) -> Path:
@@ -129,7 +142,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
         lines += _table_lines(shown[:MAX_TABLE_ROWS])
         if len(shown) > MAX_TABLE_ROWS:
             lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or RUN_FILE}")
-    for run in shown:
+    for run in shown + [run for run in summary.departments if run.status == FAILED]:
         if run.status == FAILED:
             log = run.result.outputs.get("log")
             lines.append(f"FAILED  {run.result.unit_id}: {run.reason}" + (f" (log: {summary.out_dir / log})" if log else ""))
@@ -140,7 +153,9 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     lines.append(
         f"{len(summary.units)} units: {summary.count(OK)} built, {summary.count(FAILED)} failed, "
         f"{summary.count(SKIPPED)} skipped; {len(summary.plan.refused)} input(s) refused, "
-        f"{len(summary.plan.orphaned)} orphaned; {summary.seconds:.1f} s "
+        f"{len(summary.plan.orphaned)} orphaned; {len(summary.departments)} departments: "
+        f"{summary.count(OK, departments=True)} built, {summary.count(FAILED, departments=True)} failed, "
+        f"{summary.count(SKIPPED, departments=True)} skipped; {summary.seconds:.1f} s "
         f"({summary.executor}, "
         + (f"{summary.workers} worker{'s' if summary.workers != 1 else ''})" if summary.workers else "no worker needed)")
     )

@@ -6,6 +6,11 @@ is *skipped* when nothing changed; a unit whose last build failed stays *failed*
 changes or ``--retry-failed`` asks for it, and so does a unit whose input file is refused now.
 Units whose input is gone are *orphaned*. ``--unit`` and ``--retry-failed`` narrow the run to
 the units they select: the others are skipped, whatever their state.
+
+A department follows the same rules with its own fingerprint, made of its units' fingerprints
+and the department notebook: it is built when any of its units' inputs (or the recipe) changed,
+and skipped when none did. ``--department`` selects a department and its units; ``--unit``
+selects units only (their departments are rebuilt by the next run that selects them).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import FAILED, UnitResult, UnitTask
+from .records import FAILED, UNIT, UnitResult, UnitTask
 
 BUILD, SKIP, KEEP_FAILED = "build", "skip", "failed"
 
@@ -27,23 +32,30 @@ class UnitPlan:
     fingerprint: str
     action: str  # BUILD, SKIP or KEEP_FAILED
     reason: str
+    kind: str = UNIT  # DEPARTMENT: a department (``unit_id`` its id, ``unit_name`` its name)
+    department_id: str | None = None  # a unit's department; a department's members are ``members``
+    members: tuple[str, ...] = ()
 
     def task(self, bundle_root: Path, out_dir: Path, notebook: Path | None) -> UnitTask:
         """What a worker needs to build this unit (``notebook`` None: the report stage's own)."""
         return UnitTask(self.unit_id, self.unit_name, self.department, self.source_file, self.fingerprint,
-                        str(bundle_root), str(out_dir), str(notebook) if notebook else None)
+                        str(bundle_root), str(out_dir), str(notebook) if notebook else None,
+                        kind=self.kind, department_id=self.department_id)
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the user asked for: all units, or some (``--unit``), failed ones only, or everything again."""
+    """What the user asked for: all units, or some (``--unit``, ``--department``), failed ones
+    only, or everything again."""
 
     unit_ids: frozenset[str] = frozenset()
     force: bool = False
     retry_failed: bool = False
+    department_ids: frozenset[str] = frozenset()
 
-    def wants(self, unit_id: str, previous: UnitResult | None) -> bool:
-        if self.unit_ids and unit_id not in self.unit_ids:
+    def wants(self, unit_id: str, previous: UnitResult | None, department_id: str | None = None) -> bool:
+        """Whether a unit (of ``department_id``), or a department (its own id as both), is selected."""
+        if (self.unit_ids or self.department_ids) and unit_id not in self.unit_ids and department_id not in self.department_ids:
             return False
         return not self.retry_failed or (previous is not None and previous.status == FAILED)
 
@@ -53,6 +65,8 @@ class Plan:
     units: list[UnitPlan] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # source_file -> reason
     orphaned: list[str] = field(default_factory=list)  # unit ids whose input is gone
+    departments: list[UnitPlan] = field(default_factory=list)  # of kind DEPARTMENT
+    orphaned_departments: list[str] = field(default_factory=list)  # department ids no unit has now
 
     def with_action(self, action: str) -> list[UnitPlan]:
         return [unit for unit in self.units if unit.action == action]
@@ -64,10 +78,13 @@ class Plan:
         out = [f"{words[u.action]:<7}{u.unit_id:<{width}}  {u.unit_name}: {u.reason}" for u in self.units]
         out += [f"refused {name}: {reason}" for name, reason in sorted(self.refused.items())]
         out += [f"orphan  {unit_id}: its input is gone; its reports move to orphaned/" for unit_id in self.orphaned]
+        out += [f"{words[d.action]:<7}{d.unit_id:<{width}}  部门 {d.unit_name} ({len(d.members)} units): {d.reason}"
+                for d in self.departments]
         counts = {action: len(self.with_action(action)) for action in words}
         out.append(
             f"{counts[BUILD]} to build, {counts[SKIP]} up to date, {counts[KEEP_FAILED]} failed before, "
-            f"{len(self.refused)} refused input(s), {len(self.orphaned)} orphaned"
+            f"{len(self.refused)} refused input(s), {len(self.orphaned)} orphaned; departments: "
+            f"{sum(d.action == BUILD for d in self.departments)} to build, {sum(d.action != BUILD for d in self.departments)} not"
         )
         return out
 
@@ -88,17 +105,20 @@ def decide(
     input_changed: bool,
     recipe_changes: list[str],
     out_dir: Path,
+    department_id: str | None = None,
+    what: str = "unit",
 ) -> tuple[str, str]:
-    """(action, reason) for one unit."""
+    """(action, reason) for one unit (of ``department_id``), or for a department (its own id as
+    ``department_id``, ``what`` "department")."""
     failed_before = previous is not None and previous.status == FAILED
-    if not selection.wants(unit_id, previous):  # outside this run: skipped, whatever its state
+    if not selection.wants(unit_id, previous, department_id):  # outside this run: skipped, whatever its state
         if previous is None:
             return SKIP, "not selected (never built)"
         return SKIP, "not selected" + (f"; its last build failed: {previous.reason}" if failed_before else "")
     if selection.force:
         return BUILD, "--force"
     if previous is None:
-        return BUILD, "new unit"
+        return BUILD, f"new {what}"
     if previous.fingerprint != fingerprint:
         changes = (["input file changed"] if input_changed else []) + [f"{c} changed" for c in recipe_changes]
         # neither the input nor the recipe: what is left of the fingerprint is the review file

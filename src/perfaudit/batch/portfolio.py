@@ -70,6 +70,21 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
         "rules": {label: {name: int(row[name]) for name in SEVERITY_LABELS} for label, row in rules.iterrows()},
         "values": {name: int(values.get(name, 0)) for name in VALUE_CATEGORIES},
         "review": unit_review_figures(bundle),
+        "department_id": str(unit["department_id"]),
+    }
+
+
+def department_figures(department) -> dict[str, Any]:
+    """What the index shows of one department (a ``report.department.DepartmentBundle``)."""
+    record = department.record
+    budgets = [unit_figures(unit)["budget"] for unit in department.units]
+    return {
+        "department_name": department.department_name,
+        "units": len(department.units),
+        "grade": record["grade"],
+        "score": record["score"],
+        "conclusion": record["conclusion"]["label"],
+        "budget": round(sum(b for b in budgets if b is not None), 2) if any(b is not None for b in budgets) else None,
     }
 
 
@@ -96,13 +111,16 @@ class Portfolio:
 
 def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
     rows = []
+    departments = manifest.get("departments", {})
     for unit_id, entry in manifest["units"].items():
         figures = entry.get("summary") or {}
         severity = figures.get("severity") or {}
+        department = departments.get(entry.get("department_id") or "", {})
         rows.append({
             "unit_id": unit_id,
             "unit_name": figures.get("unit_name") or entry.get("unit_name") or unit_id,
-            "department": figures.get("department") or entry.get("department") or NO_DEPARTMENT,
+            "department": figures.get("department") or entry.get("department") or department.get("unit_name") or NO_DEPARTMENT,
+            "department_id": entry.get("department_id"),
             "source_file": entry.get("source_file"),
             "status": entry["status"],
             "reason": entry.get("reason"),
@@ -116,7 +134,7 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
             "html": (entry.get("outputs") or {}).get("html"),
             "pdf": (entry.get("outputs") or {}).get("pdf"),
         })
-    columns = ["unit_id", "unit_name", "department", "source_file", "status", "reason", "grade", "score",
+    columns = ["unit_id", "unit_name", "department", "department_id", "source_file", "status", "reason", "grade", "score",
                "budget", "projects", *SEVERITY_LABELS, "open", "review", "html", "pdf"]
     frame = pd.DataFrame(rows, columns=columns)
     _, columns, ascending = SORT_ORDERS[DEFAULT_ORDER]
@@ -153,15 +171,17 @@ def overview(book: Portfolio) -> Fragment:
         ("审核发现", "，".join(f"{label} {int(units[name].sum())} 条" for name, label in SEVERITY_LABELS.items())),
     ]
     departments = (
-        units.groupby("department", sort=True)
+        units.fillna({"department_id": ""}).groupby(["department", "department_id"], sort=True)
         .agg(units=("unit_id", "size"), budget=("budget", lambda s: s.sum(min_count=1)),
              failed=("status", lambda s: int((s == "failed").sum())),
              **{name: (name, "sum") for name in SEVERITY_LABELS})
         .reset_index()
     )
+    reports = book.manifest.get("departments", {})
     department_rows = [
         [row.department, str(row.units), amount(row.budget), str(row.failed),
-         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_LABELS)]
+         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_LABELS),
+         *_department_report(reports.get(row.department_id))]
         for row in departments.itertuples(index=False)
     ]
     return Fragment(element(
@@ -170,8 +190,8 @@ def overview(book: Portfolio) -> Fragment:
         element("h1", f"共 {len(units)} 个单位"),
         definition_table(facts),
         element("h2", "按部门汇总"),
-        table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示"], department_rows,
-              widths=["40%", "12%", "18%", "10%", "20%"], numeric=(1, 2, 3)),
+        table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示", "部门等级", "部门报告"], department_rows,
+              widths=["28%", "8%", "14%", "7%", "15%", "12%", "16%"], numeric=(1, 2, 3)),
         note("等级为机器建议，须经审核人核实。单位表按问题多少排列（失败的单位、得分最低的在前）。"),
         element("p", "点击单位表的列名可改变排序。", cls=f"note {SCREEN_ONLY}"),
         cls="cover",
@@ -255,9 +275,21 @@ def _review_cell(open_findings: object, review: dict) -> Content:
             element("div", "已签署", cls="note") if signed else None]
 
 
-def _links(row: pd.Series) -> Content:
-    links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF")) if pd.notna(row[kind])]
+def _links(row) -> Content:
+    """Links to a report's HTML and PDF (``row``: a unit row, or a result's ``outputs``)."""
+    links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF"))
+             if kind in row and pd.notna(row[kind])]
     return [links[0], " · ", links[1]] if len(links) == 2 else (links or MISSING)
+
+
+def _department_report(entry: dict[str, Any] | None) -> list[Content]:
+    """The department's grade (score) and the links to its report, from its manifest entry."""
+    if not entry:
+        return [MISSING, MISSING]
+    figures = entry.get("summary") or {}
+    grade = f"{figures['grade']}（{figures['score']:.2f}）" if figures.get("grade") else MISSING
+    status = STATUS_LABELS["failed"] if entry["status"] == "failed" else None
+    return [grade, element("span", status, cls="status-failed") if status else _links(entry.get("outputs") or {})]
 
 
 def _header_labels(name: str, orders: tuple[str, ...]) -> Content:

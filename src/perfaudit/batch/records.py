@@ -7,11 +7,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+UNIT, DEPARTMENT = "unit", "department"  # what a task builds: a unit's report or a department's
 
 
 @dataclass(frozen=True)
 class UnitTask:
-    """Everything a worker needs to build one unit's report: ids and absolute paths only."""
+    """Everything a worker needs to build one unit's report: ids and absolute paths only. A
+    department's task (``kind`` DEPARTMENT) carries the department's id and name as ``unit_id``
+    and ``unit_name``."""
 
     unit_id: str
     unit_name: str
@@ -21,6 +24,8 @@ class UnitTask:
     bundle_root: str
     out_dir: str
     notebook: str | None = None  # None: the report stage's notebook
+    kind: str = UNIT
+    department_id: str | None = None  # a unit's department
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class UnitResult:
     worker: str | None = None
     finished: str | None = None
     summary: dict[str, Any] | None = None
+    kind: str = UNIT  # DEPARTMENT: a department's report (``unit_id`` its id, ``unit_name`` its name)
+    department_id: str | None = None  # a unit's department
 
     @property
     def ok(self) -> bool:
@@ -67,6 +74,8 @@ class UnitResult:
             department=task.department,
             source_file=task.source_file,
             fingerprint=task.fingerprint,
+            kind=task.kind,
+            department_id=task.department_id,
             reason=reason,
             error_class=type(error).__name__ if error else None,
             error=str(error) if error else None,

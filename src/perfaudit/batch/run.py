@@ -16,13 +16,13 @@ from ..errors import ConfigError, PerfauditError, Terminated
 from ..report.fonts import report_settings
 from ..review.file import read_reviews, review_digest, review_path
 from ..settings import Settings, load_settings
-from ..resources import PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
-from .fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
+from ..resources import DEPARTMENT_NOTEBOOK, PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
+from .fingerprint import changed_components, department_fingerprint, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
 from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
-from .records import FAILED, SKIPPED, UnitResult
+from .records import DEPARTMENT, FAILED, SKIPPED, UnitResult
 
 ORPHANED_DIR = "orphaned"
 # Units whose bundles are prepared in one go (one validation and audit run), and submitted to the
@@ -32,7 +32,7 @@ CHUNK_UNITS = 100
 
 
 class SelectionError(PerfauditError):
-    """``--unit`` names a unit that no input holds."""
+    """``--unit`` (``--department``) names a unit (a department) that no input holds."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class BatchOptions:
     executor: str = "local"  # "local" worker processes or "dask" (executors.py)
     scheduler: str | None = None  # with "dask": address of a running scheduler (default: a local cluster)
     unit_ids: tuple[str, ...] = ()
+    department_ids: tuple[str, ...] = ()
     force: bool = False
     retry_failed: bool = False
     dry_run: bool = False
@@ -99,7 +100,8 @@ def _needs_reading(found: dict, manifest: Manifest, recipe: dict[str, str], sele
 
 
 def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[str, dict], dict[str, dict]]:
-    """The manifest's files map for the inputs now, and unit_id -> {unit_name, department, source_file}."""
+    """The manifest's files map for the inputs now, and unit_id -> {unit_name, department,
+    department_id, source_file}."""
     units: dict[str, dict] = {}
     if ingested is None:  # nothing changed: the manifest knows every file and unit
         files = {name: manifest.files[name] for name in found}
@@ -107,14 +109,16 @@ def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[st
             for unit_id in entry["units"]:
                 previous = manifest.units.get(unit_id)
                 units[unit_id] = {"unit_name": previous.unit_name if previous else unit_id,
-                                  "department": previous.department if previous else None, "source_file": name}
+                                  "department": previous.department if previous else None, "source_file": name,
+                                  "department_id": previous.department_id if previous else None}
         return files, units
     import pandas as pd
 
     by_file: dict[str, list[str]] = {}
     for row in ingested.dataset.units.itertuples(index=False):
         units[row.unit_id] = {"unit_name": str(row.unit_name), "source_file": str(row.source_file),
-                              "department": None if pd.isna(row.department) else str(row.department)}
+                              "department": None if pd.isna(row.department) else str(row.department),
+                              "department_id": str(row.department_id)}
         by_file.setdefault(str(row.source_file), []).append(row.unit_id)
     files = {}
     for outcome in ingested.files:
@@ -124,7 +128,7 @@ def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[st
 
 
 def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection: Selection,
-              files: dict[str, dict], units: dict[str, dict], out_dir: Path) -> Plan:
+              files: dict[str, dict], units: dict[str, dict], out_dir: Path, department_notebook: str = "") -> Plan:
     plan = Plan(refused={name: entry["reason"] for name, entry in files.items() if entry["status"] == FAILED})
     recipe_changes = changed_components(manifest.recipe, recipe)
     for unit_id in sorted(units, key=lambda u: (units[u]["source_file"], u)):
@@ -136,33 +140,66 @@ def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection
             previous.source_file != info["source_file"] or old_file.get("sha256") != sha256)
         fingerprint = unit_fingerprint(info["source_file"], sha256, recipe, review_digest(review_path(out_dir, unit_id)))
         action, reason = decide(unit_id, fingerprint, previous, selection, input_changed=input_changed,
-                                recipe_changes=recipe_changes, out_dir=out_dir)
+                                recipe_changes=recipe_changes, out_dir=out_dir, department_id=info["department_id"])
         plan.units.append(UnitPlan(unit_id, info["unit_name"], info["department"], info["source_file"],
-                                   fingerprint, action, reason))
+                                   fingerprint, action, reason, department_id=info["department_id"]))
     # The units of a file refused now keep their last reports, marked failed with the file's reason.
     for name, reason in plan.refused.items():
         for unit_id in manifest.files.get(name, {}).get("units", []):
             if unit_id not in units and unit_id in manifest.units:
                 previous = manifest.units[unit_id]
                 plan.units.append(UnitPlan(unit_id, previous.unit_name, previous.department, name,
-                                           previous.fingerprint, KEEP_FAILED, f"input file refused: {reason}"))
+                                           previous.fingerprint, KEEP_FAILED, f"input file refused: {reason}",
+                                           department_id=previous.department_id))
     planned = {unit.unit_id for unit in plan.units}
     plan.orphaned = sorted(set(manifest.units) - planned)
-    unknown = selection.unit_ids - planned
-    if unknown:
-        raise SelectionError(f"--unit {', '.join(sorted(unknown))}: no such unit in the inputs "
-                             f"(units: {', '.join(sorted(planned)) or 'none'})")
+    _refuse_unknown("--unit", selection.unit_ids, planned, "unit")
+    plan.departments = _department_plans(plan, manifest, selection, recipe_changes, out_dir, department_notebook)
+    departments = {department.unit_id for department in plan.departments}
+    plan.orphaned_departments = sorted(set(manifest.departments) - departments)
+    _refuse_unknown("--department", selection.department_ids, departments, "department")
     return plan
+
+
+def _refuse_unknown(option: str, asked: frozenset[str], known: set[str], what: str) -> None:
+    unknown = asked - known
+    if unknown:
+        raise SelectionError(f"{option} {', '.join(sorted(unknown))}: no such {what} in the inputs "
+                             f"({what}s: {', '.join(sorted(known)) or 'none'})")
+
+
+def _department_plans(plan: Plan, manifest: Manifest, selection: Selection, recipe_changes: list[str], out_dir: Path,
+                      department_notebook: str) -> list[UnitPlan]:
+    """One plan per department of the planned units (``plan.py``): built when its fingerprint
+    (its units' fingerprints and the department notebook) changed."""
+    members: dict[str, list[UnitPlan]] = {}
+    for unit in plan.units:
+        if unit.department_id:  # None: a unit known only from a manifest older than departments
+            members.setdefault(unit.department_id, []).append(unit)
+    plans = []
+    for department_id, units in sorted(members.items()):
+        previous = manifest.departments.get(department_id)
+        fingerprint = department_fingerprint({u.unit_id: u.fingerprint for u in units}, department_notebook)
+        changed = previous is not None and previous.fingerprint != fingerprint and any(
+            (manifest.units.get(u.unit_id) or u).fingerprint != u.fingerprint for u in units)
+        action, reason = decide(department_id, fingerprint, previous, selection, input_changed=changed,
+                                recipe_changes=recipe_changes if changed else [], out_dir=out_dir,
+                                department_id=department_id, what="department")
+        name = next((u.department for u in units if u.department), units[0].unit_name)
+        files = ", ".join(sorted({u.source_file for u in units}))
+        plans.append(UnitPlan(department_id, name, None, files, fingerprint, action, reason, kind=DEPARTMENT,
+                              members=tuple(u.unit_id for u in units)))
+    return plans
 
 
 # ------------------------------------------------------------------ doing it
 
 def _clear_staging(out_dir: Path) -> None:
     """Remove what a killed run left half-written (never in place: staging folders only)."""
-    from ..report import BUNDLES_DIR, UNITS_DIR
+    from ..report import BUNDLES_DIR, DEPARTMENTS_DIR, UNITS_DIR
     from .index import STAGING
 
-    for folder in (out_dir / UNITS_DIR, out_dir / BUNDLES_DIR):
+    for folder in (out_dir / UNITS_DIR, out_dir / BUNDLES_DIR, out_dir / DEPARTMENTS_DIR):
         for leftover in folder.glob(".*.staging"):
             shutil.rmtree(leftover, ignore_errors=True)
     shutil.rmtree(out_dir / STAGING, ignore_errors=True)
@@ -182,6 +219,40 @@ def _orphan(out_dir: Path, unit_ids: list[str]) -> None:
             os.replace(folder, target)
         shutil.rmtree(out_dir / BUNDLES_DIR / unit_id, ignore_errors=True)
         unit_log_path(out_dir, unit_id).unlink(missing_ok=True)
+
+
+def _orphan_departments(out_dir: Path, department_ids: list[str]) -> None:
+    """Move the reports of departments none of whose units is left to OUT/orphaned/departments/."""
+    from ..report import BUNDLES_DIR, department_report_dir
+    from ..report.department import remove_department_bundle
+    from .task import unit_log_path
+
+    for department_id in department_ids:
+        folder = department_report_dir(out_dir, department_id)
+        if folder.is_dir():
+            target = department_report_dir(out_dir / ORPHANED_DIR, department_id)
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(folder, target)
+        remove_department_bundle(out_dir / BUNDLES_DIR, department_id)
+        unit_log_path(out_dir, department_id).unlink(missing_ok=True)
+
+
+def _department_tasks(departments: list[UnitPlan], settings: Settings, bundle_root: Path, out_dir: Path) -> tuple[list, list[UnitResult]]:
+    """Write the bundles of the departments to build (their units' bundles are written); returns
+    their tasks, and the failed results of those whose bundle could not be written."""
+    from ..report.department import write_department_bundle
+
+    tasks, failed = [], []
+    for department in departments:
+        task = department.task(bundle_root, out_dir, None)
+        try:
+            write_department_bundle(bundle_root, department.unit_id, department.unit_name, list(department.members), settings)
+        except PerfauditError as error:  # e.g. a unit's bundle is missing: this department fails alone
+            failed.append(UnitResult.failed(task, str(error), error))
+        else:
+            tasks.append(task)
+    return tasks, failed
 
 
 def _largest_first(units: list[UnitPlan], ingested) -> list[UnitPlan]:
@@ -249,7 +320,9 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
             settings = settings.overridden({"report": {"appendix": list(options.appendix)}}, "--appendix")
         notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
         recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
-        selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed)
+        selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed,
+                              frozenset(options.department_ids))
+        department_notebook = sha256_bytes(shipped_notebook(DEPARTMENT_NOTEBOOK).read_bytes())
         found = scan_inputs(inputs)
         manifest = Manifest.load(out_dir)
         if not options.dry_run:
@@ -261,7 +334,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
 
             ingested = ingest_paths(inputs, year=options.year, settings=settings)
         files, units = _files_and_units(found, manifest, ingested)
-        plan = make_plan(found, manifest, recipe, selection, files, units, out_dir)
+        plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
         summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor)
         if options.dry_run:
             summary.seconds = time.perf_counter() - started
@@ -291,42 +364,50 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
     _orphan(out_dir, plan.orphaned)
     for unit_id in plan.orphaned:
         manifest.units.pop(unit_id, None)
-    for unit in plan.units:
-        previous = manifest.units.get(unit.unit_id) or UnitResult(
-            unit.unit_id, SKIPPED, unit.unit_name, unit.department, unit.source_file)
+    _orphan_departments(out_dir, plan.orphaned_departments)
+    for department_id in plan.orphaned_departments:
+        manifest.departments.pop(department_id, None)
+    for unit in plan.units + plan.departments:
+        records, runs = (manifest.departments, summary.departments) if unit.kind == DEPARTMENT else (manifest.units, summary.units)
+        previous = records.get(unit.unit_id) or UnitResult(
+            unit.unit_id, SKIPPED, unit.unit_name, unit.department, unit.source_file, kind=unit.kind)
         if unit.action == SKIP:
-            summary.units.append(UnitRun(SKIPPED, unit.reason, previous))
+            runs.append(UnitRun(SKIPPED, unit.reason, previous))
         elif unit.action == KEEP_FAILED:
             if previous.status != FAILED:  # a good report whose input file is refused now
-                manifest.units[unit.unit_id] = previous = replace(previous, status=FAILED, reason=unit.reason)
-            summary.units.append(UnitRun(FAILED, unit.reason, previous))
+                records[unit.unit_id] = previous = replace(previous, status=FAILED, reason=unit.reason)
+            runs.append(UnitRun(FAILED, unit.reason, previous))
     to_build = plan.with_action(BUILD)
+    departments_to_build = [d for d in plan.departments if d.action == BUILD]
     index_now = _index_fingerprint(manifest, manifest.recipe, out_dir)
-    if not to_build and index_now is not None and index_now == manifest.index.get("fingerprint"):
+    if not to_build and not departments_to_build and index_now is not None and index_now == manifest.index.get("fingerprint"):
         summary.index = {kind: f"{INDEX_STEM}.{kind}" for kind in ("html", "pdf")}
         manifest.save(out_dir)
         return
     if not plan.units:  # nothing read, nothing to show: no index (and none claimed)
         manifest.save(out_dir)
         return
-    progress = Progress(total=len(plan.units), skipped=len(plan.units) - len(to_build), enabled=options.progress)
+    jobs = len(plan.units) + len(plan.departments)
+    progress = Progress(total=jobs, skipped=jobs - len(to_build) - len(departments_to_build), enabled=options.progress)
     batch_settings = settings.section("batch")
     executor = make_executor(options.executor, options.workers or default_workers(settings),
                              options.timeout or batch_settings["unit_timeout"],
                              out_dir, options.scheduler, connect_timeout=batch_settings["scheduler_timeout"])
     summary.workers = executor.worker_count()  # a remote cluster has as many as it has
     before = {unit.unit_id: manifest.units.get(unit.unit_id) for unit in to_build}
+    before.update({d.unit_id: manifest.departments.get(d.unit_id) for d in departments_to_build})
+    reasons = {unit.unit_id: unit.reason for unit in to_build + departments_to_build}
     try:
-        if to_build:
+        if to_build or departments_to_build:
             bundle_root = out_dir / BUNDLES_DIR
-            reasons = {unit.unit_id: unit.reason for unit in to_build}
 
             def collect(result: UnitResult) -> None:
-                manifest.units[result.unit_id] = result
-                summary.units.append(UnitRun(result.status, reasons[result.unit_id] if result.ok else result.reason, result))
+                records, runs = (manifest.departments, summary.departments) if result.kind == DEPARTMENT else (manifest.units, summary.units)
+                records[result.unit_id] = result
+                runs.append(UnitRun(result.status, reasons[result.unit_id] if result.ok else result.reason, result))
                 progress.update(result)
 
-            for chunk in _chunks(_largest_first(to_build, ingested)):
+            for chunk in _chunks(_largest_first(to_build, ingested)) if to_build else ():
                 reviews, refused = read_reviews(out_dir, [unit.unit_id for unit in chunk])
                 for unit in chunk:
                     if unit.unit_id in refused:  # fails alone, keeps its last reports; fixing the file rebuilds it
@@ -339,6 +420,11 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
                 _write_bundles(ingested, settings, bundle_root, chunk, reviews)
                 executor.submit([unit.task(bundle_root, out_dir, notebook if options.notebook else None) for unit in chunk])
                 executor.drain(collect, progress.tick, wait=False)
+            # Departments last: their bundles add up the unit bundles written above.
+            tasks, failed = _department_tasks(departments_to_build, settings, bundle_root, out_dir)
+            for result in failed:
+                collect(result)
+            executor.submit(tasks)
             executor.drain(collect, progress.tick, wait=True)
         progress.close()
         manifest.save(out_dir)
@@ -356,15 +442,16 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
             executor.close()
         finally:
             manifest.save(out_dir)
-            _take_in_journal(summary, manifest, before, {unit.unit_id: unit.reason for unit in to_build})
+            _take_in_journal(summary, manifest, before, reasons)
 
 
 def _take_in_journal(summary: BatchSummary, manifest: Manifest, before: dict[str, UnitResult | None],
                      reasons: dict[str, str]) -> None:
     """Units a worker finished (and journaled) whose result never reached the driver, because the
     run was interrupted: the manifest has them, so run.json lists them too."""
-    collected = {run.result.unit_id for run in summary.units}
+    collected = {run.result.unit_id for run in summary.units + summary.departments}
     for unit_id, previous in before.items():
-        result = manifest.units.get(unit_id)
+        result = manifest.units.get(unit_id) or manifest.departments.get(unit_id)
         if unit_id not in collected and result is not None and result is not previous:
-            summary.units.append(UnitRun(result.status, reasons[unit_id] if result.ok else result.reason, result))
+            runs = summary.departments if result.kind == DEPARTMENT else summary.units
+            runs.append(UnitRun(result.status, reasons[unit_id] if result.ok else result.reason, result))

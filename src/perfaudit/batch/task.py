@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from .manifest import journal_result
-from .records import OK, UnitResult, UnitTask
+from .records import DEPARTMENT, OK, UnitResult, UnitTask
 
 if TYPE_CHECKING:
     from .pool import KernelPool
@@ -79,11 +79,12 @@ def _relative(path: Path, out_dir: Path) -> str:
 
 
 def run_unit(task: UnitTask) -> UnitResult:
-    """Build one unit's report (see the module docstring)."""
-    from ..report import report_unit
+    """Build one unit's (or department's) report (see the module docstring)."""
+    from ..report import report_department, report_unit
     from ..report.bundle import read_bundle
+    from ..report.department import read_department
     from .kernel import ForkedReportKernelManager, ForkProvisioner
-    from .portfolio import unit_figures
+    from .portfolio import department_figures, unit_figures
 
     started = time.perf_counter()
     out_dir, bundle_root = Path(task.out_dir), Path(task.bundle_root)
@@ -94,13 +95,18 @@ def run_unit(task: UnitTask) -> UnitResult:
         ForkProvisioner.log_file = str(log_path)
         figures = None
         try:
-            figures = unit_figures(read_bundle(bundle_root, task.unit_id))
-            report = report_unit(
-                bundle_root, task.unit_id, out_dir,
-                notebook=Path(task.notebook) if task.notebook else None,
-                kernel_manager_class=ForkedReportKernelManager,
-                kernel_pool=_kernel_pool,
-            )
+            if task.kind == DEPARTMENT:
+                figures = department_figures(read_department(bundle_root, task.unit_id))
+                report = report_department(bundle_root, task.unit_id, out_dir, kernel_manager_class=ForkedReportKernelManager,
+                                           kernel_pool=_kernel_pool)
+            else:
+                figures = unit_figures(read_bundle(bundle_root, task.unit_id))
+                report = report_unit(
+                    bundle_root, task.unit_id, out_dir,
+                    notebook=Path(task.notebook) if task.notebook else None,
+                    kernel_manager_class=ForkedReportKernelManager,
+                    kernel_pool=_kernel_pool,
+                )
         except Exception as error:  # a unit that cannot even start its report fails alone
             log.error("failed: %s", traceback.format_exc())
             result = UnitResult.failed(task, f"{type(error).__name__}: {error}", error, summary=figures)
@@ -120,6 +126,8 @@ def run_unit(task: UnitTask) -> UnitResult:
                 seconds=dict(report.seconds),
                 outputs=outputs,
                 summary=figures,
+                kind=task.kind,
+                department_id=task.department_id,
             )
             if report.status != OK:
                 log.error("report failed: %s: %s", report.error_class, report.error)

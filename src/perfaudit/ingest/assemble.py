@@ -31,9 +31,22 @@ def unit_id(unit: ParsedUnit) -> str:
     ``n-<hash>``, the hash taken of the code, the NFKC unit name and its department. Corrections
     of anything else in the document leave it unchanged.
     """
-    name = squash(unit.name) + "|" + squash(unit.department)
-    if unit.code:
-        code = nfkc(unit.code).strip().lower()
+    return _stable_id(unit.code, squash(unit.name) + "|" + squash(unit.department))
+
+
+def department_id(unit: ParsedUnit, uid: str, code: str | None) -> str:
+    """The unit's department (部门), as stable as a unit id: ``d`` + the unit id scheme over the
+    department's code (``主管部门及代码``) where given and its NFKC name (``dc-015001-<hash>``,
+    ``dk-…``, ``dn-<hash>``). A unit without a stated department is a department of its own:
+    ``du-<unit id>``."""
+    if not squash(unit.department) and not code:
+        return "du-" + uid
+    return "d" + _stable_id(code, squash(unit.department))
+
+
+def _stable_id(code: str | None, name: str) -> str:
+    if code:
+        code = nfkc(code).strip().lower()
         digest = _digest(code + "|" + name)
         return f"c-{code}-{digest[:8]}" if _SAFE_CODE.fullmatch(code) else "k-" + digest
     return "n-" + _digest(name)
@@ -110,18 +123,22 @@ def assemble(
 
     where = {"source_file": source_file}
     unit_ids = [unit_id(u) for u in parsed.units]
+    # A unit's department code is the 主管部门及代码 of its projects, when they agree on one.
+    department_codes = [{p.department_code for p in parsed.projects if p.unit_index == i and p.department_code}
+                        for i in range(len(parsed.units))]
     units = [
         {
             "unit_id": uid,
             "unit_name": u.name,
             "unit_code": u.code,
             "department": u.department,
+            "department_id": department_id(u, uid, codes.pop() if len(codes) == 1 else None),
             "budget_year": year,
             "layout": spec.name,
             **_where(u.ref),
             **where,
         }
-        for uid, u in zip(unit_ids, parsed.units)
+        for uid, u, codes in zip(unit_ids, parsed.units, department_codes)
     ]
     projects, indicators = [], []
     seq_in_unit: Counter = Counter()

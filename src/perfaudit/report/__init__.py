@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 
 BUNDLES_DIR = "bundles"
 UNITS_DIR = "units"
+DEPARTMENTS_DIR = "departments"  # OUT/departments/<department_id>/: the department reports
 REPORT_STEM = "report"
 OPINION_FILE = "opinion.docx"  # the 审核意见书, editable in Word
 PROVENANCE_FILE = "provenance.json"
@@ -41,7 +43,8 @@ _RECORDED_PACKAGES = ("papermill", "nbconvert", "typst", "matplotlib", "pandas",
 
 @dataclass(frozen=True)
 class UnitReport:
-    """What happened to one unit's report (small and picklable: a batch collects these)."""
+    """What happened to one unit's (or department's: ``unit_id`` is then its id) report (small and
+    picklable: a batch collects these)."""
 
     unit_id: str
     status: str
@@ -99,17 +102,54 @@ def report_unit(
     """
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
     from .bundle import read_bundle, read_meta
-    from .execute import ReportKernelManager, run_notebook
     from .opinion import opinion_docx
-    from .pdf import render_pdf
-    from .render import render_html
     from .sections import REPORT_TITLE
 
-    started = datetime.now(timezone.utc)
     meta = read_meta(bundle_root, unit_id)
-    settings = meta["report_settings"]
-    final = unit_report_dir(out_dir, unit_id)
-    staging = final.with_name(f".{unit_id}.staging")
+    return _report(
+        notebook or shipped_notebook(UNIT_NOTEBOOK), {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve())},
+        record_id=unit_id, final=unit_report_dir(out_dir, unit_id), title=f"{meta['unit_name']} {REPORT_TITLE}",
+        settings=meta["report_settings"], opinion=lambda: opinion_docx(read_bundle(bundle_root, unit_id)),
+        provenance={"sources": meta["sources"], "fingerprints": meta["fingerprints"]},
+        kernel_manager_class=kernel_manager_class, kernel_pool=kernel_pool,
+    )
+
+
+def department_report_dir(out_dir: Path, department_id: str) -> Path:
+    return out_dir / DEPARTMENTS_DIR / department_id
+
+
+def report_department(bundle_root: Path, department_id: str, out_dir: Path, *, kernel_manager_class: type | None = None,
+                      kernel_pool=None) -> UnitReport:
+    """Write one department's report files (``out_dir/departments/<id>/``, the same files as a
+    unit's) from its department bundle and its units' bundles; returns what happened."""
+    from ..resources import DEPARTMENT_NOTEBOOK, notebook as shipped_notebook
+    from .department import read_department
+    from .department_sections import REPORT_TITLE
+    from .opinion import department_opinion_docx
+
+    department = read_department(bundle_root, department_id)
+    sources = sorted({(s["file"], s["sha256"]) for unit in department.units for s in unit.meta["sources"]})
+    return _report(
+        shipped_notebook(DEPARTMENT_NOTEBOOK), {"department_id": department_id, "bundle_dir": str(bundle_root.resolve())},
+        record_id=department_id, final=department_report_dir(out_dir, department_id),
+        title=f"{department.department_name} {REPORT_TITLE}", settings=department.report_settings,
+        opinion=lambda: department_opinion_docx(department),
+        provenance={"sources": [{"file": f, "sha256": h} for f, h in sources], "fingerprints": department.meta["fingerprints"]},
+        kernel_manager_class=kernel_manager_class, kernel_pool=kernel_pool,
+    )
+
+
+def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final: Path, title: str, settings: dict,
+            opinion: Callable[[], bytes], provenance: dict, kernel_manager_class: type | None, kernel_pool) -> UnitReport:
+    """Execute ``notebook`` with ``parameters`` (ids and paths), render it to HTML and PDF, write
+    the opinion, and move the files into ``final``; a failure is in the record, never raised."""
+    from .execute import ReportKernelManager, run_notebook
+    from .pdf import render_pdf
+    from .render import render_html
+
+    started = datetime.now(timezone.utc)
+    staging = final.with_name(f".{final.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     executed, html_path, pdf_path = (staging / f"{REPORT_STEM}.{ext}" for ext in ("ipynb", "html", "pdf"))
@@ -119,9 +159,9 @@ def report_unit(
 
     clock = time.perf_counter()
     execution = run_notebook(
-        notebook or shipped_notebook(UNIT_NOTEBOOK),
+        notebook,
         executed,
-        {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve()), "done_marker": str(done_marker)},
+        {**parameters, "done_marker": str(done_marker)},
         done_marker=done_marker,
         cell_timeout=settings["cell_timeout"],
         kernel_manager_class=kernel_manager_class or ReportKernelManager,
@@ -135,7 +175,7 @@ def report_unit(
             clock = time.perf_counter()
             html = render_html(
                 execution.notebook,
-                title=f"{meta['unit_name']} {REPORT_TITLE}",
+                title=title,
                 font_family=settings["cjk_font_family"],
                 mono_font_family=settings["mono_font_family"],
                 appendix="html" in settings["appendix"],
@@ -145,7 +185,7 @@ def report_unit(
             clock = time.perf_counter()
             pdf_path.write_bytes(render_pdf(
                 execution.notebook,
-                title=f"{meta['unit_name']} {REPORT_TITLE}",
+                title=title,
                 cjk_font_file=settings["cjk_font_file"],
                 font_family=settings["cjk_font_family"],
                 mono_font_family=settings["mono_font_family"],
@@ -153,14 +193,14 @@ def report_unit(
             ))
             seconds["pdf"] = round(time.perf_counter() - clock, 3)
             clock = time.perf_counter()
-            opinion_path.write_bytes(opinion_docx(read_bundle(bundle_root, unit_id)))
+            opinion_path.write_bytes(opinion())
             seconds["docx"] = round(time.perf_counter() - clock, 3)
         except Exception as exc:  # a rendering failure fails this unit, not the batch
             error = exc
             for path in (html_path, pdf_path, opinion_path):
                 path.unlink(missing_ok=True)
     record = UnitReport(
-        unit_id=unit_id,
+        unit_id=record_id,
         status=OK if error is None else FAILED,
         folder=str(final),
         files=tuple(path.name for path in (executed, html_path, pdf_path, opinion_path) if path.is_file()),
@@ -170,8 +210,8 @@ def report_unit(
         seconds=seconds,
     )
     try:
-        provenance = _provenance(meta, staging, record, started)
-        (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written = _provenance(provenance, staging, record, started)
+        (staging / PROVENANCE_FILE).write_text(json.dumps(written, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -194,4 +234,5 @@ def _move_into_place(staging: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["BUNDLES_DIR", "FAILED", "OK", "UnitReport", "report_unit", "unit_report_dir"]
+__all__ = ["BUNDLES_DIR", "DEPARTMENTS_DIR", "FAILED", "OK", "UnitReport", "department_report_dir", "report_department",
+           "report_unit", "unit_report_dir"]

@@ -1,4 +1,5 @@
-"""What ``notebooks/unit_audit.ipynb`` calls: open a unit's bundle, show the report's sections.
+"""What ``notebooks/unit_audit.ipynb`` and ``notebooks/department_audit.ipynb`` call: open a unit's
+(or a department's) bundle, show the report's sections.
 
 The notebook passes only ASCII ids and paths; every text it shows comes from the bundle through
 ``sections`` as a tree (``markup``), wrapped here as a ``Fragment`` that the notebook shows as
@@ -11,8 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import charts, sections
+from . import charts, department_sections, sections
 from .bundle import UnitBundle, read_bundle
+from .department import DEPARTMENTS_DIR, DepartmentBundle, read_department
 from .examples import example_bundle_root
 from .fragment import Fragment
 
@@ -21,7 +23,19 @@ def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> Unit
     """The unit to report on. Without a bundle folder, the bundled examples (built into a cache on
     first use); without a unit id, the first unit of the folder."""
     root = Path(bundle_dir) if bundle_dir else example_bundle_root()
-    bundle = read_bundle(root, unit_id)
+    return _with_fonts(read_bundle(root, unit_id))
+
+
+def open_department(department_id: str | None = None, bundle_dir: str | None = None) -> DepartmentBundle:
+    """The department to report on; without a bundle folder, the bundled examples' (each example
+    unit is a department of its own); without an id, the first department of the folder."""
+    root = Path(bundle_dir) if bundle_dir else example_bundle_root()
+    if department_id is None:
+        department_id = min((p.name for p in (root / DEPARTMENTS_DIR).iterdir() if not p.name.startswith(".")), default="")
+    return _with_fonts(read_department(root, department_id))
+
+
+def _with_fonts(bundle):
     settings = bundle.report_settings
     charts.configure_fonts(settings["cjk_font_file"], settings["cjk_font_family"])
     return bundle
@@ -59,7 +73,34 @@ def department_targets(bundle: UnitBundle) -> Fragment | None:
     return Fragment(tree) if tree is not None else None
 
 
-def finish(bundle: UnitBundle, done_marker: str | None = None) -> None:
+def department_cover(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.cover(department))
+
+
+def department_summary(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.summary(department))
+
+
+def department_totals(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.totals_section(department))
+
+
+def department_common_problems(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.common_problems_section(department))
+
+
+def department_goals(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.targets_section(department))
+
+
+def department_charts(department: DepartmentBundle) -> Fragment | None:
+    """The units × criterion chart; nothing with fewer than three units."""
+    chart = department_sections.chart_section(department)
+    return Fragment(chart) if chart is not None else None
+
+
+def finish(bundle: UnitBundle | DepartmentBundle, done_marker: str | None = None) -> None:
     """Last cell: prove the notebook ran to its end (papermill returns normally on ``sys.exit``)."""
     if done_marker:
-        Path(done_marker).write_text(json.dumps({"unit_id": bundle.unit_id}) + "\n", encoding="utf-8")
+        key = {"unit_id": bundle.unit_id} if isinstance(bundle, UnitBundle) else {"department_id": bundle.department_id}
+        Path(done_marker).write_text(json.dumps(key) + "\n", encoding="utf-8")

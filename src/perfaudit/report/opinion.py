@@ -1,4 +1,4 @@
-"""The 审核意见书: one unit's review opinion as an editable Word document, from its bundle.
+"""The 审核意见书: one unit's (or department's) review opinion as an editable Word document, from its bundle.
 
 Offices finalise and stamp these in Word, so the document is plain Word: title, 单位, 审核依据,
 审核结论, 共性问题 stated once, 主要问题及修改意见 per project (worst first), and the 审核单位 /
@@ -17,9 +17,11 @@ import pandas as pd
 
 from ..audit.grade import largest_deductions
 from .bundle import UnitBundle
+from .department import DepartmentBundle
 from .sections import MISSING, SEVERITY_LABELS, amount, budget_year_text, projects_worst_first
 
 TITLE = "项目支出绩效目标审核意见书"
+DEPARTMENT_TITLE = "部门项目支出绩效目标审核意见书"
 BASIS = (
     "《中共中央 国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）",
     "《中央部门预算绩效目标管理办法》（财预〔2015〕88号）",
@@ -85,8 +87,7 @@ def _where(finding: dict) -> str:
     return "" if pd.isna(place) else f"（{place}）"
 
 
-def opinion_docx(bundle: UnitBundle) -> bytes:
-    """The unit's 审核意见书 as .docx bytes."""
+def _new_document():
     from docx import Document
     from docx.shared import Pt
 
@@ -94,9 +95,91 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     for name in ("Normal", "Table Grid"):
         _set_fonts(document.styles[name])
     document.styles["Normal"].font.size = Pt(10.5)
+    return document
+
+
+def _basis_and_conclusion(document, findings: pd.DataFrame, grade: dict) -> None:
+    """一、审核依据 (the rules' bases among them) and 二、审核结论 with the grade and its largest deductions."""
+    _paragraph(document, "一、审核依据", bold=True, size=12)
+    bases = list(dict.fromkeys(findings.sort_values("rule_rank")["basis"].dropna())) if "basis" in findings else []
+    _paragraph(document, "；".join(BASIS) + "。")
+    if bases:
+        _paragraph(document, "本意见各项问题所依据的条款：")
+    for basis in bases:
+        _paragraph(document, f"· {basis}")
+
+    conclusion = grade["conclusion"]
+    _paragraph(document, "二、审核结论", bold=True, size=12)
+    _paragraph(document, f"审核结论（建议）：{conclusion['label']}。{conclusion['reason']}", bold=True)
+    counts = "，".join(f"{SEVERITY_LABELS[s]} {int((findings['severity'] == s).sum())} 项" for s in ("error", "warning", "info"))
+    _paragraph(document, f"机器建议等级：{grade['grade']}（综合得分 {grade['score']:.2f}，满分 100）；审核发现：{counts}。")
+    deductions = largest_deductions(grade)
+    if deductions:
+        _paragraph(document, "扣分最多的三项：" + "；".join(f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in deductions) + "。")
+
+
+def _signed_bytes(document, title: str) -> bytes:
+    """The seal and signature block, fixed core properties, and the document as bytes."""
+    _paragraph(document, "")
+    _paragraph(document, "审核单位（盖章）：")
+    _paragraph(document, "审核人：　　　　　　　　复核人：")
+    _paragraph(document, "日期：　　　　年　　月　　日")
+    _paragraph(document, "本意见书由 perfaudit 根据申报文本自动生成初稿，审核结论为机器建议，须经审核人、复核人核实后签章。", size=9)
+
+    properties = document.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = "perfaudit"
+    properties.created = properties.modified = properties.last_printed = _FIXED_TIME
+    properties.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def department_opinion_docx(department: DepartmentBundle) -> bytes:
+    """The department's 审核意见书 (部门 form) as .docx bytes: the department's conclusion and
+    grade, each unit's conclusion, the problems common to several units, and the totals that do
+    not match; the details are in each unit's own 审核意见书."""
+    from .department import mismatched, unit_rows, unit_totals
+
+    document = _new_document()
+    record = department.record
+    findings = pd.concat([unit.findings for unit in department.units], ignore_index=True)
+    _paragraph(document, DEPARTMENT_TITLE, bold=True, size=18, center=True)
+    _paragraph(document, f"被审核部门：{department.department_name}")
+    _paragraph(document, f"所属单位：{len(department.units)} 个")
+    _basis_and_conclusion(document, findings, record)
+
+    _paragraph(document, "三、各单位审核结论", bold=True, size=12)
+    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "建议结论"],
+           [[row["unit_name"], amount(row["budget"]), f"{row['grade']}（{row['score']:.2f}）",
+             " / ".join(str(row[s]) for s in SEVERITY_LABELS), row["conclusion"]] for row in unit_rows(department)],
+           [5.0, 2.5, 2.5, 3.0, 3.0])
+
+    names = {unit.unit_id: unit.unit_name for unit in department.units}
+    _paragraph(document, "四、共性问题", bold=True, size=12)
+    if not record["common_problems"]:
+        _paragraph(document, "无（没有问题出现在半数以上的单位中）。")
+    for number, problem in enumerate(record["common_problems"], start=1):
+        listed = "、".join(names[u] for u in problem["unit_ids"])
+        _paragraph(document, f"{number}. {len(problem['unit_ids'])} 个单位{problem['rule_name']}：{listed}。", bold=True)
+        _paragraph(document, f"修改意见：{problem['suggestion']}")
+
+    _paragraph(document, "五、预算数核对", bold=True, size=12)
+    wrong = [r for r in unit_totals(department).itertuples(index=False) if mismatched(r.diff)]
+    if not wrong:
+        _paragraph(document, "各单位申报的预算数与其项目之和一致（或文件未列出单位行）。")
+    for row in wrong:
+        _paragraph(document, f"· {row.unit_name}：单位行申报 {amount(row.declared)} 万元，项目之和 {amount(row.projects)} 万元，差额 {row.diff:+,.2f} 万元。")
+    _paragraph(document, "各单位的具体问题及修改意见见该单位的审核意见书。")
+    return _signed_bytes(document, f"{department.department_name} {DEPARTMENT_TITLE}")
+
+
+def opinion_docx(bundle: UnitBundle) -> bytes:
+    """The unit's 审核意见书 as .docx bytes."""
+    document = _new_document()
     unit = bundle.dataset.units.iloc[0]
     grade = bundle.grade
-    conclusion = grade["conclusion"]
     findings = bundle.findings
 
     _paragraph(document, TITLE, bold=True, size=18, center=True)
@@ -109,21 +192,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     for fact in facts:
         _paragraph(document, fact)
 
-    _paragraph(document, "一、审核依据", bold=True, size=12)
-    bases = list(dict.fromkeys(findings.sort_values("rule_rank")["basis"].dropna())) if "basis" in findings else []
-    _paragraph(document, "；".join(BASIS) + "。")
-    if bases:
-        _paragraph(document, "本意见各项问题所依据的条款：")
-    for basis in bases:
-        _paragraph(document, f"· {basis}")
-
-    _paragraph(document, "二、审核结论", bold=True, size=12)
-    _paragraph(document, f"审核结论（建议）：{conclusion['label']}。{conclusion['reason']}", bold=True)
-    counts = "，".join(f"{SEVERITY_LABELS[s]} {int((findings['severity'] == s).sum())} 项" for s in ("error", "warning", "info"))
-    _paragraph(document, f"机器建议等级：{grade['grade']}（综合得分 {grade['score']:.2f}，满分 100）；审核发现：{counts}。")
-    deductions = largest_deductions(grade)
-    if deductions:
-        _paragraph(document, "扣分最多的三项：" + "；".join(f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in deductions) + "。")
+    _basis_and_conclusion(document, findings, grade)
     errors = findings[findings["severity"] == "error"]
     if len(errors):
         _paragraph(document, "错误事项：")
@@ -159,20 +228,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
             continue
         _findings_table(document, own)
 
-    _paragraph(document, "")
-    _paragraph(document, "审核单位（盖章）：")
-    _paragraph(document, "审核人：　　　　　　　　复核人：")
-    _paragraph(document, "日期：　　　　年　　月　　日")
-    _paragraph(document, "本意见书由 perfaudit 根据申报文本自动生成初稿，审核结论为机器建议，须经审核人、复核人核实后签章。", size=9)
-
-    properties = document.core_properties
-    properties.title = f"{unit['unit_name']} {TITLE}"
-    properties.author = properties.last_modified_by = "perfaudit"
-    properties.created = properties.modified = properties.last_printed = _FIXED_TIME
-    properties.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return _signed_bytes(document, f"{unit['unit_name']} {TITLE}")
 
 
 def _fixed_zip(data: bytes) -> bytes:

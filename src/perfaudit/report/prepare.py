@@ -74,8 +74,23 @@ def write_unit_bundles(
     return written
 
 
+def write_department_bundles(
+    units: pd.DataFrame, root: Path, settings: Settings, *, department_ids: list[str] | None = None
+) -> dict[str, Path]:
+    """Roll up the unit bundles under ``root`` into one bundle per department of ``units``
+    (default: every department); their units' bundles must be written first."""
+    from ..audit.department import department_members
+    from .department import write_department_bundle
+
+    members = department_members(units)
+    return {
+        department_id: write_department_bundle(root, department_id, entry["department_name"], entry["unit_ids"], settings)
+        for department_id, entry in members.items() if department_ids is None or department_id in department_ids
+    }
+
+
 def main(argv: list[str]) -> int:
-    """``OUT PATH...``: bundles of every unit in the documents under PATH, with default settings."""
+    """``OUT PATH...``: bundles of every unit and department in the documents under PATH, with default settings."""
     from ..ingest import ingest_paths
 
     out, *paths = (Path(arg) for arg in argv)
@@ -84,6 +99,7 @@ def main(argv: list[str]) -> int:
     for refused in result.refused:
         print(refused.summary_line(), file=sys.stderr)
     write_unit_bundles(result.dataset, out, settings)
+    write_department_bundles(result.dataset.units, out, settings)
     return 1 if result.refused else 0
 
 

@@ -175,6 +175,16 @@ def table_of_contents(bundle: UnitBundle) -> Element:
     return element("div", element("h2", "目录"), element("ul", items), cls=f"toc {SCREEN_ONLY}")
 
 
+def signoff(signed: dict | None, settings: dict) -> list[Element]:
+    """The sign-off block of a cover: 审核单位, 审核人, 复核人, 审核日期 — as configured, or as a
+    review file signed (``signed``: its ``signoff`` table)."""
+    signed = signed or {}
+    values = (("审核单位（盖章）", settings["reviewing_unit"]), ("审核人", signed.get("reviewer", "")), ("复核人", ""),
+              ("审核日期", signed.get("date", "") or settings["review_date"]))
+    rows = [element("tr", element("th", role), element("td", value, cls="sign")) for role, value in values]
+    return [element("h2", "审核签署", cls="signoff-title"), element("table", element("tbody", rows), cls="signoff")]
+
+
 def cover(bundle: UnitBundle) -> Element:
     unit = bundle.dataset.units.iloc[0]
     settings = bundle.report_settings
@@ -189,26 +199,25 @@ def cover(bundle: UnitBundle) -> Element:
         ("项目数", f"{len(bundle.dataset.projects)} 个"),
         ("源文件", [element("div", source["file"], cls="file") for source in bundle.meta["sources"]]),
     ]
-    signed = (bundle.review or {}).get("signoff") or {}
-    signoff = element(
-        "table",
-        element("tbody", [element("tr", element("th", role), element("td", value, cls="sign"))
-                          for role, value in (("审核单位（盖章）", settings["reviewing_unit"]),
-                                              ("审核人", signed.get("reviewer", "")), ("复核人", ""),
-                                              ("审核日期", signed.get("date", "") or settings["review_date"]))]),
-        cls="signoff",
-    )
+    return cover_page(REPORT_TITLE, name, facts,
+                      "本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告（源文件的 SHA-256 "
+                      "及各项指纹见技术附注）。报告中的审核结论与等级为机器建议，须经审核人、复核人核实后签署。",
+                      signed=(bundle.review or {}).get("signoff"), settings=settings, contents=table_of_contents(bundle))
+
+
+def cover_page(kicker: str, name: str, facts: list[tuple[str, Content]], remark: str, *, signed: dict | None,
+               settings: dict, contents: Element | None = None) -> Element:
+    """A report's first page: the link back to the index (on screen), its kind, the unit's (or
+    department's) name, the facts, the sign-off block and, on screen, a table of contents."""
     return element(
         "section",
         element("p", element("a", "← 返回单位汇总", href=INDEX_LINK), cls=f"back-link {SCREEN_ONLY}"),
-        element("p", REPORT_TITLE, cls="cover-kicker"),
+        element("p", kicker, cls="cover-kicker"),
         element("h1", name, cls="unit-name"),
         definition_table(facts, cls="facts cover-facts"),
-        element("h2", "审核签署", cls="signoff-title"),
-        signoff,
-        note("本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告（源文件的 SHA-256 "
-             "及各项指纹见技术附注）。报告中的审核结论与等级为机器建议，须经审核人、复核人核实后签署。"),
-        table_of_contents(bundle),
+        *signoff(signed, settings),
+        note(remark),
+        contents,
         cls="cover",
         id="cover",
     )
@@ -739,6 +748,12 @@ def appendix(bundle: UnitBundle) -> Element:
 def department_targets(bundle: UnitBundle) -> Element | None:
     """The unit's 部门整体 goals, tasks (with the document's 金额合计) and own indicators, as
     parsed; None for a unit without any (every layout but N4)."""
+    parts = department_target_parts(bundle)
+    return section("部门整体绩效目标", *parts, anchor="department") if parts is not None else None
+
+
+def department_target_parts(bundle: UnitBundle) -> list[Content] | None:
+    """What ``department_targets`` shows (the department report shows it per unit); None without any."""
     targets = _records(bundle.dataset.unit_targets.sort_values("target_id"))
     indicators = bundle.dataset.indicators
     own = _records(indicators[indicators["scope"].eq("unit").fillna(False).astype(bool)].sort_values("seq"))
@@ -764,4 +779,4 @@ def department_targets(bundle: UnitBundle) -> Element | None:
                         widths=["16%", "38%", "11%", "11%", "11%", "13%"], cls="tasks", numeric=(2, 3, 4))]
     parts += [element("h2", "部门整体绩效指标"),
               _indicator_table(own, locate) if own else note("申报表未列出部门整体绩效指标。")]
-    return section("部门整体绩效目标", *parts, anchor="department")
+    return parts

@@ -1,0 +1,157 @@
+"""The department report's content, in Chinese: one function per section, from a department bundle.
+
+Built from the same helpers as the unit report (``sections``, ``markup``: the one escaping
+point). Links to the unit reports are relative to the department's report folder
+(``OUT/departments/<id>/``), so an output folder keeps working wherever it is copied.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import charts
+from .department import DepartmentBundle, criterion_losses, mismatched, totals_check, unit_rows, unit_totals
+from .markup import Content, Element, element, table
+from .sections import (
+    FUNDING_SOURCES, MISSING, SEVERITY_LABELS, amount, budget_year_text, cover_page, department_target_parts, figure,
+    grade_block, note, section,
+)
+
+REPORT_TITLE = "部门项目支出绩效目标审核报告"
+MIN_UNITS_FOR_CHART = 3  # with fewer units a table compares them as well as a chart
+
+
+def unit_report_link(unit_id: str, kind: str = "html") -> str:
+    """The unit's report, relative to a department report's folder."""
+    return f"../../units/{unit_id}/report.{kind}"
+
+
+def _unit_link(unit_id: str, name: str) -> Element:
+    return element("a", name, href=unit_report_link(unit_id))
+
+
+def _difference(value: object) -> Content:
+    if pd.isna(value):
+        return MISSING
+    text = f"{float(value):+,.2f}"
+    return element("strong", text, cls="mismatch") if mismatched(value) else text
+
+
+def cover(department: DepartmentBundle) -> Element:
+    units = department.units
+    sources = sorted({(s["file"], s["sha256"]) for unit in units for s in unit.meta["sources"]})
+    years = sorted({int(y) for unit in units for y in unit.dataset.units["budget_year"].dropna()})
+    documents = pd.concat([unit.dataset.documents for unit in units], ignore_index=True)
+    facts: list[tuple[str, Content]] = [
+        ("部门名称", department.department_name),
+        ("部门标识", element("code", department.department_id)),
+        ("预算年度", budget_year_text(years[0], documents) if len(years) == 1 else "、".join(f"{y}年" for y in years) or MISSING),
+        ("所属单位", f"{len(units)} 个：" + "、".join(unit.unit_name for unit in units)),
+        ("源文件及 SHA-256", [element("div", element("span", f, cls="file"), element("code", h)) for f, h in sources]),
+        ("软件版本", f"perfaudit {units[0].meta['perfaudit_version']}"),
+        ("报告数据指纹", element("code", department.meta["fingerprints"]["department"])),
+    ]
+    return cover_page(REPORT_TITLE, department.department_name, facts,
+                      "本报告由 perfaudit 汇总所属各单位的审核结果自动生成，数字与各单位报告一致。"
+                      "部门等级为各单位得分按预算加权的机器建议，须经审核人、复核人核实后签署。",
+                      signed=None, settings=department.report_settings)
+
+
+def summary(department: DepartmentBundle) -> Element:
+    """部门审核结论: the suggested action, the grade rolled up from the units, and the units table."""
+    record = department.record
+    conclusion = record["conclusion"]
+    rows = [
+        [[element("div", _unit_link(row["unit_id"], row["unit_name"])), element("code", row["unit_id"])],
+         amount(row["budget"]), str(row["projects"]), str(row["indicators"]),
+         f"{row['grade']}（{row['score']:.2f}）", " / ".join(str(row[s]) for s in SEVERITY_LABELS),
+         row["conclusion"], f"{row['weight']:.1%}"]
+        for row in unit_rows(department)
+    ]
+    totals = [
+        "合计", amount(sum(r["budget"] or 0.0 for r in unit_rows(department))), str(record["projects"]),
+        str(sum(len(u.dataset.indicators) for u in department.units)), f"{record['grade']}（{record['score']:.2f}）",
+        " / ".join(str(record[s]) for s in SEVERITY_LABELS), conclusion["label"], "100%",
+    ]
+    unweighted = [u.unit_name for u in department.units if u.unit_id in record["unweighted"]]
+    return section(
+        "一、部门审核结论",
+        element("div",
+                element("h2", "审核结论（机器建议）"),
+                element("p", element("span", conclusion["label"], cls="grade-letter"), conclusion["reason"]),
+                element("p", f"部门建议等级 {record['grade']}（{record['score']:.2f} 分），由 {record['units']} 个单位的得分按预算加权得出。"),
+                cls="conclusion"),
+        element("h2", "所属单位"),
+        table(["单位", "预算（万元）", "项目", "指标", "等级（得分）", "错误 / 警告 / 提示", "建议结论", "权重"],
+              [*rows, totals], widths=["26%", "12%", "7%", "7%", "12%", "12%", "14%", "10%"], numeric=(1, 2, 3, 7)),
+        note("单位名称链接到该单位的审核报告。权重为该单位预算数占各单位预算数之和的比例。")
+        if not unweighted else note("单位名称链接到该单位的审核报告。没有预算数、不计权重的单位：", "、".join(unweighted), "。"),
+        grade_block(record),
+        # the unit report's formula is in its 技术附注; the department's roll-up is stated here
+        element("p", "计分方法：", record["formula_zh"], cls="machine-mark"),
+        anchor="summary",
+    )
+
+
+def totals_section(department: DepartmentBundle) -> Element:
+    """部门合计核对: the units' sums against the totals the documents declare."""
+    check = totals_check(department)
+    rows = [
+        [{"budget_total": "预算总额", **FUNDING_SOURCES}[row.column], amount(row.projects), amount(row.unit_rows),
+         _difference(row.unit_rows_diff), amount(row.document), _difference(row.document_diff)]
+        for row in check.itertuples(index=False)
+    ]
+    per_unit = unit_totals(department)
+    unit_table_rows = [[r.unit_name, amount(r.projects), amount(r.declared), _difference(r.diff)]
+                       for r in per_unit.itertuples(index=False)]
+    differences = [d for d in [*check["unit_rows_diff"], *check["document_diff"], *per_unit["diff"]] if mismatched(d)]
+    verdict = (f"有 {len(differences)} 处申报数与各项目之和不一致（容差 0.005 万元），见加粗的差额。" if differences
+               else "申报数与各项目之和一致（容差 0.005 万元）。" if check[["unit_rows", "document"]].notna().any().any()
+               else "文件未列出合计或单位行：部门合计为各单位项目之和。")
+    return section(
+        "二、部门合计与申报数核对（万元）",
+        element("p", verdict),
+        table(["资金", "各单位项目之和", "单位行申报数之和", "差额", "文件所列合计", "差额"], rows,
+              widths=["16%", "17%", "17%", "16%", "17%", "17%"], numeric=(1, 2, 3, 4, 5)),
+        element("h2", "各单位预算数核对"),
+        table(["单位", "项目之和", "单位行申报数", "差额"], unit_table_rows, widths=["40%", "20%", "20%", "20%"], numeric=(1, 2, 3)),
+        note("差额 = 申报数 − 各项目之和；“—”表示文件未列出该数。合计行按文件各计一次。"),
+        anchor="totals",
+    )
+
+
+def common_problems_section(department: DepartmentBundle) -> Element:
+    """共性问题: a rule hitting several units, stated once with the units."""
+    names = {unit.unit_id: unit.unit_name for unit in department.units}
+    problems = department.record["common_problems"]
+    items = [
+        element("article",
+                element("h2", f"{number}. {problem['rule_id']} {problem['rule_name']}（{len(problem['unit_ids'])} 个单位）"),
+                element("p", "涉及单位：", "、".join(names[u] for u in problem["unit_ids"])),
+                element("p", f"共 {len(problem['finding_ids'])} 条发现。修改意见：", problem["suggestion"]),
+                cls="project")
+        for number, problem in enumerate(problems, start=1)
+    ]
+    return section("三、共性问题", *(items or [note("没有问题出现在半数以上的单位中。")]), anchor="common")
+
+
+def targets_section(department: DepartmentBundle) -> Element:
+    """部门整体绩效目标: each unit's 部门整体 goals, tasks and indicators (as its unit report shows
+    them), where the documents have them."""
+    parts: list[Content] = []
+    for unit in department.units:
+        own = department_target_parts(unit)
+        if own is not None:
+            parts += [element("h2", unit.unit_name, cls="unit-targets"), *own]
+    return section("四、部门整体绩效目标", *(parts or [note("所属单位的文件未列出部门整体绩效目标和工作任务。")]), anchor="targets")
+
+
+def chart_section(department: DepartmentBundle) -> Element | None:
+    """Where each unit lost its points, by review criterion: only with enough units to compare."""
+    if len(department.units) < MIN_UNITS_FOR_CHART:
+        return None
+    losses = criterion_losses(department)
+    segments = {label: (list(losses[label]), colour) for label, colour in zip(losses.columns, charts.PALETTE)}
+    chart = charts.stacked_bars(list(losses.index), segments, xlabel="扣分（分）", total_format="{:.1f}")
+    return section("五、图表分析", figure(charts.svg(chart), "图1 各单位按审核要点的扣分"),
+                   note("每个单位满分 100 分；条形为各审核要点失去的分数，越长问题越多。"), anchor="charts")
