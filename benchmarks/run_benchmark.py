@@ -58,7 +58,7 @@ cd {work}
 for doc in {documents}; do
   name=$(basename "$doc" .txt)
   {python} -m perfaudit.report.prepare "naive/bundles/$name" "$doc" >/dev/null
-  unit=$(ls "naive/bundles/$name")
+  unit=$(ls "naive/bundles/$name" | grep -vx departments)  # the bundle folder also holds departments/
   {bin}/papermill --no-progress-bar {notebook} "naive/$name.ipynb" -p unit_id "$unit" -p bundle_dir "$PWD/naive/bundles/$name" 2>/dev/null
   {bin}/jupyter nbconvert --to html --template perfaudit --TemplateExporter.extra_template_basedirs={templates} \\
     --no-input --TagRemovePreprocessor.enabled=True \\
