@@ -14,3 +14,14 @@ def every_rendered_html_is_safe(tmp_path_factory):
     checked, bad = htmlsafety.scan_tree(tmp_path_factory.getbasetemp())
     report = "\n".join(f"{path}: {'; '.join(found)}" for path, found in bad.items())
     assert not bad, f"{len(bad)} of {checked} rendered HTML pages are unsafe:\n{report}"
+
+
+@pytest.fixture
+def chart_fonts():
+    """Charts drawn with the report's CJK font, as the notebooks configure it when they open a
+    bundle (tests that draw charts without a notebook would get DejaVu Sans and no CJK glyphs)."""
+    from perfaudit.report import charts, fonts
+    from perfaudit.settings import load_settings
+
+    report = load_settings().section("report")
+    charts.configure_fonts(fonts.find_cjk_font(report["cjk_font_file"], report["cjk_font_family"]), report["cjk_font_family"])

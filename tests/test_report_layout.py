@@ -22,6 +22,8 @@ from perfaudit.report.sections import category_counts
 from perfaudit.report.typeset import code
 from perfaudit.settings import load_settings
 
+pytestmark = pytest.mark.usefixtures("chart_fonts")
+
 GRADE = load_settings().section("audit")["grade"]
 NAMES = st.text(alphabet="文联经费项目2024年ABC （）、/-", min_size=1, max_size=60)
 

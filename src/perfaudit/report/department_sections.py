@@ -13,8 +13,8 @@ from . import charts
 from .department import DepartmentBundle, criterion_losses, mismatched, totals_check, unit_rows, unit_totals
 from .markup import Content, Element, element, table
 from .sections import (
-    FUNDING_SOURCES, MISSING, SEVERITY_LABELS, amount, budget_year_text, cover_page, department_target_parts, figure,
-    grade_block, note, section,
+    FUNDING_SOURCES, MISSING, NUMERALS, SEVERITY_LABELS, TECHNICAL_NOTES, amount, budget_year_text, cover_page,
+    definition_table, department_target_parts, figure, grade_block, note, section,
 )
 
 REPORT_TITLE = "部门项目支出绩效目标审核报告"
@@ -39,22 +39,29 @@ def _difference(value: object) -> Content:
 
 def cover(department: DepartmentBundle) -> Element:
     units = department.units
-    sources = sorted({(s["file"], s["sha256"]) for unit in units for s in unit.meta["sources"]})
     years = sorted({int(y) for unit in units for y in unit.dataset.units["budget_year"].dropna()})
     documents = pd.concat([unit.dataset.documents for unit in units], ignore_index=True)
     facts: list[tuple[str, Content]] = [
         ("部门名称", department.department_name),
-        ("部门标识", element("code", department.department_id)),
         ("预算年度", budget_year_text(years[0], documents) if len(years) == 1 else "、".join(f"{y}年" for y in years) or MISSING),
         ("所属单位", f"{len(units)} 个：" + "、".join(unit.unit_name for unit in units)),
-        ("源文件及 SHA-256", [element("div", element("span", f, cls="file"), element("code", h)) for f, h in sources]),
-        ("软件版本", f"perfaudit {units[0].meta['perfaudit_version']}"),
-        ("报告数据指纹", element("code", department.meta["fingerprints"]["department"])),
     ]
     return cover_page(REPORT_TITLE, department.department_name, facts,
                       "本报告由 perfaudit 汇总所属各单位的审核结果自动生成，数字与各单位报告一致。"
                       "部门等级为各单位得分按预算加权的机器建议，须经审核人、复核人核实后签署。",
                       signed=None, settings=department.report_settings)
+
+
+def technical_notes(department: DepartmentBundle) -> Element:
+    """技术附注: what a technician needs to reproduce the report, out of the reviewer's way."""
+    units = department.units
+    sources = sorted({(s["file"], s["sha256"]) for unit in units for s in unit.meta["sources"]})
+    return section(TECHNICAL_NOTES, definition_table([
+        ("部门标识", element("code", department.department_id)),
+        ("源文件及 SHA-256", [element("div", element("span", f, cls="file"), element("code", h)) for f, h in sources]),
+        ("软件版本", f"perfaudit {units[0].meta['perfaudit_version']}"),
+        ("报告数据指纹", element("code", department.meta["fingerprints"]["department"])),
+    ]), note("相同的源文件与配置生成相同的报告；各单位的数据校验结果见其单位报告的技术附注。"), anchor="technical-notes")
 
 
 def summary(department: DepartmentBundle) -> Element:
@@ -135,15 +142,21 @@ def common_problems_section(department: DepartmentBundle) -> Element:
     return section("三、共性问题", *(items or [note("没有问题出现在半数以上的单位中。")]), anchor="common")
 
 
-def targets_section(department: DepartmentBundle) -> Element:
-    """部门整体绩效目标: each unit's 部门整体 goals, tasks and indicators (as its unit report shows
-    them), where the documents have them."""
+def _unit_targets(department: DepartmentBundle) -> list[Content]:
+    """Each unit's 部门整体 goals, tasks and indicators (as its unit report shows them)."""
     parts: list[Content] = []
     for unit in department.units:
         own = department_target_parts(unit)
         if own is not None:
             parts += [element("h2", unit.unit_name, cls="unit-targets"), *own]
-    return section("四、部门整体绩效目标", *(parts or [note("所属单位的文件未列出部门整体绩效目标和工作任务。")]), anchor="targets")
+    return parts
+
+
+def targets_section(department: DepartmentBundle) -> Element | None:
+    """部门整体绩效目标, where the units' documents have them; None where none has (a section
+    saying so would fill a page of its own)."""
+    parts = _unit_targets(department)
+    return section("四、部门整体绩效目标", *parts, anchor="targets") if parts else None
 
 
 def chart_section(department: DepartmentBundle) -> Element | None:
@@ -153,5 +166,6 @@ def chart_section(department: DepartmentBundle) -> Element | None:
     losses = criterion_losses(department)
     segments = {label: (list(losses[label]), colour) for label, colour in zip(losses.columns, charts.PALETTE)}
     chart = charts.stacked_bars(list(losses.index), segments, xlabel="扣分（分）", total_format="{:.1f}")
-    return section("五、图表分析", figure(charts.svg(chart), "图1 各单位按审核要点的扣分"),
+    number = NUMERALS[4 if _unit_targets(department) else 3]
+    return section(f"{number}、图表分析", figure(charts.svg(chart), "图1 各单位按审核要点的扣分"),
                    note("每个单位满分 100 分；条形为各审核要点失去的分数，越长问题越多。"), anchor="charts")

@@ -89,14 +89,20 @@ def department_common_problems(department: DepartmentBundle) -> Fragment:
     return Fragment(department_sections.common_problems_section(department))
 
 
-def department_goals(department: DepartmentBundle) -> Fragment:
-    return Fragment(department_sections.targets_section(department))
+def department_goals(department: DepartmentBundle) -> Fragment | None:
+    """部门整体 goals and tasks; nothing where no unit's document has them."""
+    targets = department_sections.targets_section(department)
+    return Fragment(targets) if targets is not None else None
 
 
 def department_charts(department: DepartmentBundle) -> Fragment | None:
     """The units × criterion chart; nothing with fewer than three units."""
     chart = department_sections.chart_section(department)
     return Fragment(chart) if chart is not None else None
+
+
+def department_technical_notes(department: DepartmentBundle) -> Fragment:
+    return Fragment(department_sections.technical_notes(department))
 
 
 def finish(bundle: UnitBundle | DepartmentBundle, done_marker: str | None = None) -> None:
