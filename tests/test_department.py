@@ -14,6 +14,7 @@ import pytest
 
 from department_fixtures import DEPARTMENT, UNITS, layout_a_document, three_unit_document
 from perfaudit.audit.department import budget_weights, department_grade, roll_up
+from perfaudit.audit.grade import letter
 from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import make_table
 from perfaudit.report.department import read_department, totals_check, unit_totals, write_department_bundle
@@ -31,12 +32,13 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BANDS = {"excellent": 90.0, "good": 80.0, "fair": 60.0}
 
 
-def _grade(score: float, lost_to: str = "S02") -> dict:
-    """A unit grade record with two criteria and one rule's deduction (grade.grade_unit's shape)."""
+def _grade(score: float, lost_to: str = "S02", grade: str | None = None) -> dict:
+    """A unit grade record with two criteria and one rule's deduction (grade.grade_unit's shape);
+    ``grade`` a letter capped below its score's band."""
     half = score / 2
     return {
         "score": score,
-        "grade": "x",
+        "grade": grade or letter(score, BANDS),
         "breakdown": [
             {"criterion": "completeness", "label": "完整性", "weight": 50.0, "findings": 1, "error": 1, "warning": 0,
              "info": 0, "penalty": 1.0, "score": half},
@@ -84,6 +86,16 @@ def test_department_grade_is_budget_weighted_points_not_an_average_of_letters():
     assert record["unweighted"] == []
     # equal budgets: the plain mean of the points
     assert department_grade(grades, {"big": 1.0, "small": 1.0}, BANDS)["score"] == 72.5
+
+
+def test_a_department_never_reads_better_than_its_best_unit():
+    # a unit of 94.48 points capped at 中 (benefit indicators without figures): its department of
+    # one unit is 中 as well, with the reason, not 优 from the score's band
+    record = department_grade({"only": _grade(94.48, grade="中")}, {"only": 100.0}, BANDS)
+    assert record["score"] == 94.48 and record["grade"] == "中"
+    assert "最高为“中”" in record["cap"]["reason_zh"]
+    uncapped = department_grade({"a": _grade(95.0), "b": _grade(92.0)}, {"a": 1.0, "b": 1.0}, BANDS)
+    assert uncapped["grade"] == "优" and uncapped["cap"] is None
 
 
 def _findings(rows: list[tuple[str, str, str]]) -> pd.DataFrame:

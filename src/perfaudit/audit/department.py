@@ -8,7 +8,10 @@ criterion by criterion, and its letter comes from that score with the unit bands
                                            unit has one. A unit without a budget weighs 0 (named in the report)
     score_c  = Σ_u w_u × score_c,u         per review criterion (the points the unit earned on it)
     score    = Σ_c score_c                 (= Σ_u w_u × score_u)
-    grade    = 优/良/中/差 of score         ([audit.grade.bands])
+    grade    = 优/良/中/差 of score         ([audit.grade.bands]), and no better than the best
+                                           letter of its units: a unit's letter can be capped
+                                           below its score's band, and a department of such
+                                           units must not read better than every one of them
     lost_r   = Σ_u w_u × points the unit lost to rule r      (the department's largest deductions)
 
 so a 15 万元 unit graded 优 does not lift a 1,500 万元 unit graded 差. The suggested conclusion is
@@ -25,7 +28,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from .conclusion import common_problem_records, unit_conclusion
-from .grade import letter
+from .grade import LETTERS, letter
 from .registry import SEVERITIES
 
 
@@ -64,10 +67,14 @@ def department_grade(grades: Mapping[str, Mapping[str, Any]], budgets: Mapping[s
     deductions = sorted(({**d, "points": round(d["points"], 2)} for d in lost.values() if d["points"] > 0),
                         key=lambda d: (-d["points"], d["rule_id"]))
     score = round(sum(w * record["score"] for w, record in zip(weights.values(), grades.values())), 2)
+    grade, cap = letter(score, bands), None
+    best = min((record["grade"] for record in grades.values()), key=LETTERS.index)
+    if LETTERS.index(grade) < LETTERS.index(best):
+        grade, cap = best, {"grade": best, "reason_zh": f"所属单位的评级最高为“{best}”，部门评级不高于此。"}
     return {
         "score": score,
-        "grade": letter(score, bands),
-        "cap": None,
+        "grade": grade,
+        "cap": cap,
         "breakdown": breakdown,
         "deductions": deductions,
         "weights": {unit_id: round(w, 6) for unit_id, w in weights.items()},
