@@ -102,3 +102,39 @@ def test_invalid_grade_configuration():
         check_grade_config(broken)
     with pytest.raises(ConfigError):
         check_grade_config({**CONFIG, "zero_at": 0.0})
+
+
+# --- projects and the unit derived from them (issue 23) ------------------------------------------
+from perfaudit.audit.grade import grade_project, grade_projects  # noqa: E402
+
+
+def _graded(projects: dict) -> dict:
+    return {pid: {"findings": items, "budget": budget, "grade": grade_project(items, CONFIG)} for pid, (items, budget) in projects.items()}
+
+
+@given(findings)
+@settings(max_examples=100)
+def test_a_one_project_unit_without_unit_level_findings_is_its_project(items):
+    triples = [(criterion, severity, "R00") for criterion, severity in items]
+    unit = grade_projects(_graded({"p1": (triples, 12.0)}), [], CONFIG)
+    project = grade_project(triples, CONFIG)
+    assert unit["score"] == pytest.approx(project["score"], abs=0.02) and unit["grade"] == project["grade"]
+    assert unit["lowered_by"] == []
+
+
+@given(findings, findings, finding)
+@settings(max_examples=100)
+def test_a_unit_level_finding_never_raises_the_units_score(first, second, extra):
+    graded = _graded({"p1": ([(c, s, "R00") for c, s in first], 30.0), "p2": ([(c, s, "R00") for c, s in second], 10.0)})
+    base = grade_projects(graded, [], CONFIG)
+    more = grade_projects(graded, [(*extra, "R01")], CONFIG)
+    assert more["score"] <= base["score"]
+    assert sum(d["points"] for d in more["deductions"]) == pytest.approx(100 - more["score"], abs=0.05)
+
+
+def test_the_unit_score_is_the_budget_weighted_mean_of_its_projects():
+    bad = [("完整性", "error", "S02"), ("相关性", "warning", "C08")]
+    unit = grade_projects(_graded({"big": (bad, 300.0), "small": ([], 100.0)}), [], CONFIG)
+    big = grade_project(bad, CONFIG)["score"]
+    assert unit["score"] == pytest.approx(0.75 * big + 0.25 * 100, abs=0.01) == unit["projects_score"]
+    assert unit["grade"] == letter(unit["score"], CONFIG["bands"])

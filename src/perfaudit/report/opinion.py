@@ -110,7 +110,7 @@ def _basis_and_conclusion(document, findings: pd.DataFrame, grade: dict) -> None
 
     conclusion = grade["conclusion"]
     _paragraph(document, "二、审核结论", bold=True, size=12)
-    _paragraph(document, f"审核结论（建议）：{conclusion['label']}。{conclusion['reason']}", bold=True)
+    _paragraph(document, f"审核结论（建议）：审核结果为“{conclusion['action']}”，{conclusion['consequence']}。{conclusion['reason']}", bold=True)
     counts = "，".join(f"{SEVERITY_LABELS[s]} {int((findings['severity'] == s).sum())} 项" for s in ("error", "warning", "info"))
     _paragraph(document, f"机器建议等级：{grade['grade']}（综合得分 {grade['score']:.2f}，满分 100）；审核发现：{counts}。")
     deductions = largest_deductions(grade)
@@ -151,7 +151,7 @@ def department_opinion_docx(department: DepartmentBundle) -> bytes:
     _basis_and_conclusion(document, findings, record)
 
     _paragraph(document, "三、各单位审核结论", bold=True, size=12)
-    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "建议结论"],
+    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "审核结果"],
            [[row["unit_name"], amount(row["budget"]), f"{row['grade']}（{row['score']:.2f}）",
              " / ".join(str(row[s]) for s in SEVERITY_LABELS), row["conclusion"]] for row in unit_rows(department)],
            [5.0, 2.5, 2.5, 3.0, 3.0])
@@ -220,7 +220,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     _paragraph(document, "（二）各项目（问题多者在前）" if len(unit_level) else "各项目（问题多者在前）", bold=True)
     for number, project in enumerate(projects, start=1):
         label = project["conclusion"]["label"] if project["conclusion"] else MISSING
-        _paragraph(document, f"{number}. {project['project_name']}（预算 {amount(project['budget_total'])} 万元）——建议：{label}", bold=True)
+        _paragraph(document, f"{number}. {project['project_name']}（预算 {amount(project['budget_total'])} 万元）——审核结果：{label}", bold=True)
         own = project["findings"]
         own = own[~own["finding_id"].isin(in_common)]
         if own.empty:

@@ -245,7 +245,7 @@ def _severity_counts(findings: pd.DataFrame) -> dict[str, int]:
 
 
 def projects_worst_first(bundle: UnitBundle) -> list[dict]:
-    """Projects worst first: by suggested conclusion (退回, 修改, 通过), then errors, warnings,
+    """Projects worst first: by review result (差, 中, 良, 优), then errors, warnings,
     then their order; each with its ``conclusion`` and its ``findings``."""
     conclusions = bundle.grade.get("project_conclusions", {})
     findings = bundle.findings
@@ -289,13 +289,14 @@ def conclusion_block(bundle: UnitBundle) -> Element:
     return element(
         "div",
         element("h2", "审核结论（机器建议）"),
-        element("p", element("span", conclusion["label"], cls="grade-letter"), conclusion["reason"]),
+        element("p", element("span", conclusion["action"], cls="grade-letter"),
+                f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}（财预〔2015〕88号第二十五条）。", conclusion["reason"]),
         element("p", f"建议等级 {grade['grade']}（{grade['score']:.2f} 分）；扣分最多的三项：", "；".join(
             f"{d['label']}（扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)) or "无"),
         element("h3", f"错误（{len(errors)} 项）"),
         element("ul", error_items) if error_items else element("p", "无错误。"),
         element("h3", "各项目（问题多者在前）"),
-        table(["项目", "预算（万元）", "错误 / 警告 / 提示", "建议结论", "主要问题"], rows,
+        table(["项目", "预算（万元）", "错误 / 警告 / 提示", "审核结果", "主要问题"], rows,
               widths=["30%", "11%", "13%", "18%", "28%"], numeric=(1,)),
         cls="conclusion",
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..context import AuditInput, indicator_evidence, on_indicator, on_project
+from ..context import AuditInput, indicator_evidence, on_indicator
 from ..lexicon import Lexicon
-from ..registry import rule
+from ..registry import Hit, rule
 from ..suggest import budget_cap, example_value, fitting_value
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
@@ -199,28 +199,30 @@ _MEASURED = ("percent", "count", "quantity", "money", "duration")
 
 
 @rule(
-    "Q09", name_zh="缺少指标性质", name_en="operator missing", severity="warning", criterion="feasibility",
-    check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“3 次”；每个项目报告一次，列出这些指标",
+    "Q09", name_zh="缺少指标性质", name_en="operator missing", severity="info", criterion="feasibility",
+    check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“4期”；"
+    "方向由指标含义即可看出，是填写规范问题，每个单位至多一条提示，列出这些指标",
     basis="财预〔2021〕101号（每项指标应写明指标性质 ≥/≤/=、指标值和度量单位）",
     suggestion="在数值前写明指标性质：正向指标用“≥”，成本和负向指标用“≤”，确定值用“=”。",
     config=("lexicon.operator_words",),
     examples=("巨鹿 老研会书画活动经费：“开展活动次数：3 次”“开展活动覆盖率：100%”",),
 )
 def q09(data: AuditInput):
-    for project in data.projects:
-        bare = [
-            row for row in data.indicators_of(project["project_id"])
-            if row["value_kind"] in _MEASURED and row["number"] is not None and not row["value_operator"]
-        ]
-        if not bare:
-            continue
-        fixes = "；".join(f"{row['name']}：“{row['value']}”→“{fitting_value(row)}”" for row in bare)
-        yield on_project(
-            project,
-            f"{len(bare)} 项指标的指标值没有写指标性质（≥、≤、=）：{'、'.join(row['name'] for row in bare)}。",
-            evidence="；".join(indicator_evidence(row) for row in bare),
-            line=bare[0]["value_line"] or bare[0]["source_line"],
-            suggestion=f"写明指标性质：{fixes}。",
+    bare: dict[str, list[dict]] = {}
+    for row in data.indicators:
+        if row["value_kind"] in _MEASURED and row["number"] is not None and not row["value_operator"]:
+            bare.setdefault(row["unit_id"], []).append(row)
+    for unit_id, rows in bare.items():
+        first = rows[0]
+        projects = len({row["project_id"] for row in rows})
+        fixes = "；".join(f"{row['name']}：“{row['value']}”→“{fitting_value(row)}”" for row in rows[:3])
+        yield Hit(
+            unit_id=unit_id, source_file=first["source_file"],
+            source_line=first["value_line"] or first["source_line"], source_ref=first["value_ref"] or first["source_ref"],
+            evidence=indicator_evidence(first),
+            message=f"{projects} 个项目的 {len(rows)} 项指标只写了数值，没有写指标性质（≥、≤、=）；"
+            "方向由指标含义可以看出，但财预〔2021〕101号要求写明。",
+            suggestion=f"在数值前写明指标性质，如{fixes}" + ("等" if len(rows) > 3 else "") + "。",
         )
 
 
