@@ -224,7 +224,7 @@ CASES = [
     ("C11", ind((OUT, QTY, "纪检监察案件办理数", "≥3件"), name="专项工作经费"), 0),  # a project of no known kind
     ("C11", ind((OUT, QUA, "场馆消防设备有效率", "≥90%"), name="业务用房物业管理费"), 0),
     ("C12", ind((OUT, QTY, "编外人员到位率", "100%")), 1),
-    ("C12", ind((BEN, SOC, "施工安全事故率", "≤1%")), 1),
+    ("C12", ind((BEN, SOC, "施工安全事故率", "≤1%"), name="麓湖路13号物业修缮项目"), 1),  # in a training project it is C11's
     ("C12", ind((OUT, QUA, "参加培训人员", "≥300人")), 1),
     ("C12", ind((OUT, QTY, "任务完成率", "100%")), 0),
     ("C12", ind((OUT, QTY, "开展活动次数", "100%")), 0),  # C02's: the name is a count
