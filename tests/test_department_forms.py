@@ -220,7 +220,8 @@ def test_indicator_rules_apply_to_the_units_own_indicators():
     text = dforms.text("department").replace("≥90%", "较高").replace("\t3处\t", "\t\t")
     found = af.findings(read("department", text=text))
     assert _values(found, ["rule_id", "project_id", "indicator", "source_line"]) == [
-        ("S09", None, "文物保护单位修缮数量", 14), ("Q03", None, "群众文化满意度", 18), ("C04", None, "群众文化满意度", 18),
+        ("S09", None, "文物保护单位修缮数量", 14), ("Q09", None, None, 15),  # 旅游投诉办结率 100%: the unit's one Q09 note
+        ("Q03", None, "群众文化满意度", 18), ("C04", None, "群众文化满意度", 18),
     ]
 
 

@@ -112,9 +112,10 @@ def _deductions(lost_by_rule: Mapping[str, float], items: list) -> list[dict[str
 def grade_unit(
     findings: Iterable[tuple[str, str, str]], projects: int, config: Mapping, unmeasurable: tuple[int, int] = (0, 0)
 ) -> dict[str, Any]:
-    """Score, breakdown and deductions of findings as (criterion label, severity, rule id) spread over
-    ``projects`` projects, with (benefit indicators without a figure, benefit indicators): the score
-    of one project (``projects`` = 1) and of the worked example; ``grade_projects`` derives a unit's."""
+    """Score, breakdown and deductions of findings as (criterion label, severity, rule id) spread
+    evenly over ``projects`` projects, with (benefit indicators without a figure, benefit indicators):
+    the scoring core of ``grade_project`` (``projects`` = 1). A unit's grade is not this average of
+    its findings but ``grade_projects``, derived from its projects' grades and budgets."""
     weights, zero_at = config["weights"], config["zero_at"]
     scale = max(1, projects)
     items = list(findings)
