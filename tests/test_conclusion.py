@@ -73,7 +73,7 @@ def test_a_unit_result_is_its_projects_budget_weighted_and_never_better_than_its
     big_bad = _unit({"big": (many, 900.0), "small": ([], 100.0)})
     assert big_bad["grade"] == "差" and big_bad["projects_score"] < 60  # a 100 万元 优 does not lift a 900 万元 差
     reason = unit_conclusion(big_bad, {}, CONFIG).reason
-    assert reason.startswith("2 个项目中优 1 个、差 1 个，按预算加权得") and reason.endswith("审核结果为“差”。")
+    assert reason.startswith("2 个项目中审核结果为“优”的 1 个、“差”的 1 个，按预算加权得") and reason.endswith("单位审核结果为“差”。")
     # projects of 95 points each capped at 中 (benefit indicators without a figure): the unit is 中 too
     capped = {"grade": "中", "reason_zh": "1 项效益指标中有 1 项没有可衡量的数值（超过 50%），评级最高为“中”。"}
     graded = {pid: {"findings": [], "budget": 10.0, "grade": {"score": 95.0, "grade": "中", "cap": capped}} for pid in "ab"}

@@ -111,7 +111,7 @@ def test_roll_up_states_a_problem_of_most_units_once_with_their_list():
     record = roll_up(grades, {u: 10.0 for u in grades}, findings, 3, config)
     assert [(p["rule_id"], p["unit_ids"]) for p in record["common_problems"]] == [("S04", ["u1", "u3"])]
     assert record["grade"] == "良" and record["units"] == 3 and record["error"] == 1
-    assert record["conclusion"]["action"] == "良" and record["conclusion"]["reason"].startswith("3 个单位中良 3 个")
+    assert record["conclusion"]["action"] == "良" and record["conclusion"]["reason"].startswith("3 个单位中审核结果为“良”的 3 个")
 
 
 # ---------------------------------------------------------------- bundles and report content

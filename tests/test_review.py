@@ -149,13 +149,15 @@ def test_a_write_interrupted_before_the_rename_leaves_the_old_file(tmp_path, mon
 
 def test_excluded_and_resolved_findings_count_in_neither_grade_nor_conclusion(dataset, plain):
     errors = _errors(plain, JULU)
-    assert len(errors) and plain.records[JULU]["conclusion"]["reason"].count("错误")
+    assert len(errors)
+    project = errors["project_id"].iloc[0]  # A05 of 2024 年县文联创先争优工作经费
     excluded = {fid: Disposition(fid, EXCLUDED, "核实无误") for fid in errors["finding_id"]}
     reviewed = audit_dataset(dataset, load_settings(), reviews={JULU: Review(JULU, excluded)})
     record, before = reviewed.records[JULU], plain.records[JULU]
     assert record["error"] == 0 and record["findings"] == before["findings"] - len(errors)
     assert record["score"] > before["score"]
-    assert "错误" not in record["conclusion"]["reason"]
+    assert record["project_grades"][project]["score"] > before["project_grades"][project]["score"]
+    assert record["project_conclusions"][project]["reason"] == f"项目得分 {record['project_grades'][project]['score']:.2f}。"
     assert not set(errors["finding_id"]) & set(counting(reviewed.for_unit(JULU))["finding_id"])
     assert reviewed.records[GUANGZHOU] == plain.records[GUANGZHOU]  # other units untouched
     # 已整改 weighs the same as 排除; 确认 the same as no decision

@@ -41,7 +41,8 @@ def project_conclusion(record: Mapping[str, Any], config: Mapping) -> Conclusion
 
 
 def _tally(grades: list[str]) -> str:
-    return "、".join(f"{g} {grades.count(g)} 个" for g in LETTERS if g in grades)
+    """审核结果为“优”的 1 个、“中”的 2 个."""
+    return "审核结果为" + "、".join(f"“{g}”的 {grades.count(g)} 个" for g in LETTERS if g in grades)
 
 
 def unit_conclusion(record: Mapping[str, Any], names: Mapping[str, str], config: Mapping) -> Conclusion:
@@ -59,7 +60,7 @@ def unit_conclusion(record: Mapping[str, Any], names: Mapping[str, str], config:
         letters = [p["grade"] for p in projects.values()]
         capped = f"（各项目的审核结果最高为“{record['projects_grade']}”）" if record["bounded_by_best"] else ""
         reason = (f"{len(projects)} 个项目中{_tally(letters)}，按预算加权得 {record['projects_score']:.2f} 分，"
-                  f"审核结果为“{record['projects_grade']}”{capped}" + (lowered or "") + "。")
+                  f"单位审核结果为“{record['projects_grade']}”{capped}" + (lowered or "") + "。")
     return result(grade, reason, config)
 
 
