@@ -3,8 +3,13 @@ reviewer judged (the documents' wording, one project per fragment)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import audit_fixtures as af
 from audit_fixtures import BEN, ECO, GOOD, OUT, QTY, QUA, SOC, TIME, Project
+from perfaudit.ingest import read_document
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def ind(*items, layout: str = "B", **project) -> af.Dataset:
@@ -95,3 +100,34 @@ def test_a_quantity_is_never_moved_to_quality():
         found = af.findings(ind((OUT, level2, "修缮面积", value)))
         own = found[found["indicator"] == "修缮面积"]
         assert not own.empty and not own["suggestion"].str.contains("质量指标").any(), (level2, own[["rule_id", "suggestion"]])
+
+
+# --- the same sentences in the samples' own context (one-line edits of the documents) ------------
+def _sample(name: str, old: str, new: str) -> af.Dataset:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return read_document(text.replace(old, new).encode("utf-8"), name)
+
+
+def _on(data: af.Dataset, project: str, indicator: str) -> dict[str, str]:
+    found = af.findings(data)
+    own = found[(found["project_name"] == project) & (found["indicator"] == indicator)]
+    return dict(zip(own["rule_id"], own["related_rules"].fillna("")))
+
+
+def test_sample_sentences_of_the_three_false_classes():
+    # Guangzhou (layout A): the property-management project states that no fixed asset is lost or stolen
+    end = "服务对象满意度（%）；实施周期指标值:≥90%；年度指标值:≥90%。"
+    assets = _sample("guangzhou_wenlian_2024.txt", "长效运行机制健全性；实施周期指标值:健全；年度指标值:健全。12、3-满意度指标；31-服务对象满意度；" + end,
+                     "长效运行机制健全性；实施周期指标值:健全；年度指标值:健全。12、3-满意度指标；31-服务对象满意度；" + end
+                     + "13、2-效益指标；21-经济效益；固定资产丢失、被盗情况；实施周期指标值:无丢失、被盗；年度指标值:无丢失、被盗。")
+    assert "C08" not in _on(assets, "业务用房物业管理费", "固定资产丢失、被盗情况")
+    # Guangzhou: 机构运行辅助经费 hires temporary staff and pays them: paying on time is its output
+    staff = "年度指标值:本单位对聘用的编外人员满意度100%。"
+    wages = _sample("guangzhou_wenlian_2024.txt", staff, staff + "5、1-产出指标；13-时效指标；资金支付及时率；实施周期指标值:100%；年度指标值:100%。")
+    assert "C10" not in _on(wages, "机构运行辅助经费", "资金支付及时率")
+    # Julu (layout B): a 履职 slogan with a bare percentage is Q10's, not operations (C09)
+    slogan = _sample("julu_wenlian_2024.txt", "\t社会效益指标\t提升开展活动的社会影响力\t提升开展活动的社会影响力\t100%",
+                     "\t社会效益指标\t提升依法履职能力\t提升依法履职能力\t100%")
+    found = _on(slogan, "老年诗词楹联协会经费", "提升依法履职能力")
+    assert "C09" not in found and "Q10" in found
