@@ -232,8 +232,8 @@ def test_every_project_has_an_88号_result_and_every_unit_agrees_with_its_projec
         if record["lowered_by"]:
             assert all(label in record["conclusion"]["reason"] for label in record["lowered_by"])
     results = {r["unit_name"]: (r["conclusion"]["action"], r["conclusion"]["reason"]) for r in result.records.values()}
-    assert results["广州市文学艺术界联合会（本级）"] == ("中", "17 个项目中审核结果为“优”的 1 个、“良”的 3 个、“中”的 12 个、“差”的 1 个，按预算加权得 60.40 分，单位审核结果为“中”。")
-    assert results["巨鹿县文学艺术界联合会本级"] == ("中", "3 个项目中审核结果为“中”的 3 个，按预算加权得 69.86 分，单位审核结果为“中”。")
+    assert results["广州市文学艺术界联合会（本级）"] == ("中", "17 个项目中审核结果为“优”的 1 个、“良”的 3 个、“中”的 12 个、“差”的 1 个，按预算加权得 60.40 分，计入单位整体问题后为 60.34 分，单位审核结果为“中”。")
+    assert results["巨鹿县文学艺术界联合会本级"] == ("中", "3 个项目中审核结果为“中”的 3 个，按预算加权得 69.86 分，计入单位整体问题后为 65.00 分，单位审核结果为“中”。")
 
 
 # A suggestion that takes the indicator out of the table, and one that moves it to another 二级.

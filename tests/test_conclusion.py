@@ -62,10 +62,10 @@ def test_a_one_project_unit_has_its_projects_result_unless_a_unit_level_finding_
     lowered = _unit({"p1": (warnings, 10.0)}, [("适当性", "error", "A02")])  # the unit row ≠ Σ projects
     conclusion = unit_conclusion(lowered, {"p1": "老研会书画活动经费"}, CONFIG)
     assert lowered["project_grades"]["p1"]["grade"] == "良" and conclusion.action == "中"  # 87.5 − 12.5 points
-    assert conclusion.reason == "单位唯一的项目“老研会书画活动经费”审核结果为“良”，单位整体问题（A02 合计≠明细合计）使单位审核结果降为“中”。"
+    assert conclusion.reason == "单位唯一的项目“老研会书画活动经费”审核结果为“良”，计入单位整体问题（A02 合计≠明细合计）后为 75.00 分，单位审核结果由“良”降为“中”。"
     worse = _unit({"p1": ([], 10.0)}, [("适当性", "error", "A02")])
     conclusion = unit_conclusion(worse, {"p1": "机构运行辅助经费"}, CONFIG)
-    assert conclusion.action == "良" and "A02" in conclusion.reason and "降为“良”" in conclusion.reason
+    assert conclusion.action == "良" and "A02" in conclusion.reason and "由“优”降为“良”" in conclusion.reason
 
 
 def test_a_unit_result_is_its_projects_budget_weighted_and_never_better_than_its_best():

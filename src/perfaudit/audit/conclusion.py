@@ -47,20 +47,23 @@ def _tally(grades: list[str]) -> str:
 
 def unit_conclusion(record: Mapping[str, Any], names: Mapping[str, str], config: Mapping) -> Conclusion:
     """The unit's result from its grade record (``grade.grade_projects``, with ``project_grades``)
-    and the names of its projects, in one sentence."""
-    grade, projects = record["grade"], record["project_grades"]
-    lowered = f"，单位整体问题（{'、'.join(record['lowered_by'])}）使单位审核结果降为“{grade}”" if record["lowered_by"] else ""
+    and the names of its projects, in one sentence: its projects' results, and the unit-level
+    findings where they change its score or lower its result."""
+    grade, projects, score = record["grade"], record["project_grades"], record["score"]
+    lowered = (f"，计入单位整体问题（{'、'.join(record['lowered_by'])}）后为 {score:.2f} 分，单位审核结果由“{record['projects_grade']}”降为“{grade}”"
+               if record["lowered_by"] else "")
     if not projects:
-        reason = f"单位没有项目，按单位整体的发现得 {record['score']:.2f} 分，审核结果为“{grade}”。"
+        reason = f"单位没有项目，按单位整体的发现得 {score:.2f} 分，审核结果为“{grade}”。"
     elif len(projects) == 1:
         (project_id, only), = projects.items()
-        reason = (f"单位唯一的项目“{names.get(project_id, project_id)}”审核结果为“{only['grade']}”"
-                  + (lowered or "，单位审核结果与之相同") + "。")
+        reason = f"单位唯一的项目“{names.get(project_id, project_id)}”审核结果为“{only['grade']}”" + (lowered or "，单位审核结果与之相同") + "。"
     else:
-        letters = [p["grade"] for p in projects.values()]
-        capped = f"（各项目的审核结果最高为“{record['projects_grade']}”）" if record["bounded_by_best"] else ""
-        reason = (f"{len(projects)} 个项目中{_tally(letters)}，按预算加权得 {record['projects_score']:.2f} 分，"
-                  f"单位审核结果为“{record['projects_grade']}”{capped}" + (lowered or "") + "。")
+        reason = f"{len(projects)} 个项目中{_tally([p['grade'] for p in projects.values()])}，按预算加权得 {record['projects_score']:.2f} 分"
+        if not lowered:
+            own = f"，计入单位整体问题后为 {score:.2f} 分" if abs(score - record["projects_score"]) >= 0.005 else ""
+            capped = f"（各项目的审核结果最高为“{grade}”）" if record["bounded_by_best"] else ""
+            reason += f"{own}，单位审核结果为“{grade}”{capped}"
+        reason += lowered + "。"
     return result(grade, reason, config)
 
 
