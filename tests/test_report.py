@@ -283,7 +283,11 @@ def test_conclusion_grade_and_every_error_are_on_pages_one_and_two(run_dir, unit
         pdf = report_file(run_dir, unit_id, "pdf")
         first_pages = flat(subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "2", str(pdf), "-"],
                                           check=True, capture_output=True, text=True).stdout)
-        assert flat(bundle.grade["conclusion"]["label"]) in first_pages
+        conclusion = bundle.grade["conclusion"]
+        assert flat(f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}") in first_pages
+        whole = flat(pdf_text(pdf))
+        for result in bundle.grade["project_conclusions"].values():  # each project's 88号 result
+            assert flat(result["label"]) in whole
         assert flat(f"建议等级{bundle.grade['grade']}") in first_pages
         for error in bundle.findings[bundle.findings["severity"] == "error"].to_dict("records"):
             assert flat(error["rule_name"]) in first_pages and flat(error["message"])[:20] in first_pages, error["message"]
