@@ -24,7 +24,7 @@ ACTIONS = LETTERS  # the results, best first: 优, 良, 中, 差
 @dataclass(frozen=True)
 class Conclusion:
     action: str  # the result: 优, 良, 中 or 差
-    label: str  # its short form for tables (优：直接进入预算安排流程 …)
+    label: str  # its short form for tables (优（直接进入预算安排流程） …)
     consequence: str  # what 88号 attaches to it, as configured (直接进入下一步预算安排流程 …)
     reason: str  # why, in Chinese: one sentence
 
