@@ -16,6 +16,9 @@ from perfaudit.ingest import ingest_paths
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+GOOD_NO_COST = [i for i in GOOD if i[1] != COSTS]
+
+
 def one(**project) -> af.Dataset:
     return af.dataset(Project(**project))
 
@@ -43,6 +46,14 @@ PERIODICAL = [
     (BEN, SOC, "刊物赠阅覆盖率", "≥90%"),
     (SAT, SERV, "发行对象满意度", "≥90%"),
 ]
+# A cloud platform's upkeep (信息化运维), as Tianjin's 天津市公共文化云运维.
+CLOUD = [
+    (OUT, QTY, "软件维护数量", "≥1个"),
+    (OUT, QUA, "系统验收合格率", "≥95%"),
+    (OUT, TIME, "系统运行维护响应时间", "≤10分钟"),
+    (OUT, COSTS, "云平台运维费", "≤33.3万元"),
+    (SAT, SERV, "服务对象满意度", "≥90%"),
+]
 PERIODICAL_GOAL = "全年编印6000册《广州文艺家》（每月1期，每期1000册），向本行业、本系统赠阅，推介优秀文艺作品。"
 
 
@@ -56,6 +67,8 @@ CASES = [
     ("C14", one(name="机构运行经费", goal=TRIP_GOAL, indicators=[*TRIP, (OUT, QTY, "案件办理数", "≥2件", {"description": "纪检监察案件办理数量"})]), 0),  # general project
     ("C14", one(name="编辑出版《广州文艺家》", goal=PERIODICAL_GOAL + "开展读者交流活动。", indicators=[*PERIODICAL, (OUT, QTY, "读者交流活动场次", "≥2场")]), 0),
     ("C14", one(name="专项工作经费", goal="开展文艺评论、学术交流和因公出访工作，落实纪检监察要求。", indicators=[*GOOD, (OUT, QTY, "案件办理数", "≥2件")]), 0),  # two kinds in the goal
+    ("C14", one(name="天津市公共文化云运维", goal="保障公共文化云平台安全可靠运行。", indicators=[*CLOUD, (BEN, SOC, "平台用户人次", "≥10万人次", {"description": "群众访问平台、交流互动的人次"})]), 0),  # 访问, 交流: weak words
+    ("C14", one(name="天津市公共文化云运维", goal="保障公共文化云平台安全可靠运行。", indicators=[*CLOUD, (BEN, SOC, "平台用户人次", "≥10万人次", {"description": "落实廉政纪检要求的人次"})]), 1),
     # C15 — inputs posing as effects
     ("C15", ind((BEN, SOC, "投入活动资金总额", "≥6 万元")), 1),
     ("C15", ind((BEN, ECO, "带动社会投资", "≥100万元")), 0),
@@ -71,6 +84,7 @@ CASES = [
     ("C17", ind((OUT, QTY, "出国考察次数", "≤3次")), 0),
     ("C17", ind((OUT, QUA, "出访任务完成率", "≥95%")), 0),
     ("C17", ind((OUT, QTY, "对外文化交流活动场次", "≥3场")), 0),
+    ("C17", ind((OUT, QTY, "出境参展作品数量", "≥20件")), 0),
     # C18 — satisfaction rated by the unit itself
     ("C18", ind((SAT, SERV, "编外人员的满意度", "本单位对聘用的编外人员满意度100%")), 1),
     ("C18", ind((SAT, SERV, "本单位对物业服务满意度", "≥90%")), 1),
@@ -83,6 +97,7 @@ CASES = [
     ("S14", one(goal="确保机关正常运转，全年开展书画活动8次，培训学员200人。", indicators=[*GOOD, (OUT, QTY, "开展活动次数", "≥8次"), (OUT, QTY, "培训学员人数", "≥200人")]), 0),
     ("S14", one(goal="通过开展文化惠民演出、展览活动及全民艺术普及培训，促进我市文化事业发展。"), 0),
     ("S14", one(), 0),
+    ("S14", one(goal="保障已建成的10个农家书屋正常开放，有利于丰富群众文化生活。"), 0),
     # S15 — tasks and figures of the goal without an indicator (88号)
     ("S15", one(goal="全年开展书画活动8次，举办培训班2期，培训学员200人。"), 1),
     ("S15", one(goal="全年开展书画活动8次，举办培训班3期。", indicators=[*GOOD, (OUT, QTY, "开展活动次数", "≥8次")]), 0),
@@ -101,9 +116,11 @@ CASES = [
     ("S17", one(name="政府购买服务经费"), 0),
     ("S17", one(name="车辆保险采购"), 0),
     # A12 — unit cost × quantity against the budget
-    ("A12", one(budget=400.0, fiscal=400.0, indicators=[*GOOD, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")]), 1),
-    ("A12", one(budget=80.0, fiscal=80.0, indicators=[*GOOD, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")]), 0),
-    ("A12", one(budget=10.0, fiscal=10.0, indicators=[*GOOD, (OUT, COSTS, "人均补助标准", "≤500元/人"), (OUT, QTY, "补助人数", "≥150人")]), 0),
+    ("A12", one(budget=400.0, fiscal=400.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")]), 1),
+    ("A12", one(budget=80.0, fiscal=80.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")]), 0),
+    ("A12", one(budget=10.0, fiscal=10.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "人均补助标准", "≤500元/人"), (OUT, QTY, "补助人数", "≥150人")]), 0),
+    ("A12", one(budget=400.0, fiscal=400.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, COSTS, "设计监理费", "≤300万元"), (OUT, QTY, "高标准农田建设面积", "≥500亩")]), 0),
+    ("A12", one(budget=10.0, fiscal=10.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "每场演出成本", "≤2000元/场"), (OUT, QTY, "演出场次", "≥10场")]), 0),  # per event: the budget pays for more
     # A13 — outputs against inputs
     ("A13", ind((OUT, QTY, "粮食产量", "≥3500公斤"), (OUT, QTY, "种植面积", "≥500亩")), 1),
     ("A13", ind((OUT, QTY, "粮食产量", "≥25万公斤"), (OUT, QTY, "种植面积", "≥500亩")), 0),
@@ -112,6 +129,7 @@ CASES = [
     ("A14", ind((OUT, QTY, "解决饮水困难人数", "1000人"), (BEN, SOC, "受益人数", "≥500人")), 1),
     ("A14", ind((OUT, QTY, "解决饮水困难人数", "1000人"), (BEN, SOC, "受益人数", "≥1200人")), 0),
     ("A14", ind((OUT, QTY, "培训人次", "≥1000人次"), (BEN, SOC, "受益人数", "≥500人")), 0),  # 人次 are not people
+    ("A14", ind((OUT, QTY, "培训人数", "1000人"), (BEN, SOC, "受益贫困人口", "≥500人")), 0),  # a part of those served
     # A15 — growth rates without a base
     ("A15", ind((BEN, SOC, "公共数字文化服务人次增长率", "≥5%")), 1),
     ("A15", ind((BEN, SOC, "公共数字文化服务人次增长率", "≥5%", {"description": "较上年服务人次增长的比例"})), 0),
@@ -127,16 +145,19 @@ CASES = [
     ("Q12", ind((OUT, QTY, "开展活动次数", "3 次")), 0),
     ("Q12", ind((OUT, QTY, "开展活动次数（次）", "3")), 0),
     ("Q12", ind((BEN, SOC, "群众文化获得感指数", "≥80")), 0),
+    ("Q12", ind((OUT, QUA, "工作人员到岗率", "100")), 0),  # C01's
     # X03 — template residue and instructions
     ("X03", ind((OUT, QTY, "培训班次(≥**个)", "≥3个")), 1),
     ("X03", ind((OUT, QUA, "培训合格率(≥**%)", "≥95%")), 1),
     ("X03", af.dataset(Project(), front_matter="注:各地请根据实际情况对指标进行调整"), 1),
     ("X03", ind((OUT, QTY, "培训班次", "≥3个", {"description": "注：请根据项目实际增减指标"})), 1),
     ("X03", af.dataset(Project(), front_matter="注：本表金额单位为万元"), 0),
+    ("X03", af.dataset(Project(), front_matter="注：根据《预算法》规定，本表公开项目支出绩效目标"), 0),
     ("X03", ind((OUT, QTY, "培训班次", "≥3个", {"description": "根据年度培训计划确定"})), 0),
     # D05 — one spending plan copied; a one-off payment spread by quarter
     ("D05", one(name="公务用车保险费", plan=(25.0, 50.0, 75.0, 100.0)), 1),
     ("D05", one(name="公务用车保险费", plan=(100.0, 100.0, 100.0, 100.0)), 0),
+    ("D05", one(name="职工社会保险费", plan=(25.0, 50.0, 75.0, 100.0)), 0),  # paid monthly
     ("D05", af.dataset(*(Project(name=f"项目{i}", plan=(25.0, 50.0, 75.0, 100.0)) for i in "甲乙丙丁")), 1),
     ("D05", af.dataset(*(Project(name=f"项目{i}", plan=(25.0, 50.0, 75.0, 100.0)) for i in "甲乙丙")), 0),
 ]
@@ -182,7 +203,7 @@ def test_s15_lists_every_task_without_an_indicator():
 
 
 def test_a12_states_the_implied_quantity():
-    data = one(budget=400.0, fiscal=400.0, indicators=[*GOOD, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")])
+    data = one(budget=400.0, fiscal=400.0, indicators=[*GOOD_NO_COST, (OUT, COSTS, "亩均建设成本", "≤1600元/亩"), (OUT, QTY, "高标准农田建设面积", "≥500亩")])
     assert "折算约 2,500亩" in af.findings(data, "A12").iloc[0]["message"]
 
 
@@ -239,3 +260,10 @@ def test_julu_social_cost_and_graded_target_probes(tmp_path):
     read = indicators.set_index("level3")
     assert read.loc["施工噪声扰民投诉次数", "level2"] == "社会成本指标" and read.loc["活动组织质量", "target_annual"] == "好"
     assert found[found["indicator"].isin(["施工噪声扰民投诉次数", "活动组织质量"]) & found["rule_id"].isin(["Q06", "Q01", "Q03"])].empty
+
+
+def test_c14_weak_words_are_no_evidence():
+    data = one(name="天津市公共文化云运维", goal="保障公共文化云平台安全可靠运行。",
+               indicators=[*CLOUD, (BEN, SOC, "平台用户人次", "≥10万人次", {"description": "群众访问平台、交流互动的人次"})])
+    assert af.findings(data, "C14").empty
+    assert len(af.findings(data, "C14", config=af.settings(relevance__weak_words=[]))) == 1  # 访问 read as 因公出访

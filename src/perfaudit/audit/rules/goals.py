@@ -27,8 +27,8 @@ def unit_budgets(data: AuditInput) -> dict[str, float]:
 @rule(
     "S14", name_zh="绩效目标无年度任务", name_en="goal without a task for the year", severity="warning",
     criterion="completeness", also=("error",),
-    check_zh="绩效目标去掉必要性表述（“既是…的需要”“有利于…”）、往年成绩（“较大程度地节省了…”）和套话（“确保正常运转”“做好后勤服务保障”）后"
-    "所剩无几、且没有数字：没有预算年度的任务、数量或效果；项目预算占单位预算的份额达到 budget_share_error 时为错误",
+    check_zh="绩效目标没有数字（年份和编号除外），去掉必要性表述（“既是…的需要”“有利于…”）、往年成绩（“较大程度地节省了…”）和套话"
+    "（“确保正常运转”“做好后勤服务保障”）后所剩无几：没有预算年度的任务、数量或效果；项目预算占单位预算的份额达到 budget_share_error 时为错误",
     basis="财预〔2015〕88号（绩效目标应指向明确、细化量化，说明预算年度内预期达到的产出和效果）",
     suggestion="写明预算年度内要完成的任务及其数量、质量、时限和预期效果；必要性和往年成绩放在项目说明中。",
     config=("goals.necessity_patterns", "goals.past_patterns", "goals.boilerplate_patterns", "goals.min_task_chars", "goals.budget_share_error"),
@@ -52,8 +52,10 @@ def s14(data: AuditInput):
         matched = [m.group(0) for m in empty.finditer(goal) if m.group(0)]
         if not matched:
             continue
-        remaining = goal_core(_YEARS.sub("", empty.sub("", goal).replace(norm(project["name"]), "")))
-        if len(remaining) >= minimum or re.search(r"\d", remaining):
+        if re.search(r"\d", goal_core(_YEARS.sub("", goal))):
+            continue  # a figure, even in a clause read as background, may be the year's task
+        remaining = goal_core(empty.sub("", goal).replace(norm(project["name"]), ""))
+        if len(remaining) >= minimum:
             continue
         total = totals.get(project["unit_id"]) or 0.0
         share = (project["budget_total"] or 0.0) / total if total else 0.0
@@ -78,10 +80,10 @@ def _indicator_numbers(rows) -> set[float]:
     for row in rows:
         for number, unit in ((row["number"], row["measure_unit"]), (row["period_number"], row["period_measure_unit"])):
             if number is not None:
-                numbers |= {float(number), float(number) * _scale((unit or " ")[0])}
+                numbers |= {round(float(number), 6), round(float(number) * _scale((unit or " ")[0]), 6)}
         for text in (row["name_n"], row["value_n"], row["period_n"]):
             for match in re.finditer(rf"({_NUMBER})(万|千)?", text):
-                numbers |= {float(match.group(1)), float(match.group(1)) * _scale(match.group(2) or "")}
+                numbers |= {round(float(match.group(1)), 6), round(float(match.group(1)) * _scale(match.group(2) or ""), 6)}
     return numbers
 
 
@@ -100,7 +102,7 @@ def goal_tasks(data: AuditInput, goal: str) -> list[tuple[str, float]]:
             before = clause[: match.start()]
             if first(before, background) or first(before, per_unit):
                 continue
-            tasks.append((match.group(0), float(match.group(1)) * _scale(match.group(2) or "")))
+            tasks.append((match.group(0), round(float(match.group(1)) * _scale(match.group(2) or ""), 6)))
     return tasks
 
 

@@ -48,7 +48,7 @@ def s16(data: AuditInput):
 
 @rule(
     "Q12", name_zh="指标值无计量单位", name_en="value without a unit", severity="warning", criterion="feasibility",
-    check_zh="指标值是一个没有度量单位的数（如“3”），名称括号中也没有单位（指数、系数、得分等无量纲指标除外）",
+    check_zh="指标值是一个没有度量单位的数（如“3”），名称括号中也没有单位（指数、系数、得分等无量纲指标除外；率、满意度和时效指标另有规则）",
     basis="财预〔2021〕101号（每项指标应写明指标性质、指标值和度量单位）",
     suggestion="在数值后写明度量单位，如“≥3 次”“≥200 人次”“=100%”。",
     config=("official.dimensionless_endings",),
@@ -59,6 +59,8 @@ def q12(data: AuditInput):
     for row in data.indicators:
         if row["number"] is None or row["measure_unit"] or row["value_kind"] not in ("quantity", "count"):
             continue
+        if row["name_rate"] or row["name_satisfaction"] or row["is_timeliness"]:
+            continue  # a rate or satisfaction without % is C01's or C04's; a bare time is Q05's or Q08's
         if not re.fullmatch(r"[^\d]{0,6}\d+(?:\.\d+)?", row["value_n"]) or "%" in row["value_n"]:
             continue  # a bare figure, perhaps after an operator (≥3, 不少于3)
         if bracket_unit(row["name_n"]) or row["name_n"].endswith(dimensionless):

@@ -5,7 +5,7 @@ out of proportion to the money — and growth rates without the base they grow f
 from __future__ import annotations
 
 from ..context import AuditInput, amount, indicator_evidence, on_indicator, on_project
-from ..lexicon import unit_alternatives
+from ..lexicon import name_core, unit_alternatives
 from ..registry import rule
 from .arithmetic import in_wan
 from .blocks import first, pattern, setting
@@ -31,26 +31,26 @@ def _measured(row: dict) -> bool:
 @rule(
     "A12", name_zh="单位成本×数量与预算不符", name_en="unit cost × quantity vs budget", severity="warning",
     criterion="appropriateness",
-    check_zh="以“元/亩”“元/人”等表示的单位成本指标，按项目预算折算出的数量（预算 ÷ 单位成本）与同一计量单位的数量指标相差 cost_quantity_ratio 倍以上",
+    check_zh="以“元/亩”“元/人”等表示的单位成本指标（per_units：按实物或人计，不按次、按月），按项目预算折算出的数量（预算 ÷ 单位成本）"
+    "与同一计量单位的数量指标相差 cost_quantity_ratio 倍以上；项目另有以金额表示的总成本或分项成本的不查（预算不只用于该单位成本）",
     basis=BASIS_FIT,
     suggestion="核实单位成本、数量和预算的测算：单位成本 × 数量应与预算数大致相符，不一致的，修改指标值或说明其余资金的用途。",
-    config=("plausibility.cost_quantity_ratio",),
+    config=("plausibility.cost_quantity_ratio", "plausibility.per_units"),
     examples=("“亩均成本：1600元/亩”“实施面积：500亩”，项目预算 400 万元（折算约 2,500 亩）",),
 )
 def a12(data: AuditInput):
     ratio = setting(data, "plausibility", "cost_quantity_ratio")
+    per_units = setting(data, "plausibility", "per_units")
     for project in data.projects:
         budget = project["budget_total"]
         rows = data.indicators_of(project["project_id"])
-        if not budget:
-            continue
-        for cost in rows:
-            unit = cost["measure_unit"] or ""
-            if cost["value_kind"] != "money" or cost["number"] is None or "/" not in unit or not cost["number"]:
-                continue
-            money_unit, per = unit.split("/", 1)
+        money = [r for r in rows if r["value_kind"] == "money" and r["number"]]
+        if not budget or any("/" not in (r["measure_unit"] or "") for r in money):
+            continue  # other money indicators: the budget pays for more than the unit cost
+        for cost in money:
+            money_unit, per = (cost["measure_unit"] or "").split("/", 1)
             price = in_wan(cost["number"], money_unit)
-            if not price or not per:
+            if not price or per not in per_units:
                 continue
             implied = budget / price
             for row in rows:
@@ -115,15 +115,24 @@ def a13(data: AuditInput):
 @rule(
     "A14", name_zh="受益人数与服务人数矛盾", name_en="beneficiaries fewer than people served", severity="warning",
     criterion="appropriateness",
-    check_zh="同一项目中，以人计的服务、提供类数量（解决饮水、培训、救助…人数）大于以同一单位计的受益人数",
+    check_zh="同一项目中，以人计的服务、提供类数量（解决饮水、培训、救助…人数）大于以人计的受益人数（名称只是“受益人数”“受益群众”等总数，不是“受益贫困人口”等其中一部分）",
     basis=BASIS_FIT,
     suggestion="受益人数应包括直接服务的人数：核实两项指标，使受益人数不少于服务人数。",
-    config=("plausibility.beneficiary_words", "plausibility.served_words"),
+    config=("plausibility.beneficiary_words", "plausibility.beneficiary_fillers", "plausibility.served_words"),
     examples=("“解决饮水困难人数：1000人”“受益人数：500人”",),
 )
 def a14(data: AuditInput):
     beneficiary_words = setting(data, "plausibility", "beneficiary_words")
+    fillers = setting(data, "plausibility", "beneficiary_fillers")
     served_words = setting(data, "plausibility", "served_words")
+
+    def all_beneficiaries(name: str) -> bool:
+        """A name for the beneficiaries as a whole: a beneficiary word and fillers only."""
+        core = name_core(name)
+        for word in (*beneficiary_words, *sorted(fillers, key=len, reverse=True)):
+            core = core.replace(word, "")
+        return bool(first(name, beneficiary_words)) and not core
+
     for project in data.projects:
         people = []
         for row in data.indicators_of(project["project_id"]):
@@ -133,7 +142,7 @@ def a14(data: AuditInput):
             if unit in ("人", "名"):
                 people.append((row, number))
         for beneficiary, served_cap in people:
-            if not first(beneficiary["name_n"], beneficiary_words):
+            if not all_beneficiaries(beneficiary["name_n"]):
                 continue
             for row, number in people:
                 if row is beneficiary or first(row["name_n"], beneficiary_words) or not first(row["name_n"], served_words):
@@ -150,7 +159,7 @@ def a14(data: AuditInput):
 
 @rule(
     "A15", name_zh="增长率无基数", name_en="growth rate without a base", severity="warning", criterion="appropriateness",
-    check_zh="增长、提高类百分比指标，名称、描述、依据和绩效目标都没有写明比较的基数或基期（上年、基数、20××年实际值、同比）",
+    check_zh="增长、提高类百分比指标，名称、描述、依据和绩效目标都没有写明比较的基数或基期（上年、基数、20××年实际值、同比），表中也没有上年实际值",
     basis="财预〔2015〕88号（绩效标准：历史标准；指标值应可衡量、可考核）",
     suggestion="写明增长的基数和基期（如“较 2023 年实际值 1.2 万人次增长 ≥5%”），或直接写目标数量（“≥1.26 万人次”）。",
     config=("plausibility.growth_rate_words", "plausibility.baseline_patterns"),
@@ -167,8 +176,8 @@ def a15(data: AuditInput):
             word = first(row["name_n"], words)
             if not word:
                 continue
-            if any(baseline.search(text) for text in (row["name_n"], row["description_n"], row["basis_n"], goal)):
-                continue
+            if row.get("previous_value") or any(baseline.search(text) for text in (row["name_n"], row["description_n"], row["basis_n"], goal)):
+                continue  # a previous year's actual value (批复表) is the base
             yield on_indicator(
                 row,
                 f"“{row['name']}”以“{word}”的百分比为目标，名称、描述、依据和绩效目标都没有写明比较的基数或基期，无法衡量。",

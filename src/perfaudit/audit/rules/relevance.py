@@ -34,11 +34,11 @@ def own_kinds(project: dict, kinds, general_words) -> list:
 @rule(
     "C14", name_zh="指标与项目目标无关", name_en="indicator unrelated to the project's goal", severity="warning",
     criterion="relevance",
-    check_zh="按项目名称、资金用途（或只提到一类事项的绩效目标）识别项目类别；指标名称或指标描述含其他类别的词、不含本类别的词，"
+    check_zh="按项目名称、资金用途（或只提到一类事项的绩效目标）识别项目类别；指标名称或指标描述含其他类别的词（weak_words 这类常用词除外）、不含本类别的词，"
     "且项目名称、绩效目标和资金用途都没有提到该词和那一类别（如出版刊物项目中的“活动的正常运行”）；综合运转类项目不查",
     basis=BASIS_RELEVANCE,
     suggestion="删除与项目无关的指标（多为从其他项目照搬），改设反映本项目产出和效果的指标。",
-    config=("lexicon.project_kinds", "relevance.general_project_words", "relevance.foreign_only_kinds"),
+    config=("lexicon.project_kinds", "relevance.general_project_words", "relevance.weak_words", "relevance.foreign_only_kinds"),
     examples=(
         "绩效目标为因公出访的项目中，指标描述写“纪检监察案件办理”",
         "车辆保险费项目中的“节约水、电”",
@@ -48,6 +48,7 @@ def own_kinds(project: dict, kinds, general_words) -> list:
 def c14(data: AuditInput):
     kinds = data.lexicon.words("project_kinds")
     general = setting(data, "relevance", "general_project_words")
+    weak = set(setting(data, "relevance", "weak_words"))
     for project in data.projects:
         own = own_kinds(project, kinds, general)
         if not own:
@@ -65,7 +66,7 @@ def c14(data: AuditInput):
             found = next(
                 (
                     (kind, word) for kind in foreign_kinds if not first(context, kind["project"])
-                    for word in kind["indicators"] if word in text and word not in context
+                    for word in kind["indicators"] if word in text and word not in context and word not in weak
                 ),
                 None,
             )
@@ -111,10 +112,10 @@ def c15(data: AuditInput):
 
 @rule(
     "C17", name_zh="受控事项设为下限", name_en="capped activity set as a floor", severity="warning", criterion="relevance",
-    check_zh="因公出国（境）、公务接待、公务用车等受年度计划或限额控制的事项，其次数、人数、批次指标用“≥/>/不少于”设下限",
+    check_zh="因公出国（境）、公务接待等受年度计划或限额控制的事项，其次数、人数、团组、批次指标用“≥/>/不少于”设下限",
     basis="财预〔2015〕88号（指标方向应与项目实际相符）；因公出国（境）按年度计划审批、“三公”经费实行总额控制，次数和人数只能以计划数为上限",
     suggestion="受控事项的数量以年度计划为上限，写作“≤N 次（人次）”，并与年度出访计划或接待计划一致。",
-    config=("relevance.capped_words",),
+    config=("relevance.capped_words", "relevance.capped_trip_words"),
     examples=("因公出访项目：“出国考察次数：>3次”",),
 )
 def c17(data: AuditInput):
@@ -122,7 +123,7 @@ def c17(data: AuditInput):
         if row["op"] not in ("≥", ">") or row["value_kind"] not in ("count", "quantity") or row["number"] is None:
             continue
         word = first(row["name_n"], setting(data, "relevance", "capped_words"))
-        if word and (row["name_count"] or row["value_kind"] == "count"):
+        if word and first(row["name_n"], setting(data, "relevance", "capped_trip_words")):
             yield on_indicator(
                 row,
                 f"“{row['name']}”（“{word}”）是受年度计划或限额控制的事项，目标值“{row['value']}”却设为下限，鼓励多出、多办。",
