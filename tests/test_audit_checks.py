@@ -215,6 +215,7 @@ def test_q06_leaves_social_cost_alone_and_q01_accepts_defined_grades():
     assert af.findings(graded, "Q01").empty
     assert len(af.findings(ind((OUT, QUA, "活动组织质量", "好")), "Q01")) == 1
     assert af.findings(ind((BEN, SOC, "社会效益", "良好", {"description": "按优、良、中、差分级评价"})), "Q03").empty
+    assert len(af.findings(ind((OUT, QUA, "活动组织质量", "好", {"description": "做好中心工作，优化服务"})), "Q01")) == 1  # no grades defined
 
 
 # --- the Julu sample edited by one line, as issue 23 probed it ---------------------------------------

@@ -15,9 +15,7 @@ from .blocks import first, pattern, setting
 def defines_grades(data: AuditInput, description: str) -> bool:
     """The description defines the grades of a qualitative target (好/较好/一般/差, 分为四档): the
     target is gradable as it stands (财预〔2020〕10号)."""
-    words = [word for word in setting(data, "official", "grade_words") if word in description]
-    # a one-letter grade (优, 中, A) counts only beside others, so a long text does not pass by chance
-    return len(words) >= setting(data, "official", "grade_min") or bool(pattern(data, "official", "grade_patterns").search(description))
+    return bool(pattern(data, "official", "grade_patterns").search(description))
 
 
 @rule(

@@ -49,7 +49,7 @@ def is_scoring_rule(row: dict, lexicon: Lexicon) -> bool:
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值：写明指标性质（≥/≤/=）、数值和度量单位，如“≥95%”“不少于 3 场”“≤20 万元”。",
     config=("lexicon.yes_no_values", "lexicon.vague_values", "lexicon.time_value_words", "lexicon.scoring_patterns",
-            "official.grade_words", "official.grade_min", "official.grade_patterns"),
+            "official.grade_patterns"),
 )
 def q01(data: AuditInput):
     lexicon = data.lexicon
@@ -100,7 +100,7 @@ def q02(data: AuditInput):
     check_zh="指标值是模糊定性表述（有效促进、持续推进、进一步丰富、有效提升、健全、良好…），且描述没有定义分级分档",
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值；确需定性的，写明可分档评价的具体标准（如“建立并印发××制度”）。",
-    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs", "official.grade_words", "official.grade_min"),
+    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs", "official.grade_patterns"),
 )
 def q03(data: AuditInput):
     for row in data.indicators:

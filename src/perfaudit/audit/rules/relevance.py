@@ -101,12 +101,12 @@ def c15(data: AuditInput):
         word = first(row["name_n"], setting(data, "relevance", "input_words"))
         if not word or first(row["name_n"], setting(data, "relevance", "effect_money_words")):
             continue
+        cap = f"≤{row['number']:g}{row['measure_unit'] or '万元'}" if row["number"] is not None else "≤N 万元"
         yield on_indicator(
             row,
             f"效益指标“{row['name']}”写的是投入的资金（“{word}”），是成本，不是项目产生的效果。",
             about_name=True,
-            suggestion=move_to(row, "成本指标") + f"并改为上限（如“≤{row['number']:g}{row['measure_unit'] or '万元'}”）；"
-            "效益指标另设反映项目效果的指标（如受益人数、群众参与率）。" if row["number"] is not None else None,
+            suggestion=move_to(row, "成本指标") + f"并改为上限（如“{cap}”）；效益指标另设反映项目效果的指标（如受益人数、群众参与率）。",
         )
 
 
