@@ -268,3 +268,10 @@ def test_c14_weak_words_are_no_evidence():
                indicators=[*CLOUD, (BEN, SOC, "平台用户人次", "≥10万人次", {"description": "群众访问平台、交流互动的人次"})])
     assert af.findings(data, "C14").empty
     assert len(af.findings(data, "C14", config=af.settings(relevance__weak_words=[]))) == 1  # 访问 read as 因公出访
+
+
+def test_a_rate_target_above_100_stays_a06s():
+    # 完成及时率 ≥100% (issue 23's plausibility list) is a degenerate rate: A06, not a new rule
+    assert len(af.findings(ind((OUT, TIME, "完成及时率", "≥100%")), "A06")) == 1
+    assert len(af.findings(ind((OUT, TIME, "完成及时率", "105%")), "A06")) == 1
+    assert af.findings(ind((OUT, TIME, "完成及时率", "=100%")), "A06").empty
