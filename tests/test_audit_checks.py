@@ -103,6 +103,7 @@ CASES = [
     ("S15", one(goal="全年开展书画活动8次，举办培训班3期。", indicators=[*GOOD, (OUT, QTY, "开展活动次数", "≥8次")]), 0),
     ("S15", one(goal=PERIODICAL_GOAL, indicators=PERIODICAL), 0),  # 每月1期, 每期1000册: per-unit figures
     ("S15", one(goal="文联现有15个文艺家协会，举办业务培训3期。"), 0),  # background
+    ("S15", one(goal="举办业务培训3-5期。"), 0),  # a range: its floor is the indicator's
     ("S15", one(goal="开展活动，服务群众10万人次。", indicators=[*GOOD, (BEN, SOC, "服务群众人次", "≥10万人次")]), 0),
     ("S15", one(goal="开展活动，服务群众10万人次。", indicators=[*GOOD, (BEN, SOC, "服务群众人次", "≥100000人次")]), 0),
     # S16 — a negative-impact cost indicator where the work has side effects (101号)

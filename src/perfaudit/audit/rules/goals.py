@@ -100,8 +100,8 @@ def goal_tasks(data: AuditInput, goal: str) -> list[tuple[str, float]]:
             continue
         for match in figure.finditer(clause):
             before = clause[: match.start()]
-            if first(before, background) or first(before, per_unit):
-                continue
+            if first(before, background) or first(before, per_unit) or re.search(r"[-~—–至到]$", before):
+                continue  # background, a per-unit figure, or the top of a range (3-5场)
             tasks.append((match.group(0), round(float(match.group(1)) * _scale(match.group(2) or ""), 6)))
     return tasks
 
@@ -109,7 +109,7 @@ def goal_tasks(data: AuditInput, goal: str) -> list[tuple[str, float]]:
 @rule(
     "S15", name_zh="目标任务无对应指标", name_en="goal task without an indicator", severity="warning", criterion="completeness",
     check_zh="绩效目标写明了年度任务的数量（开展活动 8 次、举办培训班 2 期、培训 200 人次），项目却没有任何一项指标的指标值（或名称）是这个数"
-    "（现有、累计等背景数字和“每期”“第 N”等单位数不计）",
+    "（现有、累计等背景数字，“每期”“第 N”等单位数和“3-5期”这类区间的上限不计）",
     basis="财预〔2015〕88号（绩效指标应与项目年度任务数或计划数相对应）",
     suggestion="为目标中的每项任务设置对应的数量指标，指标值与目标中的任务数一致；目标与指标不一致的，核实后统一。",
     config=("goals.task_units", "goals.task_verbs", "goals.background_words", "goals.per_unit_words"),
