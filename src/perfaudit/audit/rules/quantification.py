@@ -14,10 +14,8 @@ from ..context import AuditInput, indicator_evidence, on_indicator, on_project
 from ..lexicon import Lexicon
 from ..registry import rule
 from ..suggest import budget_cap, example_value, fitting_value
+from .blocks import setting
 from .official import defines_grades
-
-# 财预〔2021〕101号: these cost indicators state the project's negative social or ecological impact.
-NEGATIVE_IMPACT_COSTS = ("社会成本指标", "生态环境成本指标")
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
 
@@ -146,10 +144,12 @@ def q05(data: AuditInput):
     check_zh="二级（或一级）指标为成本指标，指标值的单位不是元/万元（社会成本、生态环境成本指标除外：它们衡量负面影响）",
     basis="财预〔2021〕101号（经济成本指标以金额衡量；社会成本、生态环境成本指标反映项目实施可能造成的负面影响）",
     suggestion="成本指标以金额表示，如“≤20 万元”“≤500 元/人”；费用标准、采购合规等内容可移到质量指标。",
+    config=("official.impact_level2",),
 )
 def q06(data: AuditInput):
+    impact_costs = setting(data, "official", "impact_level2")
     for row in data.indicators:
-        if not row["is_cost"] or not row["value_n"] or row["l2"] in NEGATIVE_IMPACT_COSTS:
+        if not row["is_cost"] or not row["value_n"] or row["l2"] in impact_costs:
             continue  # 社会成本/生态环境成本 measure negative impact, not money (财预〔2021〕101号)
         money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
         if not money:
