@@ -14,6 +14,8 @@ from ..context import AuditInput, indicator_evidence, on_indicator
 from ..lexicon import Lexicon
 from ..registry import Hit, rule
 from ..suggest import budget_cap, example_value, fitting_value
+from .blocks import setting
+from .official import defines_grades
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
 
@@ -41,10 +43,11 @@ def is_scoring_rule(row: dict, lexicon: Lexicon) -> bool:
 @rule(
     "Q01", name_zh="指标值未量化", name_en="not quantified", severity="warning", criterion="feasibility",
     also=("error",),
-    check_zh="指标值没有数字也不是时限，且不属于 Q02–Q05、Q07 的情形（二级指标为数量或成本时为错误）",
+    check_zh="指标值没有数字也不是时限，且不属于 Q02–Q05、Q07 的情形，描述也没有定义分级分档（二级指标为数量或成本时为错误）",
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值：写明指标性质（≥/≤/=）、数值和度量单位，如“≥95%”“不少于 3 场”“≤20 万元”。",
-    config=("lexicon.yes_no_values", "lexicon.vague_values", "lexicon.time_value_words", "lexicon.scoring_patterns"),
+    config=("lexicon.yes_no_values", "lexicon.vague_values", "lexicon.time_value_words", "lexicon.scoring_patterns",
+            "official.grade_patterns"),
 )
 def q01(data: AuditInput):
     lexicon = data.lexicon
@@ -55,6 +58,7 @@ def q01(data: AuditInput):
         explained = (
             is_yes_no(row, lexicon) or lexicon.is_vague(value) or lexicon.is_unit_only(value)
             or is_untimed(row, lexicon) or is_scoring_rule(row, lexicon)
+            or defines_grades(data, row["description_n"])  # 定性分级分档 (财预〔2020〕10号)
         )
         if explained:
             continue
@@ -91,14 +95,14 @@ def q02(data: AuditInput):
 
 @rule(
     "Q03", name_zh="模糊定性表述", name_en="vague value", severity="warning", criterion="feasibility",
-    check_zh="指标值是模糊定性表述（有效促进、持续推进、进一步丰富、有效提升、健全、良好…）",
+    check_zh="指标值是模糊定性表述（有效促进、持续推进、进一步丰富、有效提升、健全、良好…），且描述没有定义分级分档",
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值；确需定性的，写明可分档评价的具体标准（如“建立并印发××制度”）。",
-    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs"),
+    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs", "official.grade_patterns"),
 )
 def q03(data: AuditInput):
     for row in data.indicators:
-        if data.lexicon.is_vague(row["value_n"]):
+        if data.lexicon.is_vague(row["value_n"]) and not defines_grades(data, row["description_n"]):
             yield on_indicator(
                 row, f"指标值“{row['value']}”是模糊定性表述，无法衡量是否完成。",
                 suggestion=f"把“{row['value']}”改为可衡量的目标值，如{example_value(row, data.budget_year(row['project_id']))}；"
@@ -137,14 +141,16 @@ def q05(data: AuditInput):
 
 @rule(
     "Q06", name_zh="成本指标非金额", name_en="cost not in money", severity="warning", criterion="feasibility",
-    check_zh="二级（或一级）指标为成本指标，指标值的单位不是元/万元",
-    basis="财预〔2021〕101号（成本指标以金额衡量）",
+    check_zh="二级（或一级）指标为成本指标，指标值的单位不是元/万元（社会成本、生态环境成本指标除外：它们衡量负面影响）",
+    basis="财预〔2021〕101号（经济成本指标以金额衡量；社会成本、生态环境成本指标反映项目实施可能造成的负面影响）",
     suggestion="成本指标以金额表示，如“≤20 万元”“≤500 元/人”；费用标准、采购合规等内容可移到质量指标。",
+    config=("official.impact_level2",),
 )
 def q06(data: AuditInput):
+    impact_costs = setting(data, "official", "impact_level2")
     for row in data.indicators:
-        if not row["is_cost"] or not row["value_n"]:
-            continue
+        if not row["is_cost"] or not row["value_n"] or row["l2"] in impact_costs:
+            continue  # 社会成本/生态环境成本 measure negative impact, not money (财预〔2021〕101号)
         money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
         if not money:
             yield on_indicator(
