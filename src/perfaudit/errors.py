@@ -55,6 +55,19 @@ class ReportError(PerfauditError):
     """A report that could not be produced for one unit."""
 
 
+class EnvironmentFault(PerfauditError):
+    """The machine, not a document, is at fault (an output folder that cannot be written, a missing
+    font, a PDF engine that does not load): one line naming what, and the next run heals once it
+    is fixed."""
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError as one line naming the path: ``/out/units: permission denied``."""
+    what = (error.strerror or str(error)).lower()
+    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {what}" if paths else what
+
+
 class RunLockedError(PerfauditError):
     """Another perfaudit run holds the output folder."""
 

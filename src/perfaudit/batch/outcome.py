@@ -148,6 +148,9 @@ def summary_lines(summary: BatchSummary) -> list[str]:
             lines.append(f"FAILED  {run.result.unit_id}: {run.reason}" + (f" (log: {summary.out_dir / log})" if log else ""))
     for name, reason in sorted(summary.plan.refused.items()):
         lines.append(f"REFUSED {reason}" if reason.startswith(name) else f"REFUSED {name}: {reason}")
+    if summary.plan.skipped:
+        lines.append(f"skipped {len(summary.plan.skipped)} file(s) that are not documents: "
+                     + ", ".join(sorted(summary.plan.skipped)))
     if summary.index_error:
         lines.append(f"FAILED  portfolio index: {summary.index_error}")
     lines.append(

@@ -64,6 +64,7 @@ class Selection:
 class Plan:
     units: list[UnitPlan] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # source_file -> reason
+    skipped: dict[str, str] = field(default_factory=dict)  # files of an input folder that are not documents -> why
     orphaned: list[str] = field(default_factory=list)  # unit ids whose input is gone
     departments: list[UnitPlan] = field(default_factory=list)  # of kind DEPARTMENT
     orphaned_departments: list[str] = field(default_factory=list)  # department ids no unit has now
@@ -77,6 +78,7 @@ class Plan:
         words = {BUILD: "build", SKIP: "skip", KEEP_FAILED: "failed"}
         out = [f"{words[u.action]:<7}{u.unit_id:<{width}}  {u.unit_name}: {u.reason}" for u in self.units]
         out += [f"refused {name}: {reason}" for name, reason in sorted(self.refused.items())]
+        out += [f"skipped {name}: {why}" for name, why in sorted(self.skipped.items())]
         out += [f"orphan  {unit_id}: its input is gone; its reports move to orphaned/" for unit_id in self.orphaned]
         out += [f"{words[d.action]:<7}{d.unit_id:<{width}}  部门 {d.unit_name} ({len(d.members)} units): {d.reason}"
                 for d in self.departments]

@@ -21,6 +21,7 @@ from .fingerprint import changed_components, department_fingerprint, recipe_fing
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
+from .preflight import report_engine, writable_folder
 from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
 from .records import DEPARTMENT, FAILED, SKIPPED, UnitResult
 
@@ -70,7 +71,7 @@ def default_workers(settings: Settings) -> int:
 
 def scan_inputs(paths: list[Path]) -> dict[str, tuple[Path, str | None]]:
     """Shown name -> (path, SHA-256 of its bytes, or None when it cannot be read: ingest refuses it)."""
-    from ..ingest import discover
+    from ..ingest.discovery import discover
 
     found = {}
     for source_file, path in discover(paths):
@@ -122,6 +123,8 @@ def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[st
         by_file.setdefault(str(row.source_file), []).append(row.unit_id)
     files = {}
     for outcome in ingested.files:
+        if outcome.skipped:  # not a document: not an input of the run
+            continue
         entry = {"sha256": found.get(outcome.source_file, (None, None))[1], "units": sorted(by_file.get(outcome.source_file, []))}
         files[outcome.source_file] = {**entry, "status": "ok"} if outcome.ok else {**entry, "status": FAILED, "reason": outcome.error}
     return files, units
@@ -314,10 +317,15 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     without_rfc3987_syntax()  # before Great Expectations is imported (by the bundles' validation)
     started = time.perf_counter()
     out_dir = out_dir.resolve()
+    if not options.dry_run:
+        writable_folder(out_dir)
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
         if options.appendix is not None:
             settings = settings.overridden({"report": {"appendix": list(options.appendix)}}, "--appendix")
+        if not options.dry_run:  # the CJK font found and the PDF engine loaded: before any work
+            resolved_report = report_settings(settings)
+            report_engine(resolved_report)
         notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
         recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed,
@@ -335,12 +343,15 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
             ingested = ingest_paths(inputs, year=options.year, settings=settings)
         files, units = _files_and_units(found, manifest, ingested)
         plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
+        from ..ingest.discovery import scan
+
+        plan.skipped = {name: why for name, _, why in scan(inputs).skipped}
         summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor)
         if options.dry_run:
             summary.seconds = time.perf_counter() - started
             return summary
         manifest.recipe, manifest.files = recipe, files
-        manifest.report_settings = report_settings(settings)
+        manifest.report_settings = resolved_report
         try:
             _execute(plan, summary, manifest, ingested, settings, options, notebook)
         except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
