@@ -78,6 +78,9 @@ class Scenario:
         self.inputs, self.out, self.flags = root / "inputs", root / "reports", root / "flags"
         shutil.copytree(EXAMPLES, self.inputs)
         (self.inputs / BROKEN).write_text("这不是绩效目标表。\n", encoding="utf-8")
+        # what a folder of documents also holds: skipped, never refused, never in the manifest
+        (self.inputs / "README.txt").write_text("2024年文件\n", encoding="utf-8")
+        (self.inputs / "fetch.log").write_text("downloaded 3 files\n", encoding="utf-8")
         self.flags.mkdir()
         self.notebook = failing_notebook(root, self.flags)
 
@@ -145,6 +148,9 @@ def test_first_run_isolates_failing_units(first, scenario):
     assert "unknown layout" in first.run["refused_files"][0]["reason"]
     assert first.summary.exit_code == 1 and first.run["exit_code"] == 1
     assert first.run["counts"] == {"ok": 1, "failed": 2, "skipped": 0, "refused_files": 1, "orphaned": 0}
+    assert first.run["skipped_files"] == [{"source_file": "README.txt", "reason": "a README"},
+                                          {"source_file": "fetch.log", "reason": "a log file"}]
+    assert not {"README.txt", "fetch.log"} & set(first.manifest["files"])
 
 
 def test_first_run_writes_reports_logs_manifest_and_index(first, scenario):

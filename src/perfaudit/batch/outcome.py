@@ -78,6 +78,7 @@ class BatchSummary:
             ],
             "refused_files": [{"source_file": name, "status": FAILED, "reason": reason}
                               for name, reason in sorted(self.plan.refused.items())],
+            "skipped_files": [{"source_file": name, "reason": why} for name, why in sorted(self.plan.skipped.items())],
             "orphaned": self.plan.orphaned,
             "index": self.index,
             "index_error": self.index_error,
