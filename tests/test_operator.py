@@ -125,6 +125,7 @@ def test_sigterm_stops_the_run_with_exit_143(terminated):
     assert code == 128 + signal.SIGTERM
     assert stderr.strip().splitlines()[-1] == "perfaudit: stopped by SIGTERM"
     assert "Traceback" not in stderr and run["interrupted"] is True
+    assert run["exit_code"] == code  # the code the process really exits with
 
 
 def test_run_json_after_an_interrupt_lists_every_unit_the_manifest_has(terminated):

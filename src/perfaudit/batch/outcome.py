@@ -35,6 +35,7 @@ class BatchSummary:
     index: dict[str, str] = field(default_factory=dict)  # kind -> path relative to out_dir
     index_error: str | None = None
     interrupted: bool = False
+    stopped_by: int | None = None  # the signal that stopped the run (SIGINT, SIGTERM)
     error: str | None = None  # why the run stopped before its end (it then exits 2)
     seconds: float = 0.0
     run_json: Path | None = None
@@ -50,6 +51,10 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
+        """What the process exits with: 128 + the signal that stopped it, 2 a run that could not go
+        on, 1 a failure, else 0 (the CLI's codes)."""
+        if self.stopped_by is not None:
+            return 128 + self.stopped_by
         return 2 if self.error else 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """What a run will do with each unit, and why: pure decisions over fingerprints and the manifest.
 
 A unit is *built* when it is new, when its fingerprint changed (its input file, its review
-file, or a part of the recipe), when its report files are missing, or when asked (``--force``, ``--retry-failed``); it
-is *skipped* when nothing changed; a unit whose last build failed stays *failed* until its input
-changes or ``--retry-failed`` asks for it, and so does a unit whose input file is refused now.
+file, or a part of the recipe), when its report files are missing, when its last build failed for
+a reason of the machine (a lost worker, scheduler or kernel, a timeout: ``records.INFRASTRUCTURE_ERRORS``),
+or when asked (``--force``, ``--retry-failed``); it is *skipped* when nothing changed; a unit whose
+document made its last build fail stays *failed* until its input changes or ``--retry-failed``
+asks for it, and so does a unit whose input file is refused now.
 Units whose input is gone are *orphaned*. ``--unit`` and ``--retry-failed`` narrow the run to
 the units they select: the others are skipped, whatever their state.
 
@@ -125,6 +127,8 @@ def decide(
         changes = (["input file changed"] if input_changed else []) + [f"{c} changed" for c in recipe_changes]
         # neither the input nor the recipe: what is left of the fingerprint is the review file
         return BUILD, ", ".join(changes) or "review file changed"
+    if failed_before and previous.failed_by_infrastructure:
+        return BUILD, f"last build failed for a reason of the machine, not the document: {previous.reason}"
     if failed_before:
         if selection.retry_failed:
             return BUILD, f"--retry-failed (last build failed: {previous.reason})"

@@ -357,6 +357,10 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
         except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
             summary.error = str(error)
             raise
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated): run.json has the real exit code
+            summary.interrupted = True
+            summary.stopped_by = int(getattr(stop, "signum", signal.SIGINT))
+            raise
         finally:  # also when interrupted: run.json says what was done
             summary.seconds = time.perf_counter() - started
             summary.run_json = write_run_json(out_dir, summary)
@@ -440,7 +444,10 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
         progress.close()
         manifest.save(out_dir)
         try:
-            summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+            try:
+                summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+            except WorkerLost:  # the cluster is gone: the index of what was built, made here
+                summary.index = build_index(str(out_dir), manifest.report_settings)
             manifest.index = {"fingerprint": _index_fingerprint(manifest, manifest.recipe, out_dir)}
         except (JobError, WorkerLost, PerfauditError) as error:
             summary.index_error = str(error).strip().splitlines()[-1]
@@ -459,7 +466,13 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
 def _take_in_journal(summary: BatchSummary, manifest: Manifest, before: dict[str, UnitResult | None],
                      reasons: dict[str, str]) -> None:
     """Units a worker finished (and journaled) whose result never reached the driver, because the
-    run was interrupted: the manifest has them, so run.json lists them too."""
+    run was interrupted or the Dask cluster was lost on the way back: the manifest has them, so
+    run.json lists them as the manifest does."""
+    for runs in (summary.units, summary.departments):
+        for position, run in enumerate(runs):
+            result = manifest.units.get(run.result.unit_id) or manifest.departments.get(run.result.unit_id)
+            if run.result.failed_by_infrastructure and result is not None and result.ok:
+                runs[position] = UnitRun(result.status, reasons.get(result.unit_id, run.reason), result)
     collected = {run.result.unit_id for run in summary.units + summary.departments}
     for unit_id, previous in before.items():
         result = manifest.units.get(unit_id) or manifest.departments.get(unit_id)
