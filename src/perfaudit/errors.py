@@ -52,7 +52,16 @@ class SuiteError(PerfauditError):
 
 
 class ReportError(PerfauditError):
-    """A report that could not be produced for one unit."""
+    """A report that could not be produced for one unit. ``cause`` names the class of the
+    underlying failure where there is one (``DeadKernelError``, ``CellTimeoutError``), so a batch
+    can tell a fault of the machine from one of the document."""
+
+    def __init__(self, message: str, cause: str | None = None):
+        super().__init__(message)
+        self.cause = cause
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (str(self), self.cause))
 
 
 class EnvironmentFault(PerfauditError):

@@ -204,7 +204,7 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
         status=OK if error is None else FAILED,
         folder=str(final),
         files=tuple(path.name for path in (executed, html_path, pdf_path, opinion_path) if path.is_file()),
-        error_class=type(error).__name__ if error else None,
+        error_class=(getattr(error, "cause", None) or type(error).__name__) if error else None,
         # the files the message names are read where they end up, not in the staging folder
         error=str(error).replace(str(staging), str(final)) if error else None,
         seconds=seconds,

@@ -116,7 +116,8 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, str], done_mark
     except PapermillExecutionError as error:
         return Execution(None, ReportError(f"{output}: cell {error.exec_count} raised {error.ename}: {error.evalue}"))
     except Exception as error:  # kernel died, timed out or did not start: papermill leaves the notebook
-        return Execution(None, ReportError(f"{output}: notebook did not run: {type(error).__name__}: {error}"))
+        return Execution(None, ReportError(f"{output}: notebook did not run: {type(error).__name__}: {error}",
+                                           cause=type(error).__name__))
     if not done_marker.is_file():
         return Execution(executed, ReportError(f"{output}: notebook stopped before its last cell"))
     return Execution(executed, None)
