@@ -14,11 +14,11 @@ from perfaudit.audit.grade import project_points
 from perfaudit.cli import APPENDIX_CHOICES, build_parser
 from perfaudit.errors import ConfigError
 from perfaudit.report.charts import wrap_label
-from perfaudit.report.fonts import report_settings
+from perfaudit.fonts import report_settings
 from perfaudit.report.fragment import Fragment
 from perfaudit.report.markup import element, table
 from perfaudit.report.render import APPENDIX_TAG, render_html
-from perfaudit.report.sections import category_counts
+from perfaudit.report.sections.format import category_counts
 from perfaudit.report.typeset import code
 from perfaudit.settings import load_settings
 
@@ -110,7 +110,7 @@ def test_a_heading_followed_by_a_table_is_one_typst_call_that_keeps_them_togethe
 
 def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
     from perfaudit.audit.grade import grade_unit
-    from perfaudit.report.sections import grade_block
+    from perfaudit.report.sections.summary import grade_block
 
     items = [("完整性", "warning", "S03"), ("相关性", "error", "C01")]
     record = {**grade_unit(items, 2, GRADE), "findings": 3}  # and one X01, not scored
@@ -122,9 +122,10 @@ def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
 def test_a_unit_of_two_projects_has_no_charts_and_its_sections_are_numbered_without_them():
     from dataclasses import replace
 
-    from perfaudit.report.bundle import read_bundle
+    from perfaudit.bundle import read_bundle
     from perfaudit.report.examples import example_bundle_root
-    from perfaudit.report.sections import chart_section, section_title
+    from perfaudit.report.sections.format import section_title
+    from perfaudit.report.sections.summary import chart_section
 
     bundle = read_bundle(example_bundle_root(), "c-721001-9b9aa6fb")  # Julu: three projects
     assert chart_section(bundle) is not None and section_title(bundle, "findings") == "三、审核发现"

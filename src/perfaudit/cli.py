@@ -47,11 +47,11 @@ def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> No
 
 def _ingest(args: argparse.Namespace):
     """Shared first step of every command: read the documents, print one line per file."""
-    from .ingest import ingest_paths
+    from .pipeline import read_documents
     from .settings import load_settings
 
     settings = load_settings(args.config)
-    result = ingest_paths(args.paths, year=args.year, settings=settings)
+    result = read_documents(args.paths, year=args.year, settings=settings)
     for outcome in result.files:
         print(outcome.summary_line(), file=sys.stdout if outcome.ok else sys.stderr)
     return settings, result
@@ -67,13 +67,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 all passed, 1 data failed an expectation, 2 input refused or a suite could not run."""
-    from .validate import validate_dataset
+    from .pipeline import validate
 
     _, ingested = _ingest(args)
     if ingested.dataset.documents.empty:
         return EXIT_INPUT
     data_docs = args.out / "data_docs" if args.data_docs else None
-    result = validate_dataset(ingested.dataset, data_docs_dir=data_docs)
+    result = validate(ingested.dataset, data_docs_dir=data_docs)
     for line in result.summary_lines():
         print(line)
     print(f"wrote {result.write(args.out)}" + (f" and {data_docs}/index.html" if data_docs else ""))
@@ -84,12 +84,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Exit 0 when every document was read (findings are the product, not a failure), 2 when one was refused."""
-    from .audit import audit_dataset, write_findings
+    from .audit import write_findings
+    from .pipeline import audit
 
     settings, ingested = _ingest(args)
     if ingested.dataset.documents.empty:
         return EXIT_INPUT
-    result = audit_dataset(ingested.dataset, settings)
+    result = audit(ingested.dataset, settings).audit
     for line in result.summary_lines():
         print(line)
     written = write_findings(result.findings, args.out, ingested.dataset.units, grades=result.grades)
@@ -111,8 +112,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     """``report``: bundles, then one report per unit, sequentially."""
     from .errors import ReportError
-    from .report import BUNDLES_DIR, report_unit
-    from .report.prepare import write_unit_bundles
+    from .outdir import REPORT_STEM, OutputFolder
+    from .pipeline import write_unit_bundles
+    from .report import report_unit
     from .review.file import read_review
 
     settings, ingested = _ingest(args)
@@ -124,16 +126,17 @@ def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     if unknown:
         raise ReportError(f"unit {', '.join(unknown)} is not in the documents (units: {', '.join(known)})")
     reviews = {unit_id: read_review(args.out, unit_id) for unit_id in unit_ids or known}  # OUT/reviews/<unit_id>.toml
-    bundles = write_unit_bundles(dataset, args.out / BUNDLES_DIR, settings, unit_ids=unit_ids, reviews=reviews)
+    bundle_root = OutputFolder(args.out).bundles.root
+    bundles = write_unit_bundles(dataset, bundle_root, settings, unit_ids=unit_ids, reviews=reviews)
     failed = []
     for unit_id in bundles:
-        record = report_unit(args.out / BUNDLES_DIR, unit_id, args.out)
+        record = report_unit(bundle_root, unit_id, args.out)
+        report = Path(record.folder) / REPORT_STEM
         if record.ok:
-            print(f"ok      {unit_id}: {Path(record.folder) / 'report'}.{{ipynb,html,pdf}}")
+            print(f"ok      {unit_id}: {report}.{{ipynb,html,pdf}}")
         else:
             failed.append(unit_id)
-            print(f"FAILED  {unit_id}: {record.error} (executed notebook: {Path(record.folder) / 'report.ipynb'})",
-                  file=sys.stderr)
+            print(f"FAILED  {unit_id}: {record.error} (executed notebook: {report}.ipynb)", file=sys.stderr)
     print(f"{len(bundles)} unit(s): {len(bundles) - len(failed)} ok, {len(failed)} failed"
           + (f" ({', '.join(failed)})" if failed else ""))
     if ingested.refused:

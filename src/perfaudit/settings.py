@@ -6,8 +6,6 @@ typo in a threshold must not silently fall back to the default).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -78,11 +76,6 @@ class Settings:
         """These settings with ``override`` merged over them (checked like a configuration file);
         ``origin`` names where it came from (a command-line option)."""
         return Settings(data=_freeze(_merge(self.as_dict(), override, origin)), origin=f"{self.origin}, {origin}")
-
-    def fingerprint(self) -> str:
-        """SHA-256 of the effective configuration: part of every report's provenance."""
-        canonical = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def load_settings(config_file: Path | None = None) -> Settings:

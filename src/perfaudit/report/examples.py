@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import ReportError
 from ..resources import EXAMPLES, SUITES, data_dir, package_dir
-from .bundle import bundled_unit_ids
+from ..bundle import bundled_unit_ids
 
 CACHE_ENV = "PERFAUDIT_CACHE_DIR"
 
@@ -47,7 +47,7 @@ def example_bundle_root() -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     print(f"首次使用：正在由 {examples.name}/ 中的示例文件生成数据包，约需半分钟……", flush=True)
     build = subprocess.run(
-        [sys.executable, "-m", "perfaudit.report.prepare", str(staging), str(examples)],
+        [sys.executable, "-m", "perfaudit.pipeline", str(staging), str(examples)],
         capture_output=True, text=True, check=False,
     )
     if build.returncode != 0 or not bundled_unit_ids(staging):

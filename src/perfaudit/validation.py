@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ..errors import SuiteError
+from .errors import SuiteError
 
 RESULT_FILE = "validation.json"
 FORMAT_VERSION = 1
