@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .. import __version__
-from ..atomic import replace_dir
+from ..atomic import replace_dir, write_bytes, write_text
 from ..errors import ReportError
 from ..fingerprint import sha256_bytes
 from ..outdir import OPINION_FILE, PROVENANCE_FILE, REPORT_STEM, OutputFolder, staging_dir
@@ -142,13 +142,11 @@ def report_portfolio(out_dir: Path, report_settings: dict, *, kernels: "KernelSo
                          settings=report_settings, kernels=kernels, log_file=None)
     if execution.error is not None:
         raise ReportError(f"portfolio index: {execution.error}")
-    _export(execution.notebook, staging, title=PAGE_TITLE, settings=report_settings, appendix=None)
-    written = {}
-    for kind in ("html", "pdf"):
-        (staging / f"{REPORT_STEM}.{kind}").replace(out.index(kind))
-        written[kind] = out.relative(out.index(kind))
+    html, pdf = _export(execution.notebook, title=PAGE_TITLE, settings=report_settings, appendix=None)
+    write_text(out.index("html"), html)
+    write_bytes(out.index("pdf"), pdf)
     shutil.rmtree(staging, ignore_errors=True)
-    return written
+    return {kind: out.relative(out.index(kind)) for kind in ("html", "pdf")}
 
 
 def _execute(notebook: Path, parameters: dict[str, str], staging: Path, *, settings: dict,
@@ -168,10 +166,10 @@ def _execute(notebook: Path, parameters: dict[str, str], staging: Path, *, setti
     return execution
 
 
-def _export(notebook, staging: Path, *, title: str, settings: dict, appendix: tuple[bool, bool] | None,
-            seconds: dict[str, float] | None = None) -> None:
-    """The executed notebook as ``staging/report.html`` and ``report.pdf`` (``appendix``: whether
-    each keeps the appendix cell; None: the exporters' default)."""
+def _export(notebook, *, title: str, settings: dict, appendix: tuple[bool, bool] | None,
+            seconds: dict[str, float] | None = None) -> tuple[str, bytes]:
+    """The executed notebook as HTML and PDF (``appendix``: whether each keeps the appendix cell;
+    None: the exporters' default); ``seconds`` gets the time each took."""
     from .pdf import render_pdf
     from .render import render_html
 
@@ -180,12 +178,11 @@ def _export(notebook, staging: Path, *, title: str, settings: dict, appendix: tu
     html_appendix, pdf_appendix = ({}, {}) if appendix is None else ({"appendix": appendix[0]}, {"appendix": appendix[1]})
     clock = time.perf_counter()
     html = render_html(notebook, title=title, **fonts, **html_appendix)
-    (staging / f"{REPORT_STEM}.html").write_text(html, encoding="utf-8")
     seconds["html"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
     pdf = render_pdf(notebook, title=title, cjk_font_file=settings["cjk_font_file"], **fonts, **pdf_appendix)
-    (staging / f"{REPORT_STEM}.pdf").write_bytes(pdf)
     seconds["pdf"] = round(time.perf_counter() - clock, 3)
+    return html, pdf
 
 
 def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final: Path, title: str, settings: dict,
@@ -207,8 +204,10 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
     error: Exception | None = execution.error
     if error is None:
         try:
-            _export(execution.notebook, staging, title=title, settings=settings,
-                    appendix=("html" in settings["appendix"], "pdf" in settings["appendix"]), seconds=seconds)
+            html, pdf = _export(execution.notebook, title=title, settings=settings,
+                                appendix=("html" in settings["appendix"], "pdf" in settings["appendix"]), seconds=seconds)
+            html_path.write_text(html, encoding="utf-8")
+            pdf_path.write_bytes(pdf)
             clock = time.perf_counter()
             opinion_path.write_bytes(opinion())
             seconds["docx"] = round(time.perf_counter() - clock, 3)

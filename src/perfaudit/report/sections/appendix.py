@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...bundle import UnitBundle
 from ..markup import Content, Element, definition_table, element, group, lines, table
 from .format import (
-    APPENDIX, FUNDING_SOURCES, PLAN_LABELS, Locator, _grouped, _indicators, _projects, _records, amount, note, percent,
+    APPENDIX, FUNDING_SOURCES, PLAN_LABELS, Locator, grouped, indicators_in_order, projects_in_order, records, amount, note, percent,
     project_label, section, text_or_missing,
 )
 
@@ -85,9 +85,9 @@ def declaration_block(project: dict, indicators: list[dict]) -> Element | None:
 
 
 def appendix(bundle: UnitBundle) -> Element:
-    by_project, locate = _grouped(_records(_indicators(bundle)), "project_id"), Locator(bundle)
+    by_project, locate = grouped(records(indicators_in_order(bundle)), "project_id"), Locator(bundle)
     parts: list[Content] = [note("以下为从源文件解析得到的全部项目及其绩效指标，按源文件顺序排列，文字照录源文件。")]
-    for project in _records(_projects(bundle)):
+    for project in records(projects_in_order(bundle)):
         own = by_project.get(project["project_id"])
         parts.append(element(
             "article",
@@ -112,9 +112,9 @@ def department_targets(bundle: UnitBundle) -> Element | None:
 
 def department_target_parts(bundle: UnitBundle) -> list[Content] | None:
     """What ``department_targets`` shows (the department report shows it per unit); None without any."""
-    targets = _records(bundle.dataset.unit_targets.sort_values("target_id"))
+    targets = records(bundle.dataset.unit_targets.sort_values("target_id"))
     indicators = bundle.dataset.indicators
-    own = _records(indicators[indicators["scope"].eq("unit").fillna(False).astype(bool)].sort_values("seq"))
+    own = records(indicators[indicators["scope"].eq("unit").fillna(False).astype(bool)].sort_values("seq"))
     if not targets and not own:
         return None
     locate = Locator(bundle)
@@ -130,7 +130,7 @@ def department_target_parts(bundle: UnitBundle) -> list[Content] | None:
         rows = [[text_or_missing(row["name"]), text_or_missing(row["text"]), *(amount(row[c]) for c in money),
                  locate(row["source_file"], row["source_ref"])] for row in tasks]
         declared = bundle.dataset.declared_totals
-        for total in _records(declared[declared["scope"].eq("tasks").fillna(False).astype(bool)]):
+        for total in records(declared[declared["scope"].eq("tasks").fillna(False).astype(bool)]):
             rows.append(["金额合计", "", *(amount(total[c]) for c in money), locate(total["source_file"], total["source_ref"])])
         parts += [element("h2", "年度主要任务"),
                   table(["任务名称", "主要内容", "总额（万元）", "财政拨款", "其他资金", "出处"], rows,

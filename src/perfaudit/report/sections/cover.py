@@ -9,7 +9,7 @@ from ...bundle import UnitBundle
 from ...outdir import index_link_from_report
 from ..markup import Content, Element, definition_table, element
 from .format import (
-    APPENDIX, REPORT_TITLE, SCREEN_ONLY, TECHNICAL_NOTES, _projects, _records, budget_year_text, note, project_label,
+    APPENDIX, REPORT_TITLE, SCREEN_ONLY, TECHNICAL_NOTES, projects_in_order, records, budget_year_text, note, project_label,
     section_title, shows_charts,
 )
 
@@ -25,7 +25,7 @@ def _known(value: object, *unlike: str) -> str | None:
 
 def table_of_contents(bundle: UnitBundle) -> Element:
     """Links to the sections and to each project's findings (on screen only)."""
-    projects = _records(_projects(bundle))
+    projects = records(projects_in_order(bundle))
     entries = [("summary", section_title(bundle, "summary"))]
     if shows_charts(bundle):
         entries.append(("charts", section_title(bundle, "charts")))

@@ -11,7 +11,7 @@ from ...review.model import status_label
 from ...terms import SEVERITY_ZH
 from ..markup import Content, Element, element, table
 from .format import (
-    MISSING, UNIT_LEVEL, Locator, _grouped, _projects, _records, note, project_label, section, section_title,
+    MISSING, UNIT_LEVEL, Locator, grouped, projects_in_order, records, note, project_label, section, section_title,
     severity_badge, text_or_missing,
 )
 
@@ -67,7 +67,7 @@ def review_block(bundle: UnitBundle) -> list[Content]:
              [element("span", f["evidence"], cls="quote"), " ",
               element("span", locate(f["source_file"], f["source_ref"]), cls="where"), element("div", f["message"])],
              review_line(f)]
-            for f in _records(aside.sort_values(["rule_rank", "rule_id"], kind="stable"))
+            for f in records(aside.sort_values(["rule_rank", "rule_id"], kind="stable"))
         ]
         parts += [element("h2", f"已排除和已整改的发现（{len(rows)} 条，不计入评级和审核结论）"),
                   table(["规则", "项目", "问题及原文证据", "审核意见"], rows, widths=["15%", "20%", "40%", "25%"], cls="findings")]
@@ -83,7 +83,7 @@ def review_block(bundle: UnitBundle) -> list[Content]:
 
 
 def _findings_table(findings: list[dict], locate: Locator) -> Element:
-    rows = [_finding_entry(group, locate) for group in _grouped(findings, "rule_id").values()]
+    rows = [_finding_entry(group, locate) for group in grouped(findings, "rule_id").values()]
     return table(["规则", "级别", "问题及原文证据", "整改建议"], rows, widths=["15%", "8%", "49%", "28%"], cls="findings")
 
 
@@ -127,12 +127,12 @@ def findings_section(bundle: UnitBundle) -> Element:
     title = section_title(bundle, "findings")
     if findings.empty:
         return section(title, note("未发现问题。"), *review_block(bundle), anchor="findings")
-    projects = _records(_projects(bundle))
+    projects = records(projects_in_order(bundle))
     labels = {p["project_id"]: project_label(p["seq"], p["project_name"]) for p in projects}
     common = bundle.grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
     # Catalogue order within a project; the audit's order (by line) within a rule.
-    ordered = _records(findings.sort_values(["rule_rank", "rule_id"], kind="stable"))
+    ordered = records(findings.sort_values(["rule_rank", "rule_id"], kind="stable"))
     parts: list[Content] = [note(
         f"共 {len(findings)} 条发现。出现在半数以上项目中的问题作为共性问题集中说明一次；各项目只列其特有的问题，"
         "同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。原文证据照录源文件文字，行号指源文件中的行。"
@@ -144,7 +144,7 @@ def findings_section(bundle: UnitBundle) -> Element:
             [_common_problem(problem, [by_finding[i] for i in problem["finding_ids"]], labels, len(projects), locate)
              for problem in common],
             cls="common-problems", id="common-problems"))
-    by_project = _grouped([f for f in ordered if f["finding_id"] not in in_common], "project_id")
+    by_project = grouped([f for f in ordered if f["finding_id"] not in in_common], "project_id")
     if None in by_project:
         parts.append(element("article", element("h2", UNIT_LEVEL), _findings_table(by_project[None], locate), cls="project"))
     for project in projects:

@@ -96,11 +96,11 @@ def project_label(seq: object, name: object) -> str:
     return f"{int(seq)}. {name}"
 
 
-def _projects(bundle: UnitBundle) -> pd.DataFrame:
+def projects_in_order(bundle: UnitBundle) -> pd.DataFrame:
     return bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
 
 
-def _indicators(bundle: UnitBundle) -> pd.DataFrame:
+def indicators_in_order(bundle: UnitBundle) -> pd.DataFrame:
     return bundle.dataset.indicators.sort_values(["project_id", "seq"]).reset_index(drop=True)
 
 
@@ -171,14 +171,14 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(list(dict.fromkeys(labels)))
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with None for missing values (plain Python is faster than pandas at this size)."""
     return [{key: None if pd.isna(value) else value for key, value in row.items()} for row in frame.to_dict("records")]
 
 
-def _grouped(records: list[dict], key: str) -> dict[object, list[dict]]:
-    """Records grouped by ``key``, groups and their members in the order given."""
+def grouped(rows: list[dict], key: str) -> dict[object, list[dict]]:
+    """Rows grouped by ``key``, groups and their members in the order given."""
     groups: dict[object, list[dict]] = {}
-    for record in records:
+    for record in rows:
         groups.setdefault(record[key], []).append(record)
     return groups

@@ -7,12 +7,12 @@ import pandas as pd
 
 from ...bundle import UnitBundle
 from ...review.model import STATUS_LABELS, status_label
-from ...terms import ACTIONS, CONTEXT, CRITERION_ZH, SEVERITY_ZH
+from ...terms import ACTIONS, CONTEXT, CRITERION_ZH, SEVERITIES, SEVERITY_ZH
 from ...validation import ValidationResult
 from .. import charts
 from ..markup import Element, definition_table, element, table
 from .format import (
-    FUNDING_SOURCES, MISSING, _projects, amount, category_counts, figure, largest_deductions, project_label, section,
+    FUNDING_SOURCES, MISSING, projects_in_order, amount, category_counts, figure, largest_deductions, project_label, section,
     section_title, shows_charts, text_or_missing,
 )
 from .notes import validation_status
@@ -56,7 +56,7 @@ def _main_problem(findings: pd.DataFrame) -> str:
     """A project's main problem in one line: its most severe finding's rule (and how many more)."""
     if findings.empty:
         return "未发现问题"
-    ordered = findings.assign(_order=findings["severity"].map({"error": 0, "warning": 1, "info": 2}))
+    ordered = findings.assign(_order=findings["severity"].map({s: rank for rank, s in enumerate(SEVERITIES)}))
     first = ordered.sort_values(["_order", "rule_rank"], kind="stable").iloc[0]
     more = len(findings) - 1
     return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if more else "")
@@ -162,7 +162,7 @@ def chart_section(bundle: UnitBundle) -> Element | None:
     points it loses per review criterion. None for a unit of one or two projects (a table says it)."""
     if not shows_charts(bundle):
         return None
-    projects = _projects(bundle)
+    projects = projects_in_order(bundle)
     labels = [project_label(s, n) for s, n in zip(projects["seq"], projects["project_name"])]
     points = bundle.points.reindex(projects["project_id"], fill_value=0.0)
     chart = charts.project_overview(labels, category_counts(projects, bundle.dataset.indicators), points.round(2))
