@@ -23,7 +23,6 @@ A file that does not read is never written over. Where the file is: ``outdir.Out
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Mapping
 
 from ..atomic import write_bytes
 from ..errors import ReviewFileError
+from ..fingerprint import sha256_bytes
 from ..outdir import OutputFolder
 from .model import STATUS_LABELS, EXCLUDED, Disposition, Review, SignOff
 
@@ -44,7 +44,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 def review_digest(path: Path) -> str | None:
     """SHA-256 of the file's bytes (None when there is none): part of the unit's fingerprint."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_bytes(path.read_bytes())
     except FileNotFoundError:
         return None
 
