@@ -162,6 +162,9 @@ def read_bundle(root: Path, unit_id: str | None = None) -> UnitBundle:
 
     meta = read_meta(root, unit_id)
     folder = BundleFolder(root).unit(unit_id)
+    if not (folder / BundleFolder.POINTS).is_file():  # written before bundles carried the points
+        raise ReportError(f"{folder}: bundle without {BundleFolder.POINTS} (an older perfaudit wrote it); rebuild it "
+                          "(perfaudit run --force)")
     findings = read_findings(root, unit_id)
     review = folder / BundleFolder.REVIEW
     return UnitBundle(
