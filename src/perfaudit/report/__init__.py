@@ -62,10 +62,6 @@ class UnitReport:
         return self.status == OK
 
 
-def _sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
-
-
 def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime) -> dict:
     return {
         "unit_id": record.unit_id,
@@ -80,7 +76,7 @@ def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime
         "packages": {name: version(name) for name in _RECORDED_PACKAGES},
         "sources": meta["sources"],
         "fingerprints": meta["fingerprints"],
-        "files": {name: _sha256_file(staging / name) for name in record.files},
+        "files": {name: sha256_bytes((staging / name).read_bytes()) for name in record.files},
     }
 
 
