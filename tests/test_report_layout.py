@@ -133,3 +133,19 @@ def test_a_unit_of_two_projects_has_no_charts_and_its_sections_are_numbered_with
     two = replace(bundle, dataset=replace(bundle.dataset, projects=kept))
     assert chart_section(two) is None
     assert section_title(two, "summary") == "一、审核概况" and section_title(two, "findings") == "二、审核发现"
+
+
+def test_the_bundle_carries_each_projects_points_and_an_older_bundle_without_them_is_refused(tmp_path):
+    import shutil
+
+    from perfaudit.bundle import read_bundle
+    from perfaudit.errors import ReportError
+    from perfaudit.report.examples import example_bundle_root
+
+    bundle = read_bundle(example_bundle_root(), "c-721001-9b9aa6fb")
+    expected = project_points(bundle.findings, bundle.grade["config"])  # what the pipeline wrote, from the findings
+    pd.testing.assert_frame_equal(bundle.points, expected, check_names=False, check_index_type=False)
+    shutil.copytree(example_bundle_root() / bundle.unit_id, tmp_path / bundle.unit_id)
+    (tmp_path / bundle.unit_id / "points.parquet").unlink()
+    with pytest.raises(ReportError, match="points.parquet .*rebuild it"):
+        read_bundle(tmp_path, bundle.unit_id)
