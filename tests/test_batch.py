@@ -21,7 +21,7 @@ import pytest
 
 from perfaudit.batch import BatchOptions, run_batch
 from perfaudit.batch.lock import OutputLock
-from perfaudit.batch.manifest import JOURNAL_DIR, MANIFEST_FILE
+from perfaudit.outdir import OutputFolder
 from perfaudit.batch.plan import BUILD, KEEP_FAILED, SKIP, Selection, decide
 from perfaudit.batch.records import FAILED, OK, SKIPPED, UnitResult
 from perfaudit.batch.worker import WORKER_NICENESS, WorkerLost, WorkerProcess
@@ -89,9 +89,9 @@ class Scenario:
         summary = run_batch([self.inputs], self.out, BatchOptions(workers=2, notebook=self.notebook, progress=False, **options))
         seconds = time.perf_counter() - started
         mtimes = {str(p.relative_to(self.out)): p.stat().st_mtime
-                  for p in self.out.rglob("*") if p.is_file() and JOURNAL_DIR not in p.parts}
+                  for p in self.out.rglob("*") if p.is_file() and ".journal" not in p.parts}
         read = lambda name: json.loads((self.out / name).read_text(encoding="utf-8"))  # noqa: E731
-        return Stage(summary, read("run.json"), read(MANIFEST_FILE), mtimes, seconds)
+        return Stage(summary, read("run.json"), read("manifest.json"), mtimes, seconds)
 
 
 def units_of(stage: Stage) -> dict[str, dict]:
@@ -259,9 +259,8 @@ def test_decide(tmp_path, previous, selection, fingerprint, expected):
 
 def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     from perfaudit.batch.manifest import Manifest
-    from perfaudit.batch.fingerprint import unit_fingerprint
+    from perfaudit.fingerprint import unit_fingerprint
     from perfaudit.batch.run import _needs_reading
-    from perfaudit.review.file import review_path
 
     found = {"a.txt": (tmp_path / "a.txt", "sha-a")}
     interrupted = Manifest(recipe={"code": "1"}, files={"a.txt": {"sha256": "sha-a", "status": "ok", "units": ["u"]}})
@@ -272,8 +271,8 @@ def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     assert not _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading({"a.txt": (tmp_path / "a.txt", "sha-b")}, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading(found, interrupted, {"code": "2"}, Selection(), tmp_path)
-    review_path(tmp_path, "u").parent.mkdir()
-    review_path(tmp_path, "u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
+    OutputFolder(tmp_path).review_file("u").parent.mkdir()
+    OutputFolder(tmp_path).review_file("u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
     assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # its review file is new
 
 
@@ -367,7 +366,7 @@ def test_run_killed_midway_completes_without_redoing_finished_units(tmp_path):
                                      "run_batch([Path(sys.argv[1])], Path(sys.argv[2]), BatchOptions(workers=1, progress=False))",
                str(inputs), str(out)]
     driver = subprocess.Popen(command)
-    journal = out / JOURNAL_DIR
+    journal = OutputFolder(out).journal
     deadline = time.monotonic() + 180
     while not (journal.is_dir() and any(journal.glob("*.json"))):
         assert driver.poll() is None and time.monotonic() < deadline, "the run ended before finishing a unit"
@@ -393,7 +392,7 @@ def test_run_killed_midway_completes_without_redoing_finished_units(tmp_path):
 def test_sort_ranks_order_units_with_missing_values_last():
     import pandas as pd
 
-    from perfaudit.batch.portfolio import SORT_ORDERS, sort_ranks
+    from perfaudit.report.portfolio import SORT_ORDERS, sort_ranks
 
     units = pd.DataFrame({
         "unit_id": ["a", "b", "c"], "unit_name": ["乙", "甲", "丙"], "department": ["部门二", "部门一", "部门一"],

@@ -54,12 +54,12 @@ def say(args: argparse.Namespace, line: str, *, level: int = 0, problem: bool = 
 
 def _ingest(args: argparse.Namespace):
     """Shared first step of every command: read the documents, print one line per file."""
-    from .ingest import ingest_paths
+    from .pipeline import read_documents
     from .settings import load_settings
 
     settings = load_settings(args.config)
     say(args, f"configuration: {settings.origin}", level=1)
-    result = ingest_paths(args.paths, year=args.year, settings=settings)
+    result = read_documents(args.paths, year=args.year, settings=settings)
     for outcome in result.files:
         say(args, outcome.summary_line(), problem=not outcome.ok)
     return settings, result
@@ -75,13 +75,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 all passed, 1 data failed an expectation, 2 input refused or a suite could not run."""
-    from .validate import validate_dataset
+    from .pipeline import validate
 
     _, ingested = _ingest(args)
     if ingested.dataset.documents.empty:
         return EXIT_INPUT
     data_docs = args.out / "data_docs" if args.data_docs else None
-    result = validate_dataset(ingested.dataset, data_docs_dir=data_docs)
+    result = validate(ingested.dataset, data_docs_dir=data_docs)
     for line in result.summary_lines():
         say(args, line)
     say(args, f"wrote {result.write(args.out)}" + (f" and {data_docs}/index.html" if data_docs else ""))
@@ -92,12 +92,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Exit 0 when every document was read (findings are the product, not a failure), 2 when one was refused."""
-    from .audit import audit_dataset, write_findings
+    from .audit import write_findings
+    from .pipeline import audit
 
     settings, ingested = _ingest(args)
     if ingested.dataset.documents.empty:
         return EXIT_INPUT
-    result = audit_dataset(ingested.dataset, settings)
+    result = audit(ingested.dataset, settings).audit
     for line in result.summary_lines():
         say(args, line)
     written = write_findings(result.findings, args.out, ingested.dataset.units, grades=result.grades)
@@ -139,8 +140,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     """``report``: bundles, then one report per unit, sequentially."""
     from .errors import ReportError
-    from .report import BUNDLES_DIR, report_unit
-    from .report.prepare import write_unit_bundles
+    from .outdir import REPORT_STEM, OutputFolder
+    from .pipeline import write_unit_bundles
+    from .report import report_unit
     from .review.file import read_review
 
     settings, ingested = _ingest(args)
@@ -152,16 +154,17 @@ def _report_units(args: argparse.Namespace, unit_ids: list[str] | None) -> int:
     if unknown:
         raise ReportError(f"unit {', '.join(unknown)} is not in the documents (units: {', '.join(known)})")
     reviews = {unit_id: read_review(args.out, unit_id) for unit_id in unit_ids or known}  # OUT/reviews/<unit_id>.toml
-    bundles = write_unit_bundles(dataset, args.out / BUNDLES_DIR, settings, unit_ids=unit_ids, reviews=reviews)
+    bundle_root = OutputFolder(args.out).bundles.root
+    bundles = write_unit_bundles(dataset, bundle_root, settings, unit_ids=unit_ids, reviews=reviews)
     failed = []
     for unit_id in bundles:
-        record = report_unit(args.out / BUNDLES_DIR, unit_id, args.out)
+        record = report_unit(bundle_root, unit_id, args.out)
+        report = Path(record.folder) / REPORT_STEM
         if record.ok:
-            say(args, f"ok      {unit_id}: {Path(record.folder) / 'report'}.{{ipynb,html,pdf}}")
+            say(args, f"ok      {unit_id}: {report}.{{ipynb,html,pdf}}")
         else:
             failed.append(unit_id)
-            say(args, f"FAILED  {unit_id}: {record.error} (executed notebook: {Path(record.folder) / 'report.ipynb'})",
-                problem=True)
+            say(args, f"FAILED  {unit_id}: {record.error} (executed notebook: {report}.ipynb)", problem=True)
     print(f"{len(bundles)} unit(s): {len(bundles) - len(failed)} ok, {len(failed)} failed"
           + (f" ({', '.join(failed)})" if failed else ""))
     if ingested.refused:

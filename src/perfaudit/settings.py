@@ -7,8 +7,6 @@ typo in a threshold must not silently fall back to the default).
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -112,11 +110,6 @@ class Settings:
         merged = _merge(self.as_dict(), override, origin)
         _check_ranges(merged, origin)
         return Settings(data=_freeze(merged), origin=f"{self.origin}, {origin}")
-
-    def fingerprint(self) -> str:
-        """SHA-256 of the effective configuration: part of every report's provenance."""
-        canonical = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def load_settings(config_file: Path | None = None) -> Settings:

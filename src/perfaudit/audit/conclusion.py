@@ -13,8 +13,7 @@ import pandas as pd
 
 from .registry import REGISTRY, catalogue
 
-PASS, REVISE, RETURN = "pass", "revise", "return"
-ACTIONS = (PASS, REVISE, RETURN)
+from ..terms import ACTIONS, PASS, RETURN, REVISE  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,6 @@ def grade_unit(
     return {"score": total_score, "grade": grade, "cap": cap, "breakdown": breakdown, "deductions": deductions}
 
 
-def largest_deductions(record: Mapping[str, Any], n: int = 3) -> list[dict[str, Any]]:
-    """The ``n`` rules that cost the unit most points, largest first: rule id, Chinese label
-    (``S02 缺少效益指标``), number of findings and points deducted."""
-    return list(record["deductions"][:n])
-
-
 def project_points(findings: pd.DataFrame, config: Mapping) -> pd.DataFrame:
     """The points each project's findings cost, per review criterion (columns: Chinese labels),
     as the formula counts them before averaging over projects: ``points(f)`` per finding, info

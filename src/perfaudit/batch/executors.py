@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import ConfigError
+from ..outdir import OutputFolder
 from .records import UnitResult, UnitTask
-from .task import LOGS_DIR
 from .worker import WorkerLost, WorkerProcess, run_unit_guarded
 
 TICK = 0.5  # seconds between progress redraws while waiting
@@ -62,9 +62,9 @@ class LocalExecutor(_Results):
     def __init__(self, workers: int, timeout: float, out_dir: Path):
         super().__init__()
         self.timeout = timeout
-        log_dir = out_dir / LOGS_DIR
-        log_dir.mkdir(parents=True, exist_ok=True)
-        self.workers = [WorkerProcess(log_dir / f"worker-{slot + 1}.log") for slot in range(workers)]
+        out = OutputFolder(out_dir)
+        out.logs.mkdir(parents=True, exist_ok=True)
+        self.workers = [WorkerProcess(out.log(f"worker-{slot + 1}")) for slot in range(workers)]
         self._pending: queue.Queue[UnitTask | None] = queue.Queue()
         for worker in self.workers:
             worker.start()  # they import the report stack while the driver prepares the bundles
@@ -97,24 +97,24 @@ class LocalExecutor(_Results):
 _GUARD: WorkerProcess | None = None  # in a Dask worker process: its guarded worker
 
 
-def _dask_guard(log_dir: str) -> WorkerProcess:
+def _dask_guard(out_dir: str) -> WorkerProcess:
     global _GUARD
     if _GUARD is None:
-        _GUARD = WorkerProcess(Path(log_dir) / f"dask-worker-{os.getpid()}.log")
+        _GUARD = WorkerProcess(OutputFolder(Path(out_dir)).log(f"dask-worker-{os.getpid()}"))
         _GUARD.start()
     return _GUARD
 
 
-def start_on_dask_worker(log_dir: str) -> int | None:
-    return _dask_guard(log_dir).pid
+def start_on_dask_worker(out_dir: str) -> int | None:
+    return _dask_guard(out_dir).pid
 
 
-def run_unit_on_dask_worker(task: UnitTask, timeout: float, log_dir: str) -> UnitResult:
-    return run_unit_guarded(_dask_guard(log_dir), task, timeout)
+def run_unit_on_dask_worker(task: UnitTask, timeout: float, out_dir: str) -> UnitResult:
+    return run_unit_guarded(_dask_guard(out_dir), task, timeout)
 
 
-def call_on_dask_worker(function: Callable, args: tuple, timeout: float, log_dir: str) -> Any:
-    return _dask_guard(log_dir).call(function, args, timeout)
+def call_on_dask_worker(function: Callable, args: tuple, timeout: float, out_dir: str) -> Any:
+    return _dask_guard(out_dir).call(function, args, timeout)
 
 
 class DaskExecutor(_Results):
@@ -131,8 +131,8 @@ class DaskExecutor(_Results):
         self._quiet = _quiet_distributed()
         self._quiet.__enter__()
         self.timeout = timeout
-        self.log_dir = str(out_dir / LOGS_DIR)
-        (out_dir / LOGS_DIR).mkdir(parents=True, exist_ok=True)
+        self.out_dir = str(out_dir)  # the Dask workers' logs go to its logs/
+        OutputFolder(out_dir).logs.mkdir(parents=True, exist_ok=True)
         self.cluster = None
         if scheduler:
             try:
@@ -158,13 +158,13 @@ class DaskExecutor(_Results):
                 f"Dask workers {', '.join(crowded)} run several threads; perfaudit needs one task at a time "
                 "per worker process (start them with 'dask worker ADDRESS --nthreads 1')"
             )
-        self.client.run(start_on_dask_worker, self.log_dir)
+        self.client.run(start_on_dask_worker, self.out_dir)
 
     def submit(self, tasks: list[UnitTask]) -> None:
         self.outstanding += len(tasks)
         for task in tasks:
             try:
-                future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.log_dir,
+                future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.out_dir,
                                             key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False)
             except Exception as error:  # the client has lost its scheduler: the unit fails, the run goes on
                 lost = WorkerLost(f"Dask cluster lost: {_one_line(error)}")
@@ -183,7 +183,7 @@ class DaskExecutor(_Results):
         from .worker import JobError
 
         try:
-            future = self.client.submit(call_on_dask_worker, function, args, self.timeout, self.log_dir, pure=False)
+            future = self.client.submit(call_on_dask_worker, function, args, self.timeout, self.out_dir, pure=False)
             return future.result()
         except JobError:
             raise

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .manifest import write_json_atomic
+from ..atomic import write_json
+from ..outdir import OutputFolder
 from .plan import Plan
 from .records import FAILED, OK, SKIPPED, UnitResult
 
-RUN_FILE = "run.json"
 MAX_TABLE_ROWS = 40  # units listed in the printed table; run.json lists them all
 
 
@@ -104,9 +104,7 @@ def _run_entry(run: UnitRun) -> dict[str, Any]:
 
 
 def write_run_json(out_dir: Path, summary: BatchSummary) -> Path:
-    path = out_dir / RUN_FILE
-    write_json_atomic(path, summary.to_dict())
-    return path
+    return write_json(OutputFolder(out_dir).run_record, summary.to_dict())
 
 
 # The table's columns: header, at most how many terminal columns (None: as wide as the text),
@@ -147,7 +145,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     if shown:  # rich is imported only here: a no-change run prints no table
         lines += _table_lines(shown[:MAX_TABLE_ROWS])
         if len(shown) > MAX_TABLE_ROWS:
-            lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or RUN_FILE}")
+            lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or OutputFolder(summary.out_dir).run_record}")
     for run in shown + [run for run in summary.departments if run.status == FAILED]:
         if run.status == FAILED:
             log = run.result.outputs.get("log")
