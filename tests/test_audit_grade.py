@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfaudit.audit.grade import check_grade_config, grade_unit, largest_deductions, letter
+from perfaudit.audit.grade import check_grade_config, grade_unit, letter
 from perfaudit.audit.registry import CRITERIA, SEVERITIES
 from perfaudit.errors import ConfigError
 from perfaudit.settings import load_settings
@@ -86,11 +86,11 @@ def test_mostly_unmeasurable_benefits_cap_the_grade():
     assert grade_unit([], 10, CONFIG, unmeasurable=(6, 12))["grade"] == "优"  # half is not "mostly"
 
 
-def test_largest_deductions_are_labelled_and_sum_to_the_loss():
+def test_deductions_are_largest_first_labelled_and_sum_to_the_loss():
     items = [("完整性", "error", "S02"), ("可行性", "warning", "Q02"), ("可行性", "warning", "Q02"), ("相关性", "warning", "C09"),
              ("相关性", "info", "D03")]
     result = grade_unit(items, 2, CONFIG)
-    top = largest_deductions(result)
+    top = result["deductions"][:3]  # what the reports show
     assert [d["rule_id"] for d in top] == ["S02", "Q02", "C09"]
     assert top[1]["label"] == "Q02 是/否型指标值" and top[1]["findings"] == 2
     assert sum(d["points"] for d in result["deductions"]) == pytest.approx(100 - result["score"], abs=0.05)

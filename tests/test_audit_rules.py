@@ -372,12 +372,10 @@ def test_a04_and_s06_from_the_validation_result():
     assert s06["indicator"].tolist() == ["培训合格率"]
 
 
-def test_without_validation_the_validate_stage_would_run(monkeypatch):
-    import perfaudit.validate as validate
+def test_the_pipeline_validates_once_and_audits_with_that_validation(monkeypatch):
+    import perfaudit.pipeline as pipeline
 
-    calls = []
-    monkeypatch.setattr(validate, "validate_dataset", lambda dataset: calls.append(dataset) or af.validation())
-    from perfaudit.audit import audit_dataset
-
-    audit_dataset(one())
-    assert len(calls) == 1
+    calls, checked = [], af.validation()
+    monkeypatch.setattr(pipeline, "validate", lambda dataset: calls.append(dataset) or checked)
+    audited = pipeline.audit(one(), af.DEFAULTS)
+    assert len(calls) == 1 and audited.validation is checked

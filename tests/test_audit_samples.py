@@ -209,11 +209,12 @@ def test_grades(run):
 
 @pytest.fixture(scope="module")
 def audited():
-    from perfaudit.audit import audit_dataset
     from perfaudit.ingest import ingest_paths
+    from perfaudit.pipeline import audit
+    from perfaudit.settings import load_settings
 
     dataset = ingest_paths([EXAMPLES]).dataset
-    return dataset, audit_dataset(dataset)
+    return dataset, audit(dataset, load_settings()).audit
 
 
 def test_every_project_has_an_88号_result_and_every_unit_agrees_with_its_projects(audited):

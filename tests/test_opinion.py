@@ -13,9 +13,9 @@ import pytest
 import variants
 from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import Dataset
-from perfaudit.report.bundle import read_bundle
+from perfaudit.bundle import read_bundle
 from perfaudit.report.opinion import TITLE, opinion_docx
-from perfaudit.report.prepare import write_unit_bundles
+from perfaudit.pipeline import write_unit_bundles
 from perfaudit.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -15,10 +15,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..terms import ACTIONS  # noqa: F401  (re-exported: the results, best first: 优, 良, 中, 差)
 from .grade import LETTERS
 from .registry import REGISTRY, catalogue
-
-ACTIONS = LETTERS  # the results, best first: 优, 良, 中, 差
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,12 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import ConfigError
+from ..terms import ACTIONS
 from .registry import CRITERIA, SEVERITIES, rule_named
 
-GRADES = (("excellent", "优"), ("good", "良"), ("fair", "中"))
-FAILING = "差"
-LETTERS = (*(label for _, label in GRADES), FAILING)  # best first
+LETTERS = ACTIONS  # best first: 优, 良, 中, 差
+GRADES = tuple(zip(("excellent", "good", "fair"), LETTERS[:3]))  # the bands' keys in [audit.grade.bands]
+FAILING = LETTERS[3]
 _WEIGHT_TOTAL = 100.0
 
 
@@ -237,12 +238,6 @@ def grade_projects(
         "lowered_by": [_rule_label(r) for r in lowered_by],
     })
     return record
-
-
-def largest_deductions(record: Mapping[str, Any], n: int = 3) -> list[dict[str, Any]]:
-    """The ``n`` rules that cost the unit most points, largest first: rule id, Chinese label
-    (``S02 缺少效益指标``), number of findings and points deducted."""
-    return list(record["deductions"][:n])
 
 
 def project_points(findings: pd.DataFrame, config: Mapping) -> pd.DataFrame:

@@ -137,9 +137,6 @@ class Lexicon:
     def names_time(self, name: str) -> bool:
         return bool(self._timeliness_name.search(name))
 
-    def is_operation(self, text: str) -> bool:
-        return bool(self._operation.search(text))
-
     def operation_phrase(self, text: str) -> str | None:
         """The words of ``text`` that describe operations or inputs (正常运行, 经费保障), if any."""
         match = self._operation.search(text)
