@@ -242,11 +242,13 @@ def test_report_command_refuses_an_unknown_unit(tmp_path, capsys):
 
 
 def test_a_failing_unit_is_listed_and_keeps_its_executed_notebook_with_the_error(tmp_path, capsys):
-    """A CJK font that is not installed: the kernel raises, the unit fails, the batch goes on."""
+    """A CJK font that is not installed, met in the kernel: the unit fails and keeps its executed
+    notebook. (``perfaudit run`` checks the font before any work: tests/test_cli_conventions.py.)"""
     config = tmp_path / "config.toml"
     config.write_text('[report]\ncjk_font_file = "/nonexistent/NotoSansCJK.ttc"\n', encoding="utf-8")
     out = tmp_path / "out"
-    code = main(["run", str(EXAMPLES / "julu_wenlian_2024.txt"), "--config", str(config), "--out", str(out)])
+    code = main(["report", str(EXAMPLES / "julu_wenlian_2024.txt"), "--unit", "c-721001-9b9aa6fb",
+                 "--config", str(config), "--out", str(out)])
     assert code == EXIT_FAILED
     error = capsys.readouterr().err
     assert "FAILED  c-721001-9b9aa6fb" in error and "/nonexistent/NotoSansCJK.ttc" in error and "Traceback" not in error
