@@ -126,6 +126,17 @@ def cmd_units(args: argparse.Namespace) -> int:
     return EXIT_INPUT if ingested.refused else EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .resources import init_working_folder
+
+    written = init_working_folder(args.folder, force=args.force)
+    for path in written:
+        say(args, f"wrote {path}")
+    say(args, f"{len(written)} files in {args.folder}: the notebooks, expectation suites, examples and config.toml",
+        level=-1)
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .audit.reference import listing, markdown
     from .settings import load_settings
@@ -256,6 +267,7 @@ EXIT_CODES = """exit codes:
   128+N  stopped by signal N: 130 Ctrl-C, 141 the reader of the output went away, 143 SIGTERM"""
 
 EXAMPLES = """examples:
+  perfaudit init audit/                      a working folder: notebooks, suites, examples, config.toml
   perfaudit run                              the bundled examples -> reports/
   perfaudit run DOCS/ --out reports/         every unit of every document in DOCS/, incrementally
   perfaudit units DOCS/                      the unit ids of the documents
@@ -288,6 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"perfaudit {__version__}")
     parser.set_defaults(verbosity=0)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(sub, "init", "a working folder: the notebooks, expectation suites, examples and a commented config.toml",
+                 "  perfaudit init audit/ && cd audit/\n"
+                 "  perfaudit run examples/ --out reports/\n"
+                 "  papermill notebooks/unit_audit.ipynb out.ipynb -p unit_id ID -p bundle_dir reports/bundles\n")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the working folder (created if missing)")
+    p.add_argument("--force", action="store_true", help="overwrite files that are already there")
+    p.set_defaults(handler=cmd_init)
 
     p = _command(sub, "ingest", "read documents into tidy tables (Parquet)",
                  "  perfaudit ingest DOCS/ --out tables/\n")
