@@ -66,10 +66,13 @@ def test_a_missing_relative_bundle_dir_names_the_folder_it_was_read_from(work):
     assert f"{work.resolve() / 'reports' / 'bundles'}: bundle folder not found" in done.stderr
 
 
-@pytest.mark.parametrize("notebook, parameter", [("unit_audit.ipynb", "unit_id"),
-                                                 ("department_audit.ipynb", "department_id")])
-def test_help_notebook_describes_typed_parameters(notebook, parameter):
+@pytest.mark.parametrize("notebook, parameters", [
+    ("unit_audit.ipynb", ('unit_id: str (default "")', 'bundle_dir: str (default "")')),
+    ("department_audit.ipynb", ('department_id: str (default "")', 'bundle_dir: str (default "")')),
+    ("portfolio.ipynb", ('out_dir: str (default "../reports")',)),
+])
+def test_help_notebook_describes_typed_parameters(notebook, parameters):
     shown = _run([str(BIN / "papermill"), "--help-notebook", str(REPO / "notebooks" / notebook)], REPO).stdout
     assert "Unknown type" not in shown
-    for name in (parameter, "bundle_dir", "done_marker"):
-        assert f'{name}: str (default "")' in shown
+    for described in (*parameters, 'done_marker: str (default "")'):
+        assert described in shown

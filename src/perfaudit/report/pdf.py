@@ -120,7 +120,8 @@ class TypstPDFExporter(Exporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         record = recorded_report(nb)
         settings = record.get("settings", {})
-        appendix = self.appendix if self.appendix is not None else "pdf" in settings.get("appendix", _default("appendix"))
+        formats = settings["appendix"] if "appendix" in settings else _default("appendix")
+        appendix = self.appendix if self.appendix is not None else "pdf" in formats
         self._tag_remover.remove_cell_tags = removed_tags(appendix)
         notebook, resources = super().from_notebook_node(nb, resources, **kw)
         title = (resources.get("perfaudit") or {}).get("title") or record.get("title") or notebook.metadata.get("title")

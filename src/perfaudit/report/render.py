@@ -71,7 +71,8 @@ class ReportHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         record = recorded_report(nb)
         settings = record.get("settings", {})
-        appendix = self.appendix if self.appendix is not None else "html" in settings.get("appendix", _default("appendix"))
+        formats = settings["appendix"] if "appendix" in settings else _default("appendix")
+        appendix = self.appendix if self.appendix is not None else "html" in formats
         self._tag_remover.remove_cell_tags = removed_tags(appendix)
         resources = dict(resources or {})
         given = resources.get("perfaudit") or {}
