@@ -163,6 +163,9 @@ class SourceDocument:
     encoding: str | None = None
     form: str | None = None
     lines: tuple[str, ...] | None = field(default=None, repr=False)
+    # a text that stops inside a form (a page saved in part): why, where, and its last complete
+    # row; detection refuses such a document as truncated, naming the form it recognised
+    truncation: object | None = None
 
     @cached_property
     def text(self) -> str:

@@ -22,7 +22,7 @@ from ...text import clean_cell, join_wrapped
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
 from ..specs import field_labels, header_field, header_labels, label_key
-from . import Source, register
+from . import Source, register, textforms
 
 ROWS, CELLS = "rows", "cells"
 
@@ -254,6 +254,11 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
 def read(data: bytes, source_file: str) -> SourceDocument:
     decoded = decode_document(data, source_file)
     lines = decoded.text.split("\n")
+    written = textforms.find_form(lines)
+    if written:
+        blocks, truncation = textforms.read_blocks(lines, written, source_file)
+        return SourceDocument(source_file, tuple(blocks), "text", decoded.encoding, written,
+                              tuple(map(strip_markers, lines)), truncation)
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)
     blocks = tuple(b if isinstance(b, Paragraph) else _table(b, form) for b in found)

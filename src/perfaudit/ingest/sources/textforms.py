@@ -1,0 +1,478 @@
+"""Physical forms of text that web pages and copies give the target forms, beside the tab forms of
+``text.py``; the form is told by how the indicator grid's header stands:
+
+- *pipe rows*: one table row a line, cells between ``|`` (a leading and a trailing ``|``, runs of
+  empty cells ``| ||||``); a row leaves out the cells a merge covers;
+- *pipe cells*: one cell a line ending `` |``, lines of pipes only (``|``, ``|||``) between;
+- *line cells*: one cell a line, blank lines between, an empty cell a line of white space;
+- *space rows*: one row a line, single spaces between cells.
+
+Only pipe rows and space rows say where a row ends. Everywhere the rows are rebuilt by the
+vocabulary (``lexicon``): in the key–value block a label starts a row and takes the cells up to
+the next label; in the grid a row is ``[一级] [二级] 三级 指标值 …``, its cells placed in the
+header's columns by what they are (a level name in a level column, anything else in the next
+column from 三级 on). Labels wrapped over lines (``主管部门`` / ``及编码``, ``项目完成`` / ``指标``)
+are joined where the vocabulary knows the whole and not the piece. A space row splits by the
+vocabulary and the value grammar; a row it cannot split is refused naming its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...errors import InputError
+from ...taxonomy import LEVEL2_BY_LEVEL1, SATISFACTION
+from ...text import clean_cell, nfkc, squash
+from ..cells import Cell, Paragraph, Ref, Row, Table
+from ..lexicon import is_level1, level_name
+from ..specs import field_labels, header_field, label_key, layout_specs
+
+PIPE_ROWS, PIPE_CELLS, LINE_CELLS, SPACE_ROWS = "pipe rows", "pipe cells", "line cells", "space rows"
+GRID_COLUMNS = ("level1", "level2", "level3", "value")
+_PIPES_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
+# what ends a form's grid: a footer, a note, page chrome after the table
+_GRID_END = re.compile(
+    r"^(?:附件|附表|填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|财政部门审核意见|注[:：]|备注|说明[:：]|扫一扫|"
+    r".{0,12}(?:盖章|签字|签章))"
+)
+# a value in a space row: a number with its unit or operator, a date, a range, a percentage
+_VALUE_TOKEN = re.compile(r"^[≥≤><=≧≦]*[-+]?\d[\d.,，%‰:：/\-～~年月日]*[^\s\d]{0,6}$")
+
+
+def _grid_key(text: str) -> str | None:
+    """The grid column a header cell names (``三级指标内容`` -> ``level3``)."""
+    return header_field(text) if text else None
+
+
+def _is_grid_header(texts: list[str]) -> bool:
+    fields = {_grid_key(t) for t in texts if t}
+    return "level3" in fields and ("level1" in fields or "level2" in fields) and "value" in fields
+
+
+@dataclass
+class _Piece:
+    """A cell as a line gives it, and whether a row ends after it (pipe and space rows)."""
+
+    text: str
+    ref: Ref
+    row_end: bool = False
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [clean_cell(part) for part in line.strip().strip("|").split("|")]
+
+
+def find_form(lines: list[str]) -> str | None:
+    """Which of the four forms the grid header shows, or None (a tab form, or no grid header)."""
+    if any("\t" in line for line in lines):
+        return None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if "|" in text:
+            filled = [c for c in _pipe_cells(text) if c]
+            if len(filled) >= 3 and _is_grid_header(filled):
+                return PIPE_ROWS
+        elif len(text.split()) >= 3 and _is_grid_header(text.split()):
+            return SPACE_ROWS
+        if len(_single(text)) and _grid_key(_single(text)) in ("level1", "level2", "level3"):
+            following = [_single(x.strip()) for x in lines[i + 1:i + 12] if x.strip() and not _PIPES_ONLY.match(x)]
+            if _is_grid_header([_single(text), *following[:6]]):
+                return PIPE_CELLS if text.endswith("|") or any(_PIPES_ONLY.match(x) for x in lines[i + 1:i + 4]) else LINE_CELLS
+    return None
+
+
+def _single(text: str) -> str:
+    """The one cell a line holds in the cell forms (its trailing ``|`` dropped)."""
+    return clean_cell(text.rstrip("|")) if "|" not in text.rstrip("|") else ""
+
+
+def _pieces(lines: list[str], form: str) -> list[_Piece]:
+    """Every cell in reading order; empty cells kept where the form writes them (a white-space
+    line in line cells, an inner empty cell of a pipe row)."""
+    pieces: list[_Piece] = []
+    for number, line in enumerate(lines, start=1):
+        ref = Ref(line=number)
+        if form == PIPE_ROWS:
+            cells = _pipe_cells(line) if line.strip() else []
+            while cells and not cells[-1]:
+                cells.pop()
+            pieces += [_Piece(c, ref) for c in cells]
+        elif form == SPACE_ROWS:
+            pieces += [_Piece(t, ref) for t in line.split()]
+        elif form == PIPE_CELLS:
+            if line.strip() and not _PIPES_ONLY.match(line):
+                pieces.append(_Piece(clean_cell(line.rstrip().removesuffix("|")), ref))
+        elif line:  # line cells: a line of white space is an empty cell, an empty line none
+            pieces.append(_Piece(clean_cell(line), ref))
+        if form in (PIPE_ROWS, SPACE_ROWS) and pieces and line.strip():
+            pieces[-1].row_end = True
+    return pieces
+
+
+def _known(text: str) -> bool:
+    """Whether the vocabulary knows the text as a label or a level name."""
+    key = label_key(text)
+    return bool(text) and (key in _all_labels() or squash(text) in field_labels() or level_name(text) is not None)
+
+
+_LABELS: set[str] = set()
+
+
+def _all_labels() -> set[str]:
+    if not _LABELS:
+        for spec in layout_specs():
+            _LABELS.update(spec.grid, spec.columns, (label_key(k) for k in spec.fields))
+    return _LABELS
+
+
+def _join_cut_labels(pieces: list[_Piece]) -> list[_Piece]:
+    """A label wrapped over two cells (``主管部门`` / ``及编码``, ``总体`` / ``目标``) joined where
+    the whole is a label and the second piece is none."""
+    joined: list[_Piece] = []
+    for piece in pieces:
+        last = next((p for p in reversed(joined) if p.text), None)
+        if (
+            last is not None and piece.text and len(piece.text) <= 4 and not _known(piece.text)
+            and _known(last.text + piece.text) and (last is joined[-1] or not joined[-1].text)
+        ):
+            last.text, last.row_end = last.text + piece.text, piece.row_end
+            continue
+        joined.append(piece)
+    return joined
+
+
+def _is_field_label(text: str) -> bool:
+    return bool(text) and (squash(text).rstrip(":") in field_labels() or label_key(text) in field_labels()
+                           or label_key(text).rstrip(":") in field_labels())
+
+
+def _label_rows(pieces: list[_Piece]) -> list[Row]:
+    """Key–value rows of a form that does not say where rows end: each label takes the cells up
+    to the next label; a run of labels over a run of fewer values (``总体目标 中期目标 年度目标``
+    over the two goals) becomes a row of labels over a row of values under its last labels."""
+    rows: list[Row] = []
+    filled = [p for p in pieces if p.text]
+    i = 0
+    while i < len(filled):
+        labels = []
+        while i < len(filled) and _is_field_label(filled[i].text):
+            labels.append(filled[i])
+            i += 1
+        values = []
+        while i < len(filled) and not _is_field_label(filled[i].text):
+            values.append(filled[i])
+            i += 1
+        if len(labels) <= 1:
+            rows.append(Row(tuple(Cell(p.text, p.ref) for p in labels + values)))
+        else:
+            rows.append(Row(tuple(Cell(p.text, p.ref) for p in labels)))
+            if values:
+                pad = max(0, len(labels) - len(values))
+                rows.append(Row(tuple([Cell("", values[0].ref)] * pad + [Cell(p.text, p.ref) for p in values])))
+    return [r for r in rows if r.cells]
+
+
+def _written_rows(pieces: list[_Piece]) -> list[list[_Piece]]:
+    rows, current = [], []
+    for piece in pieces:
+        current.append(piece)
+        if piece.row_end:
+            rows.append(current)
+            current = []
+    if current:
+        rows.append(current)
+    return rows
+
+
+@dataclass
+class _Header:
+    cells: list[Cell]
+    fields: list[str | None]
+
+    @property
+    def width(self) -> int:
+        return len(self.cells)
+
+    @property
+    def first(self) -> int:
+        """The grid's first own column (before it: caption columns such as 绩效指标)."""
+        return next(i for i, f in enumerate(self.fields) if f in GRID_COLUMNS)
+
+    @property
+    def tail(self) -> int:
+        """The cells of a row from 三级 on in the first column group (三级, 指标值, 绩效标准 …)."""
+        start = self.fields.index("level3")
+        end = next((i for i in range(start + 1, self.width) if self.fields[i] in ("level1", "level2", "level3")), self.width)
+        return end - start
+
+
+def _level_cells(texts: list[str], carried: str | None) -> list[str | None]:
+    """Per cell: ``level1``, ``level2`` or None (no level name). A 一级 name before any other
+    level name of its row is a level1, unless it is a 二级 of the 一级 carried down (成本指标 under
+    产出指标) and no 二级 follows it."""
+    kinds: list[str | None] = []
+    for i, text in enumerate(texts):
+        name = level_name(text)
+        if name is None:
+            kinds.append(None)
+            continue
+        next_is_level = i + 1 < len(texts) and level_name(texts[i + 1]) is not None
+        as_level2 = name in LEVEL2_BY_LEVEL1.get(carried or "", ())
+        kinds.append("level1" if is_level1(text) and not any(kinds) and (next_is_level or not as_level2) else "level2")
+    return kinds
+
+
+def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell] | None:
+    """A grid row's cells in the header's columns by what they are (a level name in the next
+    column of its level, anything else in the next column from 三级 on); None when they do not fit.
+    Header labels repeated in a row (a 绩效指标 caption cell) are no content."""
+    cells = [p for p in row if p.text and not _grid_key(p.text)]
+    kinds = _level_cells([p.text for p in cells], carried)
+    placed = [Cell("", row[0].ref) for _ in range(header.width)]
+    cursor = header.first
+    for piece, kind in zip(cells, kinds):
+        fits = (lambda f: f == kind) if kind else (lambda f: f not in ("level1", "level2", None))
+        column = next((i for i in range(cursor, header.width) if fits(header.fields[i])), None)
+        if column is None and kind == "level1":
+            column = next((i for i in range(cursor, header.width) if header.fields[i] == "level2"), None)
+        if column is None:
+            return None
+        placed[column] = Cell(piece.text, piece.ref)
+        cursor = column + 1
+    return placed
+
+
+def _stream_rows(pieces: list[_Piece], header: _Header) -> list[list[_Piece]]:
+    """Grid rows of a form that does not say where rows end: ``[一级] [二级]`` then as many cells
+    as the header has from 三级 on; a level name after a complete row starts the next."""
+    rows: list[list[_Piece]] = []
+    current: list[_Piece] = []
+    names = 0  # the row's cells that are not level names
+    for piece in (p for p in pieces if p.text):
+        is_level = level_name(piece.text) is not None
+        if is_level and (names or sum(level_name(p.text) is not None for p in current) >= 2 or (
+            current and is_level1(piece.text) and not is_level1(current[-1].text)
+        )):
+            rows.append(current)
+            current, names = [], 0
+        current.append(piece)
+        if not is_level:
+            names += 1
+            if names == header.tail:
+                rows.append(current)
+                current, names = [], 0
+    if current:
+        rows.append(current)
+    return rows
+
+
+def _chunked(pieces: list[_Piece], header: _Header) -> list[list[_Piece]] | None:
+    """Line cells whose rows are all written out in full (empty cells as white-space lines), each
+    starting at a 一级 name: rows of the header's width; else None."""
+    while pieces and not pieces[-1].text:
+        pieces = pieces[:-1]
+    if not pieces or len(pieces) % header.width:
+        return None
+    rows = [pieces[i:i + header.width] for i in range(0, len(pieces), header.width)]
+    return rows if all(is_level1(r[0].text) for r in rows) else None
+
+
+def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: str) -> list[list[Cell]]:
+    if form in (PIPE_ROWS, SPACE_ROWS):
+        candidates = [_split_space_row(r, header, source_file) if form == SPACE_ROWS else r for r in _written_rows(pieces)]
+    else:
+        candidates = _chunked(pieces, header) or _stream_rows(pieces, header)
+    rows: list[list[Cell]] = []
+    carried = None
+    for candidate in candidates:
+        if not any(p.text for p in candidate):
+            continue
+        if not rows and all(_grid_key(p.text) for p in candidate if p.text):
+            continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值)
+        if len(candidate) == header.width:
+            placed = [Cell(p.text, p.ref) for p in candidate]
+        else:
+            placed = _place(candidate, header, carried) or [Cell(p.text, p.ref) for p in candidate]
+        if "level1" in header.fields and placed[header.fields.index("level1")].text:
+            carried = level_name(placed[header.fields.index("level1")].text)
+        rows.append(placed)
+    _first_level1_up(rows, header)
+    return rows
+
+
+def _first_level1_up(rows: list[list[Cell]], header: _Header) -> None:
+    """A 一级 cell merged down a block stands in its middle row: where the rows before the first
+    一级 of the grid belong to it (their 二级 is one of its 二级), it is moved to the first row."""
+    if "level1" not in header.fields or not rows:
+        return
+    at = header.fields.index("level1")
+    first = next((i for i, r in enumerate(rows) if r[at].text), None)
+    if not first:
+        return
+    name = level_name(rows[first][at].text)
+    level2 = [level_name(r[header.fields.index("level2")].text) for r in rows[:first]
+              if "level2" in header.fields and r[header.fields.index("level2")].text]
+    if level2 and all(l2 in LEVEL2_BY_LEVEL1.get(name, ()) for l2 in level2):
+        rows[0][at], rows[first][at] = rows[first][at], Cell("", rows[first][at].ref)
+
+
+def _split_space_row(row: list[_Piece], header: _Header, source_file: str) -> list[_Piece]:
+    """A space row's tokens as cells: level names and labels are cells of their own; the rest is
+    三级 and 指标值 (and what follows), split where exactly one split fits the value grammar."""
+    lead = []
+    rest = list(row)
+    while rest and (level_name(rest[0].text) is not None or _grid_key(rest[0].text) or _known(rest[0].text)):
+        lead.append(rest.pop(0))
+    need = header.tail
+    if len(rest) <= need:
+        return lead + rest
+    values = [i for i, p in enumerate(rest) if _VALUE_TOKEN.match(nfkc(p.text))]
+    if need == 2 and values == [len(rest) - 1]:
+        name = " ".join(p.text for p in rest[:-1])
+        return lead + [_Piece(name, rest[0].ref), rest[-1]]
+    raise InputError.at(
+        source_file,
+        f"cannot tell the cells of this row apart (single spaces between cells, {len(rest)} words for "
+        f"{need} cells: {' '.join(p.text for p in rest)[:60]})",
+        rest[0].ref,
+    )
+
+
+def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Paragraph | Table], Truncation | None]:
+    """Paragraphs and tables of a document in one of the four forms (a table from each row that
+    starts with a 项目名称 label up to its grid's end; the rest paragraphs), and where the text
+    ends inside a form, if it does."""
+    pieces = _join_cut_labels(_pieces(lines, form))
+    blocks: list[Paragraph | Table] = []
+    truncation = None
+    i = 0
+    while i < len(pieces):
+        start = next((j for j in range(i, len(pieces)) if _is_field_label(pieces[j].text) and field_of_name(pieces[j].text)), None)
+        if start is None:
+            start = len(pieces)
+        # a written row that starts before the field label (| 专项基本情况 | 专项名称 | …) starts there
+        while form in (PIPE_ROWS, SPACE_ROWS) and start > i and not pieces[start - 1].row_end:
+            start -= 1
+        blocks += _paragraphs(pieces[i:start], form)
+        if start >= len(pieces):
+            break
+        table, i, truncation = _table(pieces, start, form, source_file)
+        blocks.append(table)
+    return blocks, truncation
+
+
+def field_of_name(text: str) -> bool:
+    """Whether a label names the project (项目名称 and its wordings): where a form starts."""
+    return label_key(text) == "项目名称"
+
+
+def _paragraphs(pieces: list[_Piece], form: str) -> list[Paragraph]:
+    if form in (PIPE_ROWS, SPACE_ROWS):
+        return [Paragraph(" ".join(p.text for p in row if p.text), row[0].ref) for row in _written_rows(pieces)
+                if any(p.text for p in row)]
+    return [Paragraph(p.text, p.ref) for p in pieces if p.text]
+
+
+def _table(pieces: list[_Piece], start: int, form: str, source_file: str) -> tuple[Table, int]:
+    """The form from ``start``: its key–value rows, the grid header and the grid rows; and where
+    the text after it starts."""
+    header_at = _header_start(pieces, start, form)
+    if header_at is None:
+        rows = _kv_rows(pieces[start:], form)
+        ended = Truncation("the text ends in the key–value block, before the indicator grid", rows[-1].ref,
+                           " ".join(rows[-1].texts)[:40])
+        return Table(tuple(rows)), len(pieces), ended
+    header_end = header_at
+    if form in (PIPE_ROWS, SPACE_ROWS):
+        while not pieces[header_end].row_end:
+            header_end += 1
+        header_end += 1
+    else:
+        while header_end < len(pieces) and (not pieces[header_end].text or _grid_key(pieces[header_end].text)
+                                             or header_end == header_at):
+            header_end += 1
+    header_pieces = [p for p in pieces[header_at:header_end] if p.text]
+    fields = [_grid_key(p.text) for p in header_pieces]
+    own = next(i for i, f in enumerate(fields) if f in ("level1", "level2", "level3"))
+    fields = [None] * own + fields[own:]  # 绩效指标 before 一级指标 captions the grid
+    header = _Header([Cell(p.text, p.ref) for p in header_pieces], fields)
+    end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
+                or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
+    while form in (PIPE_ROWS, SPACE_ROWS) and end < len(pieces) and end > header_end and not pieces[end - 1].row_end:
+        end -= 1  # the grid ends with the last written row before the end mark
+    grid = _grid_rows(pieces[header_end:end], header, form, source_file)
+    rows = _kv_rows(pieces[start:header_at], form) + [Row(tuple(header.cells))] + [Row(tuple(r)) for r in grid]
+    return Table(tuple(rows)), end, _truncated(grid, header) if end == len(pieces) else None
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """Where a text that stops inside a form stops: what it was in, and its last complete row."""
+
+    reason: str
+    ref: Ref
+    last_row: str
+
+
+def _truncated(grid: list[list[Cell]], header: _Header) -> Truncation | None:
+    """A grid that runs to the end of the text is cut off when its last row is incomplete (no
+    指标值, or a row the header's columns cannot hold) or when it stops before the 满意度 block
+    every form of the family ends with."""
+    if not grid:
+        return Truncation("the text ends at the indicator grid's header", header.cells[0].ref, " ".join(c.text for c in header.cells))
+    value = header.fields.index("value")
+    complete = [r for r in grid if len(r) == header.width and r[value].text]
+    last = grid[-1]
+    levels = {level_name(c.text) for r in grid for c in r if c.text}
+    if len(last) == header.width and last[value].text and SATISFACTION in levels:
+        return None
+    if not complete:
+        return Truncation("the text ends inside the indicator grid, before its first complete row", last[0].ref, "")
+    row = complete[-1] if len(last) != header.width or not last[value].text else last
+    named = " ".join(c.text for c in row if c.text)
+    return Truncation("the text ends inside the indicator grid", row[value].ref, named[:60])
+
+
+def _header_start(pieces: list[_Piece], start: int, form: str) -> int | None:
+    """Where the grid header starts: its first cell (in the row forms, its row's first cell)."""
+    for j in range(start, len(pieces)):
+        if _grid_key(pieces[j].text) not in ("level1", "level2", "level3"):
+            continue
+        window = [p.text for p in pieces[j:j + 8] if p.text]
+        if form in (PIPE_ROWS, SPACE_ROWS):
+            row_start = j
+            while row_start > start and not pieces[row_start - 1].row_end:
+                row_start -= 1
+            row_end = j
+            while row_end < len(pieces) - 1 and not pieces[row_end].row_end:
+                row_end += 1
+            if _is_grid_header([p.text for p in pieces[row_start:row_end + 1]]):
+                return row_start
+        elif _is_grid_header(window):
+            return j
+    return None
+
+
+def _kv_rows(pieces: list[_Piece], form: str) -> list[Row]:
+    if form in (PIPE_ROWS, SPACE_ROWS):
+        rows = []
+        for row in _written_rows(pieces):
+            cells = [Cell(p.text, p.ref) for p in row if p.text]
+            if cells:
+                rows.append(Row(tuple(_joined_values(cells) if form == SPACE_ROWS else cells)))
+        return rows
+    return _label_rows(pieces)
+
+
+def _joined_values(cells: list[Cell]) -> list[Cell]:
+    """A space row of the key–value block: the words between two labels are one value."""
+    out: list[Cell] = []
+    for cell in cells:
+        if out and not _is_field_label(cell.text) and not _is_field_label(out[-1].text) and len(out) > 0:
+            out[-1] = Cell(out[-1].text + " " + cell.text, out[-1].ref)
+        else:
+            out.append(cell)
+    return out
