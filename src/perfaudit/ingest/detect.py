@@ -39,7 +39,7 @@ def detect(doc: SourceDocument) -> LayoutSpec:
     specs = layout_specs()
     matching = [spec for spec in specs if spec.score(labels)]
     if doc.truncation is not None:
-        _refuse_truncated(doc, matching or [_closest(specs, labels)])
+        _refuse_truncated(doc, _likeliest(specs, labels))
     if not any(not isinstance(block, Paragraph) for block in doc.blocks):
         title = front_parts(doc.text)[0] or "the document"
         raise InputError(doc.source_file, f"no table: {title[:40]} is prose (a 绩效目标情况说明 or notice) without a target table")
@@ -73,12 +73,27 @@ def _kind_labels(doc: SourceDocument, kind: str) -> str:
     return ", ".join(sorted({clean_cell(c.text) for row, _ in doc.rows() for c in row.cells if label_key(c.text) in wordings}))
 
 
-def _refuse_truncated(doc: SourceDocument, specs: list[LayoutSpec]) -> None:
+def _likeliest(specs, labels: set[str]) -> LayoutSpec:
+    """The spec a cut-off document most looks like (what it lacks may be in the part cut off):
+    fewest labels it must not hold, most of its labels held."""
+    return min(specs, key=lambda s: (sum(x in labels for x in s.signature_none), -_held(s, labels), len(_missing(s, labels))))
+
+
+def _form_title(doc: SourceDocument) -> str | None:
+    """The form's title: the last line before its table that names a 绩效 table."""
+    titles = []
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            break
+        if "绩效" in block.text and "表" in block.text:
+            titles.append(block.text)
+    return titles[-1] if titles else None
+
+
+def _refuse_truncated(doc: SourceDocument, spec: LayoutSpec) -> None:
     """A text that stops inside a form: refused naming the form (its title) and the layout it
     reads as, and the last complete row."""
     cut = doc.truncation
-    title = front_parts(doc.text)[0] or "form"
+    title = _form_title(doc) or spec.description.split(":")[0]
     last = f" after row {cut.ref.label()} ({cut.last_row})" if cut.last_row else ""
-    raise InputError.at(
-        doc.source_file, f"truncated {title[:40]} ({'/'.join(s.name for s in specs)}): {cut.reason}{last}", cut.ref
-    )
+    raise InputError.at(doc.source_file, f"truncated {title[:40]} ({spec.name}): {cut.reason}{last}", cut.ref)

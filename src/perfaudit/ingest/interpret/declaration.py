@@ -144,35 +144,50 @@ def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None
     return None
 
 
-def _under_period_total(column: int, totals: dict[str, int]) -> bool:
-    """Whether a 其中 line at ``column`` belongs to 中期资金总额 (the total nearest to it; with one
-    total only, that one)."""
+def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]], earlier: int) -> bool:
+    """Whether a 其中 line at ``at`` (row, column) belongs to 中期资金总额: with the two totals on
+    one row, the one whose column is nearest; with them one above the other (a form read cell by
+    cell), the ``earlier``-th line of a kind belongs to the ``earlier``-th total; with one total
+    only, that one."""
     if "period_budget_total" not in totals:
         return False
     if "budget_total" not in totals:
         return True
-    return abs(totals["period_budget_total"] - column) < abs(totals["budget_total"] - column)
+    (period_row, period_column), (row, column) = totals["period_budget_total"], totals["budget_total"]
+    if period_row != row:
+        order = sorted(totals, key=totals.get)
+        return order[min(earlier, len(order) - 1)] == "period_budget_total"
+    return abs(period_column - at[1]) < abs(column - at[1])
 
 
 def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, Cell]:
     """Fill the project's amounts from the key–value block; returns the value cells of its text fields."""
     labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
     labelled = [(r, c, cell, field) for r, c, cell, field in labelled if field]
-    totals = {field: c for _, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
+    totals = {field: (r, c) for r, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
     texts: dict[str, Cell] = {}
+    earlier: dict[str, int] = {}
+    read_by: dict[str, str] = {}  # amount field -> the label it was read from
     for r, c, cell, field in labelled:
         value = value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
-            if field in ("fiscal_funds", "other_funds") and _under_period_total(c, totals):
-                field = PERIOD_AMOUNTS[field]
+            if field in ("fiscal_funds", "other_funds"):
+                earlier[field] = earlier.get(field, -1) + 1
+                if _under_period_total((r, c), totals, earlier[field]):
+                    field = PERIOD_AMOUNTS[field]
             if getattr(project, field) is not None:
+                if field == "other_funds" and "period_budget_total" not in totals and read_by[field] != label_key(cell.text):
+                    # non-fiscal money written by source (自有资金小计, 其他收入): its parts add up
+                    more = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
+                    project.other_funds += more or 0.0
                 continue  # one value per field: the first label read
+            read_by[field] = label_key(cell.text)
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
         elif field in SOURCE_FIELDS:
             # the breakdown by source is read for the annual total; beside a 中期 total it is left out
-            if not _under_period_total(c, totals) and field not in project.sources:
+            if not _under_period_total((r, c), totals, 1) and field not in project.sources:
                 project.sources[field] = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
         elif field in TEXT_FIELDS and value is not None and field not in texts:
             texts[field] = value
@@ -318,6 +333,15 @@ def _joined_grids(section: _Section, source_file: str, spec: LayoutSpec) -> tupl
     return annual + list(by_name.values()), bool(period), annual_basis or period_basis
 
 
+def _complete_totals(project: ParsedProject) -> None:
+    """Totals a form states only in part: a 资金总额 without its 年度/当年 twin is the annual total;
+    a total written as a column caption over its parts (财政拨款小计, 自有资金小计 …) is their sum."""
+    if project.budget_total is None and project.period_budget_total is not None and project.period_fiscal_funds is None:
+        project.budget_total, project.period_budget_total = project.period_budget_total, None
+    if project.budget_total is None and (project.fiscal_funds is not None or project.other_funds is not None):
+        project.budget_total = (project.fiscal_funds or 0.0) + (project.other_funds or 0.0)
+
+
 def _split_period(text: str | None) -> tuple[str | None, str | None]:
     """``202001-202012`` -> (``202001``, ``202012``); text that is no range -> (text, None)."""
     if not text:
@@ -340,6 +364,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
         cells = _key_values(section.fields, project, source_file, spec)
+        _complete_totals(project)
         texts = {field: cell.text for field, cell in cells.items()}
         if not texts.get("name"):
             raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)

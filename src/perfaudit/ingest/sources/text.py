@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 
 from ...taxonomy import canonical_level
-from ...text import clean_cell, join_wrapped
+from ...errors import InputError
+from ...text import clean_cell, join_wrapped, squash
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
 from ..specs import field_labels, header_field, header_labels, label_key
@@ -251,6 +252,19 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
     return Table(tuple(Row(tuple(cells)) for cells in rows))
 
 
+# grid header labels run together: a copy that lost its cell separators
+_GLUED = re.compile(r"一级指标二级指标|二级指标三级指标|三级指标指标值|二级指标指标内容|二级指标绩效标准")
+
+
+def _refuse_glued(lines: list[str], source_file: str) -> None:
+    """A text whose table cells are glued together with no separator cannot be split faithfully."""
+    for number, line in enumerate(lines, start=1):
+        match = _GLUED.search(squash(line)) if "\t" not in line else None
+        if match:
+            raise InputError(source_file, f"table cells glued together with no separator ({match.group()}…): "
+                             "the cells cannot be told apart", number)
+
+
 def read(data: bytes, source_file: str) -> SourceDocument:
     decoded = decode_document(data, source_file)
     lines = decoded.text.split("\n")
@@ -259,6 +273,7 @@ def read(data: bytes, source_file: str) -> SourceDocument:
         blocks, truncation = textforms.read_blocks(lines, written, source_file)
         return SourceDocument(source_file, tuple(blocks), "text", decoded.encoding, written,
                               tuple(map(strip_markers, lines)), truncation)
+    _refuse_glued(lines, source_file)
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)
     blocks = tuple(b if isinstance(b, Paragraph) else _table(b, form) for b in found)

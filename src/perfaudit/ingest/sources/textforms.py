@@ -36,6 +36,8 @@ _GRID_END = re.compile(
     r"^(?:附件|附表|填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|财政部门审核意见|注[:：]|备注|说明[:：]|扫一扫|"
     r".{0,12}(?:盖章|签字|签章))"
 )
+# the caption line over a grid (绩效项目指标表, 绩效指标): no value of the key–value block above it
+_GRID_CAPTION = re.compile(r"^.{0,8}指标表?[:：]?$")
 # a value in a space row: a number with its unit or operator, a date, a range, a percentage
 _VALUE_TOKEN = re.compile(r"^[≥≤><=≧≦]*[-+]?\d[\d.,，%‰:：/\-～~年月日]*[^\s\d]{0,6}$")
 
@@ -84,9 +86,13 @@ def find_form(lines: list[str]) -> str | None:
     return None
 
 
+_TRAILING_PIPES = re.compile(r"[\s|]+$")
+
+
 def _single(text: str) -> str:
-    """The one cell a line holds in the cell forms (its trailing ``|`` dropped)."""
-    return clean_cell(text.rstrip("|")) if "|" not in text.rstrip("|") else ""
+    """The one cell a line holds in the cell forms (its trailing `` | ||`` dropped), else ''."""
+    cell = _TRAILING_PIPES.sub("", text)
+    return clean_cell(cell) if "|" not in cell else ""
 
 
 def _pieces(lines: list[str], form: str) -> list[_Piece]:
@@ -104,7 +110,7 @@ def _pieces(lines: list[str], form: str) -> list[_Piece]:
             pieces += [_Piece(t, ref) for t in line.split()]
         elif form == PIPE_CELLS:
             if line.strip() and not _PIPES_ONLY.match(line):
-                pieces.append(_Piece(clean_cell(line.rstrip().removesuffix("|")), ref))
+                pieces.append(_Piece(clean_cell(_TRAILING_PIPES.sub("", line)), ref))
         elif line:  # line cells: a line of white space is an empty cell, an empty line none
             pieces.append(_Piece(clean_cell(line), ref))
         if form in (PIPE_ROWS, SPACE_ROWS) and pieces and line.strip():
@@ -154,7 +160,7 @@ def _label_rows(pieces: list[_Piece]) -> list[Row]:
     to the next label; a run of labels over a run of fewer values (``总体目标 中期目标 年度目标``
     over the two goals) becomes a row of labels over a row of values under its last labels."""
     rows: list[Row] = []
-    filled = [p for p in pieces if p.text]
+    filled = [p for p in pieces if p.text and not _GRID_CAPTION.match(squash(p.text))]
     i = 0
     while i < len(filled):
         labels = []
@@ -195,6 +201,11 @@ class _Header:
     @property
     def width(self) -> int:
         return len(self.cells)
+
+    @property
+    def tree(self) -> bool:
+        """A grid that holds units and projects too (批复表 tree): its rows are kept as written."""
+        return any(f in ("project", "name") for f in self.fields)  # ("unit" is also 度量单位)
 
     @property
     def first(self) -> int:
@@ -294,10 +305,17 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值)
         if len(candidate) == header.width:
             placed = [Cell(p.text, p.ref) for p in candidate]
+        elif header.tree:
+            # a row under its group's first row leaves the merged unit/project cells out: its
+            # first level name stands in the 一级 column
+            first = next((k for k, p in enumerate(candidate) if level_name(p.text)), None)
+            pad = header.fields.index("level1") - first if first is not None and "level1" in header.fields else 0
+            placed = [Cell("", candidate[0].ref)] * max(pad, 0) + [Cell(p.text, p.ref) for p in candidate]
         else:
             placed = _place(candidate, header, carried) or [Cell(p.text, p.ref) for p in candidate]
-        if "level1" in header.fields and placed[header.fields.index("level1")].text:
-            carried = level_name(placed[header.fields.index("level1")].text)
+        at = header.fields.index("level1") if "level1" in header.fields else len(placed)
+        if at < len(placed) and placed[at].text:
+            carried = level_name(placed[at].text)
         rows.append(placed)
     _first_level1_up(rows, header)
     return rows
@@ -306,15 +324,15 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
 def _first_level1_up(rows: list[list[Cell]], header: _Header) -> None:
     """A 一级 cell merged down a block stands in its middle row: where the rows before the first
     一级 of the grid belong to it (their 二级 is one of its 二级), it is moved to the first row."""
-    if "level1" not in header.fields or not rows:
+    if "level1" not in header.fields or "level2" not in header.fields or not rows or header.tree:
         return
+    rows = [r for r in rows if len(r) == header.width]
     at = header.fields.index("level1")
     first = next((i for i, r in enumerate(rows) if r[at].text), None)
     if not first:
         return
     name = level_name(rows[first][at].text)
-    level2 = [level_name(r[header.fields.index("level2")].text) for r in rows[:first]
-              if "level2" in header.fields and r[header.fields.index("level2")].text]
+    level2 = [level_name(r[header.fields.index("level2")].text) for r in rows[:first] if r[header.fields.index("level2")].text]
     if level2 and all(l2 in LEVEL2_BY_LEVEL1.get(name, ()) for l2 in level2):
         rows[0][at], rows[first][at] = rows[first][at], Cell("", rows[first][at].ref)
 
@@ -348,6 +366,10 @@ def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Par
     pieces = _join_cut_labels(_pieces(lines, form))
     blocks: list[Paragraph | Table] = []
     truncation = None
+    # lines that end with | (pipe forms), and the last one that does not: a page cut inside a cell
+    filled = [line.rstrip() for line in lines if line.strip() and not _PIPES_ONLY.match(line)]
+    closed = sum(line.endswith("|") for line in filled)
+    cut = bool(filled) and closed * 5 >= len(filled) * 4 and not filled[-1].endswith("|")
     i = 0
     while i < len(pieces):
         start = next((j for j in range(i, len(pieces)) if _is_field_label(pieces[j].text) and field_of_name(pieces[j].text)), None)
@@ -359,7 +381,7 @@ def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Par
         blocks += _paragraphs(pieces[i:start], form)
         if start >= len(pieces):
             break
-        table, i, truncation = _table(pieces, start, form, source_file)
+        table, i, truncation = _table(pieces, start, form, source_file, cut)
         blocks.append(table)
     return blocks, truncation
 
@@ -376,7 +398,7 @@ def _paragraphs(pieces: list[_Piece], form: str) -> list[Paragraph]:
     return [Paragraph(p.text, p.ref) for p in pieces if p.text]
 
 
-def _table(pieces: list[_Piece], start: int, form: str, source_file: str) -> tuple[Table, int]:
+def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: bool) -> tuple[Table, int, "Truncation | None"]:
     """The form from ``start``: its key–value rows, the grid header and the grid rows; and where
     the text after it starts."""
     header_at = _header_start(pieces, start, form)
@@ -396,7 +418,7 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str) -> tup
             header_end += 1
     header_pieces = [p for p in pieces[header_at:header_end] if p.text]
     fields = [_grid_key(p.text) for p in header_pieces]
-    own = next(i for i, f in enumerate(fields) if f in ("level1", "level2", "level3"))
+    own = next((i for i, f in enumerate(fields) if f in ("level1", "level2")), fields.index("level3"))
     fields = [None] * own + fields[own:]  # 绩效指标 before 一级指标 captions the grid
     header = _Header([Cell(p.text, p.ref) for p in header_pieces], fields)
     end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
@@ -405,7 +427,7 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str) -> tup
         end -= 1  # the grid ends with the last written row before the end mark
     grid = _grid_rows(pieces[header_end:end], header, form, source_file)
     rows = _kv_rows(pieces[start:header_at], form) + [Row(tuple(header.cells))] + [Row(tuple(r)) for r in grid]
-    return Table(tuple(rows)), end, _truncated(grid, header) if end == len(pieces) else None
+    return Table(tuple(rows)), end, _truncated(grid, header, cut) if end == len(pieces) else None
 
 
 @dataclass(frozen=True)
@@ -417,23 +439,21 @@ class Truncation:
     last_row: str
 
 
-def _truncated(grid: list[list[Cell]], header: _Header) -> Truncation | None:
-    """A grid that runs to the end of the text is cut off when its last row is incomplete (no
-    指标值, or a row the header's columns cannot hold) or when it stops before the 满意度 block
-    every form of the family ends with."""
-    if not grid:
-        return Truncation("the text ends at the indicator grid's header", header.cells[0].ref, " ".join(c.text for c in header.cells))
+def _truncated(grid: list[list[Cell]], header: _Header, cut: bool) -> Truncation | None:
+    """A grid that runs to the end of the text without a footer is cut off when the text stops
+    inside a cell (``cut``: its last line lacks the ``|`` every other line ends with), when its
+    last row is incomplete, or when it stops before the 满意度 block every form of the family
+    ends with. The last row of a cut grid stops inside a cell, so the last complete row is the
+    one before it."""
     value = header.fields.index("value")
-    complete = [r for r in grid if len(r) == header.width and r[value].text]
-    last = grid[-1]
     levels = {level_name(c.text) for r in grid for c in r if c.text}
-    if len(last) == header.width and last[value].text and SATISFACTION in levels:
+    if not cut and grid and len(grid[-1]) == header.width and grid[-1][value].text and SATISFACTION in levels:
         return None
+    complete = [r for r in grid[:-1] if len(r) == header.width and r[value].text]
     if not complete:
-        return Truncation("the text ends inside the indicator grid, before its first complete row", last[0].ref, "")
-    row = complete[-1] if len(last) != header.width or not last[value].text else last
-    named = " ".join(c.text for c in row if c.text)
-    return Truncation("the text ends inside the indicator grid", row[value].ref, named[:60])
+        return Truncation("the text ends inside the indicator grid, before its first complete row", header.cells[0].ref, "")
+    named = " ".join(c.text for c in complete[-1] if c.text)
+    return Truncation("the text ends inside the indicator grid", complete[-1][value].ref, named[:60])
 
 
 def _header_start(pieces: list[_Piece], start: int, form: str) -> int | None:
