@@ -8,7 +8,8 @@ from collections import Counter
 from typing import Mapping
 
 from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, SOURCE_AMOUNT_COLUMNS, Dataset, make_table
-from ..taxonomy import canonical_level, split_code
+from ..taxonomy import split_code
+from .lexicon import level_name
 from ..text import nfkc, squash
 from .cells import Ref, SourceDocument
 from .parsed import ParsedDocument, ParsedIndicator, ParsedUnit
@@ -87,7 +88,7 @@ def _level(text: str | None) -> str | None:
     """Canonical level name; a spelling outside the taxonomy is kept (NFKC) for S06 to report."""
     if not text:
         return None
-    return canonical_level(text) or split_code(nfkc(text))[1] or None
+    return level_name(text) or split_code(nfkc(text))[1] or None
 
 
 def _value_columns(raw: str | None, prefix: str = "", unit: str | None = None) -> dict:

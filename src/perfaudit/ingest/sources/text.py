@@ -22,6 +22,7 @@ from ...errors import InputError
 from ...text import clean_cell, join_wrapped, squash
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
+from ..lexicon import kind_of
 from ..specs import field_labels, header_field, header_labels, label_key
 from . import Source, register, textforms
 
@@ -256,6 +257,14 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
 _GLUED = re.compile(r"一级指标二级指标|二级指标三级指标|三级指标指标值|二级指标指标内容|二级指标绩效标准")
 
 
+def _refuse_other_kind(lines: list[str], source_file: str) -> None:
+    """A document of another kind (a 绩效目标自评表), told by its labels before its cells are read."""
+    words = {label_key(word) for line in lines for word in re.split(r"[|\t ]+", line) if word}
+    kind = kind_of(words)
+    if kind:
+        raise InputError(source_file, f"a {kind}, not a target form")
+
+
 def _refuse_glued(lines: list[str], source_file: str) -> None:
     """A text whose table cells are glued together with no separator cannot be split faithfully."""
     for number, line in enumerate(lines, start=1):
@@ -268,6 +277,7 @@ def _refuse_glued(lines: list[str], source_file: str) -> None:
 def read(data: bytes, source_file: str) -> SourceDocument:
     decoded = decode_document(data, source_file)
     lines = decoded.text.split("\n")
+    _refuse_other_kind(lines, source_file)
     written = textforms.find_form(lines)
     if written:
         blocks, truncation = textforms.read_blocks(lines, written, source_file)

@@ -264,7 +264,8 @@ def _stream_rows(pieces: list[_Piece], header: _Header) -> list[list[_Piece]]:
     names = 0  # the row's cells that are not level names
     for piece in (p for p in pieces if p.text):
         is_level = level_name(piece.text) is not None
-        if is_level and (names or sum(level_name(p.text) is not None for p in current) >= 2 or (
+        levels = [p for p in current if level_name(p.text) is not None]
+        if is_level and (names or len(levels) >= 2 or any(not is_level1(p.text) for p in levels) or (
             current and is_level1(piece.text) and not is_level1(current[-1].text)
         )):
             rows.append(current)
@@ -312,13 +313,33 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             pad = header.fields.index("level1") - first if first is not None and "level1" in header.fields else 0
             placed = [Cell("", candidate[0].ref)] * max(pad, 0) + [Cell(p.text, p.ref) for p in candidate]
         else:
-            placed = _place(candidate, header, carried) or [Cell(p.text, p.ref) for p in candidate]
+            placed = _place(candidate, header, carried)
+            if placed is None and candidate is not candidates[-1]:  # the last may be cut off: truncation says so
+                raise InputError.at(source_file, "grid row whose cells do not fit the header's columns "
+                                    f"({' '.join(p.text for p in candidate if p.text)[:50]})", candidate[0].ref)
+            placed = placed or [Cell(p.text, p.ref) for p in candidate]
+            _level1_of_level2(placed, header, carried)
         at = header.fields.index("level1") if "level1" in header.fields else len(placed)
         if at < len(placed) and placed[at].text:
             carried = level_name(placed[at].text)
         rows.append(placed)
     _first_level1_up(rows, header)
     return rows
+
+
+def _level1_of_level2(placed: list[Cell], header: _Header, carried: str | None) -> None:
+    """A row without a 一级 cell whose 二级 belongs under another 一级 than the one carried down
+    (社会公众或服务对象满意度指标 after the 效益 rows, the form's 满意度 一级 cell left out): its 一级
+    is the taxonomy's, tied to the 二级 cell that says so."""
+    if "level1" not in header.fields or "level2" not in header.fields:
+        return
+    at1, at2 = header.fields.index("level1"), header.fields.index("level2")
+    if placed[at1].text or not placed[at2].text or carried is None:
+        return
+    level2 = level_name(placed[at2].text)
+    parents = [l1 for l1, names in LEVEL2_BY_LEVEL1.items() if level2 in names]
+    if level2 not in LEVEL2_BY_LEVEL1.get(carried, ()) and len(parents) == 1:
+        placed[at1] = Cell(parents[0], placed[at2].ref)
 
 
 def _first_level1_up(rows: list[list[Cell]], header: _Header) -> None:
@@ -419,7 +440,8 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
     header_pieces = [p for p in pieces[header_at:header_end] if p.text]
     fields = [_grid_key(p.text) for p in header_pieces]
     own = next((i for i, f in enumerate(fields) if f in ("level1", "level2")), fields.index("level3"))
-    fields = [None] * own + fields[own:]  # 绩效指标 before 一级指标 captions the grid
+    # 绩效指标 (a 三级 wording of layout C) before 一级指标 captions the grid
+    fields = [None if i < own and f in GRID_COLUMNS else f for i, f in enumerate(fields)]
     header = _Header([Cell(p.text, p.ref) for p in header_pieces], fields)
     end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
                 or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
