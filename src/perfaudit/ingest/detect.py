@@ -40,9 +40,11 @@ def detect(doc: SourceDocument) -> LayoutSpec:
     matching = [spec for spec in specs if spec.score(labels)]
     if doc.truncation is not None:
         _refuse_truncated(doc, _likeliest(specs, labels))
-    if not any(not isinstance(block, Paragraph) for block in doc.blocks):
-        title = front_parts(doc.text)[0] or "the document"
-        raise InputError(doc.source_file, f"no table: {title[:40]} is prose (a 绩效目标情况说明 or notice) without a target table")
+    supported = "; ".join(f"{s.name}: {s.description}" for s in specs)
+    if "绩效" in doc.text and not any(not isinstance(block, Paragraph) for block in doc.blocks):
+        title = front_parts(doc.text)[0]
+        raise InputError(doc.source_file, f"no table: {title[:40]} is prose (a 绩效目标情况说明 or notice) without a "
+                                          f"target table; supported layouts: {supported}")
     if len(matching) == 1:
         return matching[0]
     if matching:
@@ -56,7 +58,6 @@ def detect(doc: SourceDocument) -> LayoutSpec:
             doc.source_file,
             f"incomplete {closest.name} form ({closest.description}): it lacks {', '.join(_missing(closest, labels))}",
         )
-    supported = "; ".join(f"{s.name}: {s.description}" for s in specs)
     raise InputError(
         doc.source_file,
         f"unknown layout (closest: {closest.name}, which needs {', '.join(_missing(closest, labels))}); "

@@ -137,7 +137,10 @@ def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None
     right = next((cell for cell in cells[c + 1:] if cell.merged != "left"), None)
     if right is not None and right.text and not field_of(right, spec):
         return right
-    if all(field_of(cell, spec) for cell in cells if cell.text) and r + 1 < len(rows) and c < len(rows[r + 1].cells):
+    # a row of labels over a row of their values; a row below that has labels of its own holds
+    # their values (金额（万元） captions the amounts of the 财政拨款小计 … rows below it)
+    if (all(field_of(cell, spec) for cell in cells if cell.text) and r + 1 < len(rows) and c < len(rows[r + 1].cells)
+            and not any(field_of(cell, spec) for cell in rows[r + 1].cells if cell.text)):
         below = rows[r + 1].cells[c]
         if below.text and not field_of(below, spec):
             return below
@@ -176,12 +179,12 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
                 if _under_period_total((r, c), totals, earlier[field]):
                     field = PERIOD_AMOUNTS[field]
             if getattr(project, field) is not None:
-                if field == "other_funds" and "period_budget_total" not in totals and read_by[field] != label_key(cell.text):
+                if field == "other_funds" and "period_budget_total" not in totals and read_by[field] != cell.key:
                     # non-fiscal money written by source (自有资金小计, 其他收入): its parts add up
                     more = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
                     project.other_funds += more or 0.0
                 continue  # one value per field: the first label read
-            read_by[field] = label_key(cell.text)
+            read_by[field] = cell.key
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref

@@ -83,7 +83,20 @@ def find_form(lines: list[str]) -> str | None:
             following = [_single(x.strip()) for x in lines[i + 1:i + 12] if x.strip() and not _PIPES_ONLY.match(x)]
             if _is_grid_header([_single(text), *following[:6]]):
                 return PIPE_CELLS if text.endswith("|") or any(_PIPES_ONLY.match(x) for x in lines[i + 1:i + 4]) else LINE_CELLS
-    return None
+    return _cut_before_grid(lines)
+
+
+def _cut_before_grid(lines: list[str]) -> str | None:
+    """The form of a text that stops in a form's key–value block (a 项目名称 label, and a field
+    label among its last lines), before any grid header: so that it is refused as truncated."""
+    filled = [line.strip() for line in lines if line.strip() and not _PIPES_ONLY.match(line)]
+    cells = [c for line in filled for c in (_pipe_cells(line) if "|" in line else [line]) if c]
+    named = any(field_of_name(c) for c in cells)
+    if not named or not any(_is_field_label(c) for c in cells[-4:]):
+        return None
+    if sum("|" in line for line in filled) * 2 < len(filled):
+        return None  # one cell a line without pipes is also how prose looks: not read as a form
+    return PIPE_ROWS if sum(len([c for c in _pipe_cells(x) if c]) > 1 for x in filled) * 2 > len(filled) else PIPE_CELLS
 
 
 _TRAILING_PIPES = re.compile(r"[\s|]+$")
