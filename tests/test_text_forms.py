@@ -282,3 +282,42 @@ def test_a_spec_label_that_the_lexicon_reads_otherwise_is_an_error(monkeypatch):
     assert layout_specs()  # the shipped specs agree with the lexicon (loading checks it)
     with pytest.raises(ValueError, match="the lexicon reads it as"):
         specs._frozen({"指标值": "value", "目标值": "weight"})
+
+
+INDENTED = """\
+项目支出绩效目标批复表
+(2022年度)
+单位:元
+ 黄石市某某中心 1,200,000.00
+  主体班培训 1,200,000.00 完成主体班培训280人次
+   产出指标
+    数量指标
+     培训人次 280人次
+     授课 人次 25人次
+    质量指标
+     培训完成率 100%
+   效益指标
+    社会效益指标
+     干部能力提升 明显提升
+   满意度指标
+    服务对象满意度指标
+     学员满意度 ≥95%
+"""
+
+
+def test_a_tree_whose_levels_are_told_by_indentation():
+    dataset = read(INDENTED)
+    assert tuple(dataset.documents.iloc[0][["layout", "form", "amount_unit"]]) == ("N3", "indented tree", "元")
+    project = dataset.projects.iloc[0]
+    assert (project.project_name, project.budget_total, project.goal) == ("主体班培训", 120.0, "完成主体班培训280人次")
+    assert dataset.units.iloc[0].unit_name == "黄石市某某中心"
+    assert rows(dataset) == [
+        ("产出指标", "数量指标", "培训人次", "280人次"),
+        ("产出指标", "数量指标", "授课 人次", "25人次"),  # one value-shaped word: the name is the rest
+        ("产出指标", "质量指标", "培训完成率", "100%"),
+        ("效益指标", "社会效益指标", "干部能力提升", "明显提升"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%"),
+    ]
+    assert dataset.indicators.source_line.tolist() == [8, 9, 11, 14, 17]
+    ambiguous = INDENTED.replace("干部能力提升 明显提升", "干部 能力 明显 提升")
+    assert refusal(ambiguous).startswith("form.txt:14: cannot tell an indicator's name from its value")

@@ -29,6 +29,7 @@ from ..lexicon import is_level1, level_name
 from ..specs import field_labels, header_field, label_key, layout_specs
 
 PIPE_ROWS, PIPE_CELLS, LINE_CELLS, SPACE_ROWS = "pipe rows", "pipe cells", "line cells", "space rows"
+INDENTED = "indented tree"
 GRID_COLUMNS = ("level1", "level2", "level3", "value")
 _PIPES_ONLY = re.compile(r"^[\s|]*\|[\s|]*$")
 # what ends a form's grid: a footer, a note, page chrome after the table
@@ -83,7 +84,66 @@ def find_form(lines: list[str]) -> str | None:
             following = [_single(x.strip()) for x in lines[i + 1:i + 12] if x.strip() and not _PIPES_ONLY.match(x)]
             if _is_grid_header([_single(text), *following[:6]]):
                 return PIPE_CELLS if text.endswith("|") or any(_PIPES_ONLY.match(x) for x in lines[i + 1:i + 4]) else LINE_CELLS
-    return _cut_before_grid(lines)
+    return _indented(lines) or _cut_before_grid(lines)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \u3000"))
+
+
+def _indented(lines: list[str]) -> str | None:
+    """A tree whose levels are told by indentation (单位 → 项目 → 一级 → 二级 → 三级, one more
+    leading space a level): lines holding a 一级 name alone, each followed by deeper lines."""
+    tops = [i for i, line in enumerate(lines) if line.strip() and is_level1(squash(line))]
+    deeper = [i for i in tops if i + 1 < len(lines) and _indent(lines[i + 1]) > _indent(lines[i]) > 0]
+    return INDENTED if len(deeper) >= 2 else None
+
+
+# the header the tree interpreter reads an indented tree with (its one name column)
+_TREE_HEADER = ("单位/项目/指标名称", "预算数", "年度目标", "指标值")
+_AMOUNT_TOKEN = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?$")
+
+
+def _tree_blocks(lines: list[str], source_file: str) -> list[Paragraph | Table]:
+    """An indented tree as one table under a name column: a heading line (单位, 项目) is its name,
+    its amount and the goal after it; a level line its name; a line deeper than the 二级 lines is
+    an indicator, its name and its value split as space rows are."""
+    first = next(i for i, line in enumerate(lines) if line.strip() and _indent(line) > 0)
+    blocks: list[Paragraph | Table] = [Paragraph(clean_cell(line), Ref(line=i + 1)) for i, line in enumerate(lines[:first])
+                                       if line.strip()]
+    header_ref = Ref(line=first + 1)
+    rows = [Row(tuple(Cell(label, header_ref) for label in _TREE_HEADER))]
+    level2_depth = min((_indent(x) for x in lines if x.strip() and level_name(squash(x)) and not is_level1(squash(x))), default=None)
+    for number, line in enumerate(lines[first:], start=first + 1):
+        if not line.strip():
+            continue
+        ref = Ref(line=number)
+        words = [_Piece(w, ref) for w in line.split()]
+        cells = [Cell("", ref)] * 4
+        if level_name(squash(line)):
+            cells[0] = Cell(clean_cell(line), ref)
+        elif level2_depth is not None and _indent(line) > level2_depth:
+            name, value = _name_and_value(words, source_file)
+            cells[0], cells[3] = Cell(name, ref), Cell(value, ref)
+        else:
+            at = next((k for k, w in enumerate(words) if k and _AMOUNT_TOKEN.match(w.text)), len(words))
+            cells[0] = Cell(" ".join(w.text for w in words[:at]), ref)
+            if at < len(words):
+                cells[1] = Cell(words[at].text, ref)
+                cells[2] = Cell(" ".join(w.text for w in words[at + 1:]), ref)
+        rows.append(Row(tuple(cells)))
+    return blocks + [Table(tuple(rows))]
+
+
+def _name_and_value(words: list[_Piece], source_file: str) -> tuple[str, str]:
+    """An indicator line's name and value: two words, or one value-shaped word at the end."""
+    if len(words) == 2:
+        return words[0].text, words[1].text
+    values = [k for k, w in enumerate(words) if _VALUE_TOKEN.match(nfkc(w.text))]
+    if len(words) > 2 and values == [len(words) - 1]:
+        return " ".join(w.text for w in words[:-1]), words[-1].text
+    raise InputError.at(source_file, "cannot tell an indicator's name from its value (single spaces between cells: "
+                        f"{' '.join(w.text for w in words)[:60]})", words[0].ref)
 
 
 def _cut_before_grid(lines: list[str]) -> str | None:
@@ -397,6 +457,8 @@ def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Par
     """Paragraphs and tables of a document in one of the four forms (a table from each row that
     starts with a 项目名称 label up to its grid's end; the rest paragraphs), and where the text
     ends inside a form, if it does."""
+    if form == INDENTED:
+        return _tree_blocks(lines, source_file), None
     pieces = _join_cut_labels(_pieces(lines, form))
     blocks: list[Paragraph | Table] = []
     truncation = None
