@@ -56,7 +56,8 @@ def detect(doc: SourceDocument) -> LayoutSpec:
     if closest.signature_all and all(label in labels for label in closest.signature_all) and _held(closest, labels) > 1:
         raise InputError(
             doc.source_file,
-            f"incomplete {closest.name} form ({closest.description}): it lacks {', '.join(_missing(closest, labels))}",
+            f"incomplete {closest.name} form (closest: {closest.name}, which needs {', '.join(_missing(closest, labels))}); "
+            f"{closest.name}: {closest.description}",
         )
     raise InputError(
         doc.source_file,

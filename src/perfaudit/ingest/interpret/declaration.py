@@ -147,11 +147,12 @@ def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None
     return None
 
 
-def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]], earlier: int) -> bool:
+def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]], earlier: int, of_kind: int) -> bool:
     """Whether a 其中 line at ``at`` (row, column) belongs to 中期资金总额: with the two totals on
-    one row, the one whose column is nearest; with them one above the other (a form read cell by
-    cell), the ``earlier``-th line of a kind belongs to the ``earlier``-th total; with one total
-    only, that one."""
+    one row, the one whose column is nearest; with them one above the other, the annual one, unless
+    each total has its own line of the kind (``of_kind`` 2: a form read cell by cell, 资金总额 /
+    当年资金总额 then 其中：财政拨款 / 其中：当年财政拨款), where the ``earlier``-th line belongs to the
+    ``earlier``-th total; with one total only, that one."""
     if "period_budget_total" not in totals:
         return False
     if "budget_total" not in totals:
@@ -159,7 +160,7 @@ def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]],
     (period_row, period_column), (row, column) = totals["period_budget_total"], totals["budget_total"]
     if period_row != row:
         order = sorted(totals, key=totals.get)
-        return order[min(earlier, len(order) - 1)] == "period_budget_total"
+        return of_kind == len(order) and order[earlier] == "period_budget_total"
     return abs(period_column - at[1]) < abs(column - at[1])
 
 
@@ -170,13 +171,14 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
     totals = {field: (r, c) for r, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
     texts: dict[str, Cell] = {}
     earlier: dict[str, int] = {}
+    of_kind = {kind: sum(field == kind for *_, field in labelled) for kind in ("fiscal_funds", "other_funds")}
     read_by: dict[str, str] = {}  # amount field -> the label it was read from
     for r, c, cell, field in labelled:
         value = value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
             if field in ("fiscal_funds", "other_funds"):
                 earlier[field] = earlier.get(field, -1) + 1
-                if _under_period_total((r, c), totals, earlier[field]):
+                if _under_period_total((r, c), totals, earlier[field], of_kind[field]):
                     field = PERIOD_AMOUNTS[field]
             if getattr(project, field) is not None:
                 if field == "other_funds" and "period_budget_total" not in totals and read_by[field] != cell.key:
@@ -190,7 +192,7 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
                 project.budget_ref = value.ref if value else cell.ref
         elif field in SOURCE_FIELDS:
             # the breakdown by source is read for the annual total; beside a 中期 total it is left out
-            if not _under_period_total((r, c), totals, 1) and field not in project.sources:
+            if not _under_period_total((r, c), totals, 0, 1) and field not in project.sources:
                 project.sources[field] = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
         elif field in TEXT_FIELDS and value is not None and field not in texts:
             texts[field] = value
