@@ -321,3 +321,81 @@ def test_a_tree_whose_levels_are_told_by_indentation():
     assert dataset.indicators.source_line.tolist() == [8, 9, 11, 14, 17]
     ambiguous = INDENTED.replace("干部能力提升 明显提升", "干部 能力 明显 提升")
     assert refusal(ambiguous).startswith("form.txt:14: cannot tell an indicator's name from its value")
+
+
+SIDE_BY_SIDE = """\
+项目支出绩效目标申报表 | |||||||||
+项目名称 | 农产品质检体系建设 | ||||||||
+主管部门及代码 | [066]六安市农业农村局 | 实施单位 | 六安市农业农村局 | ||||||
+项目资金 (万元) |
+中期资金总额: | 68.50 | 年度资金总额: | 51.35 | |||||
+其中:财政拨款 | 68.50 | 其中:财政拨款 | 51.35 | ||||||
+总 体 目 标 |
+中期目标(2024年—2026年) | 年度目标 | |||||||
+三年内提升农产品质量安全 |
+年内完成监测任务 |
+绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 | ||
+产出指标 | 数量指标 | 监督抽检批次 | ≥300组 | 数量指标 | 监督抽检批次 | ≥100组 | ||||||
+质量指标 | 监测合格率 | ≥98% | 质量指标 | 监测合格率 | ≥98% | ||||
+仪器维修维护 | ≥12次 | 仪器维修维护 | ≥4次 | ||||||
+满意度指标 | 服务对象满意度指标 | 农户满意度 | ≥90% | 服务对象满意度指标 | 农户满意度 | ≥90% | ||||
+填表人: 张三 | ||||
+"""
+
+
+def test_side_by_side_halves_in_pipe_rows_and_goals_one_a_line():
+    dataset = read(SIDE_BY_SIDE)
+    project = dataset.projects.iloc[0]
+    assert (project.period_budget_total, project.budget_total, project.period_fiscal_funds, project.fiscal_funds) == (68.5, 51.35, 68.5, 51.35)
+    assert (project.period_goal, project.goal) == ("三年内提升农产品质量安全", "年内完成监测任务")
+    columns = ["level1", "level2", "level3", "target_annual", "target_period"]
+    assert [tuple(r) for r in dataset.indicators[columns].itertuples(index=False)] == [
+        ("产出指标", "数量指标", "监督抽检批次", "≥100组", "≥300组"),
+        ("产出指标", "质量指标", "监测合格率", "≥98%", "≥98%"),
+        ("产出指标", "质量指标", "仪器维修维护", "≥4次", "≥12次"),  # continuation row: both halves start at 三级
+        ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "≥90%"),
+    ]
+
+
+CAPTION_LEVEL = """\
+中央预算内投资计划绩效目标表
+专项名称 |
+畜禽粪污资源化利用整县推进项目 | ||||
+下达地方或单位 |
+宝坻区人民政府 | ||||
+下达中央预算内投资(万元) |
+2350 | ||||
+总 |
+提高畜禽粪污综合利用率。 | ||||
+绩 |
+一级指标 |
+二级指标 |
+三级指标 |
+指标值 | |
+实施效果指标 |
+产出指标 |
+建设项目个数 |
+1 | ||
+竣工验收合格率 |
+100% | ||||
+效益指标 |
+畜禽粪污综合利用率 |
+≥90% | |||
+满意度指标 |
+服务对象满意度 |
+群众满意度 |
+≥90% | ||||
+"""
+
+
+def test_a_caption_first_level_over_level_names_and_labels_cut_to_one_character():
+    dataset = read(CAPTION_LEVEL)
+    project = dataset.projects.iloc[0]
+    assert (project.project_name, project.budget_total, project.goal) == ("畜禽粪污资源化利用整县推进项目", 2350.0, "提高畜禽粪污综合利用率。")
+    assert dataset.units.iloc[0].unit_name == "宝坻区人民政府"
+    assert rows(dataset) == [  # 实施效果指标 captions the 产出/效益 names that stand in its 二级 column
+        ("产出指标", None, "建设项目个数", "1"),
+        ("产出指标", None, "竣工验收合格率", "100%"),
+        ("效益指标", None, "畜禽粪污综合利用率", "≥90%"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]

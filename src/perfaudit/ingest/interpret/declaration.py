@@ -144,6 +144,13 @@ def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None
         below = rows[r + 1].cells[c]
         if below.text and not field_of(below, spec):
             return below
+    labels = [cell for cell in cells if cell.text]
+    if len(labels) > 1 and all(field_of(cell, spec) for cell in labels) and cells[c] in labels:
+        # a copy that put each value of a labels row on a line of its own (中期目标 | 年度目标, then
+        # one goal a line): the i-th label takes the i-th of the one-cell rows below
+        below = [row.filled() for row in rows[r + 1:r + 1 + len(labels)]]
+        if len(below) == len(labels) and all(len(b) == 1 and not field_of(b[0], spec) for b in below):
+            return below[labels.index(cells[c])][0]
     return None
 
 

@@ -38,7 +38,7 @@ _GRID_END = re.compile(
     r".{0,12}(?:盖章|签字|签章))"
 )
 # the caption line over a grid (绩效项目指标表, 绩效指标): no value of the key–value block above it
-_GRID_CAPTION = re.compile(r"^.{0,8}指标表?[:：]?$")
+_GRID_CAPTION = re.compile(r"^(?:.{0,8}指标表?[:：]?|绩|绩效)$")
 # a value in a space row: a number with its unit or operator, a date, a range, a percentage
 _VALUE_TOKEN = re.compile(r"^[≥≤><=≧≦]*[-+]?\d[\d.,，%‰:：/\-～~年月日]*[^\s\d]{0,6}$")
 
@@ -304,8 +304,12 @@ def _level_cells(texts: list[str], carried: str | None) -> list[str | None]:
             kinds.append(None)
             continue
         next_is_level = i + 1 < len(texts) and level_name(texts[i + 1]) is not None
+        if next_is_level and not any(k in ("level1", "level2") for k in kinds) and is_level1(texts[i + 1]) and level_name(texts[i + 1]) not in (name, *LEVEL2_BY_LEVEL1.get(name, ())):
+            kinds.append("caption")  # 实施效果指标 over 产出指标 / 效益指标: the 一级 is the second
+            continue
         as_level2 = name in LEVEL2_BY_LEVEL1.get(carried or "", ())
-        kinds.append("level1" if is_level1(text) and not any(kinds) and (next_is_level or not as_level2) else "level2")
+        first = not any(k in ("level1", "level2") for k in kinds)
+        kinds.append("level1" if is_level1(text) and first and (next_is_level or not as_level2) else "level2")
     return kinds
 
 
@@ -318,6 +322,8 @@ def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell
     placed = [Cell("", row[0].ref) for _ in range(header.width)]
     cursor = header.first
     for piece, kind in zip(cells, kinds):
+        if kind == "caption":
+            continue
         fits = (lambda f: f == kind) if kind else (lambda f: f not in ("level1", "level2", None))
         column = next((i for i in range(cursor, header.width) if fits(header.fields[i])), None)
         if column is None and kind == "level1":
@@ -377,7 +383,7 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             continue
         if not rows and all(_grid_key(p.text) for p in candidate if p.text):
             continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值)
-        if len(candidate) == header.width:
+        if len(candidate) == header.width and "caption" not in _level_cells([p.text for p in candidate], carried):
             placed = [Cell(p.text, p.ref) for p in candidate]
         elif header.tree:
             # a row under its group's first row leaves the merged unit/project cells out: its
