@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
@@ -57,6 +57,7 @@ def _table(section: str) -> tuple[Mapping[str, str], tuple[tuple[re.Pattern, str
     return MappingProxyType(plain), tuple(patterns)
 
 
+@lru_cache(maxsize=8192)  # the same labels are matched over and over
 def canonical(key: str) -> str:
     """The canonical wording of a label key (already squashed, brackets dropped), else the key."""
     plain, patterns = _table("labels")
@@ -95,9 +96,10 @@ def kind_wordings(kind: str) -> set[str]:
     return {_squashed(w) for w in _data()["kinds"][kind]}
 
 
-def kind_of(keys: set[str]) -> str | None:
-    """The kind of document (``绩效目标自评表``) whose labels ``keys`` holds two or more of."""
+def kind_of(text: str) -> str | None:
+    """The kind of document (``绩效目标自评表``) two or more of whose labels the text (squashed, or
+    a set of label keys) holds."""
     for kind, wordings in _data()["kinds"].items():
-        if sum(_squashed(w) in keys for w in wordings) >= 2:
+        if sum(_squashed(w) in text for w in wordings) >= 2:
             return kind
     return None

@@ -8,7 +8,6 @@ the layout can hold at all (``capabilities``, which later stages read instead of
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache

@@ -19,7 +19,7 @@ import re
 
 from ...taxonomy import canonical_level
 from ...errors import InputError
-from ...text import clean_cell, join_wrapped, squash
+from ...text import clean_cell, join_wrapped
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
 from ..lexicon import kind_of
@@ -257,18 +257,19 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
 _GLUED = re.compile(r"一级指标二级指标|二级指标三级指标|三级指标指标值|二级指标指标内容|二级指标绩效标准")
 
 
-def _refuse_other_kind(lines: list[str], source_file: str) -> None:
+def _refuse_other_kind(text: str, source_file: str) -> None:
     """A document of another kind (a 绩效目标自评表), told by its labels before its cells are read."""
-    words = {label_key(word) for line in lines for word in re.split(r"[|\t ]+", line) if word}
-    kind = kind_of(words)
+    kind = kind_of(text)
     if kind:
         raise InputError(source_file, f"a {kind}, not a target form")
 
 
-def _refuse_glued(lines: list[str], source_file: str) -> None:
+def _refuse_glued(text: str, lines: list[str], source_file: str) -> None:
     """A text whose table cells are glued together with no separator cannot be split faithfully."""
+    if not _GLUED.search(text) or "\t" in text:
+        return
     for number, line in enumerate(lines, start=1):
-        match = _GLUED.search(squash(line)) if "\t" not in line else None
+        match = _GLUED.search(line)
         if match:
             raise InputError(source_file, f"table cells glued together with no separator ({match.group()}…): "
                              "the cells cannot be told apart", number)
@@ -277,13 +278,15 @@ def _refuse_glued(lines: list[str], source_file: str) -> None:
 def read(data: bytes, source_file: str) -> SourceDocument:
     decoded = decode_document(data, source_file)
     lines = decoded.text.split("\n")
-    _refuse_other_kind(lines, source_file)
+    # raw text: labels run together are what these two look for (detection checks the kind again
+    # on every cell's label)
+    _refuse_other_kind(decoded.text, source_file)
     written = textforms.find_form(lines)
     if written:
         blocks, truncation = textforms.read_blocks(lines, written, source_file)
         return SourceDocument(source_file, tuple(blocks), "text", decoded.encoding, written,
                               tuple(map(strip_markers, lines)), truncation)
-    _refuse_glued(lines, source_file)
+    _refuse_glued(decoded.text, lines, source_file)
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)
     blocks = tuple(b if isinstance(b, Paragraph) else _table(b, form) for b in found)

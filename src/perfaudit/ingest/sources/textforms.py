@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ...errors import InputError
 from ...taxonomy import LEVEL2_BY_LEVEL1, SATISFACTION
@@ -197,14 +198,9 @@ def _known(text: str) -> bool:
     return bool(text) and (key in _all_labels() or squash(text) in field_labels() or level_name(text) is not None)
 
 
-_LABELS: set[str] = set()
-
-
-def _all_labels() -> set[str]:
-    if not _LABELS:
-        for spec in layout_specs():
-            _LABELS.update(spec.grid, spec.columns, (label_key(k) for k in spec.fields))
-    return _LABELS
+@cache
+def _all_labels() -> frozenset[str]:
+    return frozenset(k for spec in layout_specs() for k in (*spec.grid, *spec.columns, *(label_key(f) for f in spec.fields)))
 
 
 def _join_cut_labels(pieces: list[_Piece]) -> list[_Piece]:
