@@ -83,13 +83,18 @@ def is_confidential(name: str, goal: str | None, settings: Mapping) -> bool:
     return bool(re.match(settings["code_like_name"], nfkc(name)))
 
 
-def _level(text: str | None) -> tuple[str | None, str | None]:
-    """(canonical level name, the score its label states): ``成本指标(0-20)分`` -> (成本指标, 0-20分);
-    (必填) notes dropped; a spelling outside the taxonomy is kept (NFKC) for S06 to report."""
-    name, score = split_score(drop_form_notes(text))
-    if not name:
-        return None, score
-    return canonical_level(name) or split_code(nfkc(name))[1] or None, score
+def _level(text: str | None) -> str | None:
+    """Canonical level name; a spelling outside the taxonomy is kept (NFKC) for S06 to report."""
+    if not text:
+        return None
+    return canonical_level(text) or split_code(nfkc(text))[1] or None
+
+
+def _level_and_score(label: str | None) -> tuple[str | None, str | None]:
+    """(level name, the score its label states): ``成本指标(0-20)分`` -> (成本指标, 0-20分); a
+    template's (必填) note is no part of the name."""
+    name, score = split_score(drop_form_notes(label))
+    return _level(name), score
 
 
 def _value_columns(raw: str | None, prefix: str = "", unit: str | None = None, date_column: bool = False) -> dict:
@@ -234,7 +239,7 @@ def _indicator_rows(parsed: list[ParsedIndicator], uid: str, pid: str | None, sc
     for seq, ind in enumerate(parsed, start=1):
         level1_code, _ = split_code(ind.level1 or "")
         level2_code, _ = split_code(ind.level2 or "")
-        (level1, level1_score), (level2, level2_score) = _level(ind.level1), _level(ind.level2)
+        (level1, level1_score), (level2, level2_score) = _level_and_score(ind.level1), _level_and_score(ind.level2)
         dated = is_date_column(ind.measure_unit, level2, ind.level3)
         rows.append(
             {
