@@ -30,7 +30,7 @@ CORPUS = sorted(p.name for p in REAL.iterdir() if p.name not in NOT_DOCUMENTS)
 
 AMOUNT_TOLERANCE = 0.005  # 万元
 TEXT_CHECKS = ("goal_starts", "period_goal_starts")
-NOT_COLUMNS = {"null", "indicators", "basis", *TEXT_CHECKS}
+NOT_COLUMNS = {"null", "indicators", "basis", "title_any", *TEXT_CHECKS}
 INDICATOR_COLUMNS = ("level1", "level2", "level3", "target_annual")
 
 
@@ -64,6 +64,10 @@ def _row_problems(what: str, expected: dict, row: pd.Series) -> list[str]:
         got = _value(row.get(column))
         if got is not None:
             problems.append(f"{what}: {column} expected empty, got {got!r}")
+    if "title_any" in expected:
+        got = _value(row.get("title"))
+        if got is None or squash(got) not in {squash(title) for title in expected["title_any"]}:
+            problems.append(f"{what}: title expected one of {expected['title_any']}, got {got!r}")
     for check in TEXT_CHECKS:
         if check in expected:
             column = check.removesuffix("_starts")

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import clean_cell, remove_layout_chars, squash
+from ..text import clean_cell, remove_layout_chars
 from .cells import Ref
+from .values import is_empty_amount, read_amount
 
 
 @dataclass
@@ -47,6 +48,7 @@ class ParsedProject:
     special_funds: float | None = None
     other_funds: float | None = None
     budget_ref: Ref | None = None
+    budget_breakdown: str | None = None  # the parts written beside budget_total: 854万(…400万元,…)
     fund_use: str | None = None
     goal: str | None = None
     goal_ref: Ref | None = None
@@ -124,15 +126,12 @@ def front_parts(front_text: str) -> tuple[str | None, str]:
     return title, remove_layout_chars(front_text).rstrip()
 
 
-_AMOUNT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_EMPTY_AMOUNTS = {"", "-", "—", "－", "/", "——", "无"}
-
-
 def parse_amount(raw: str, source_file: str, ref: Ref, column: str) -> float | None:
-    """An amount as written (``1,500.06``, ``5.00``, ``5 万元``), in the document's unit; empty -> None."""
-    text = squash(raw).replace(",", "").removesuffix("万元").removesuffix("元")
-    if text in _EMPTY_AMOUNTS:
+    """An amount as written (``1,500.06``, ``5.00``, ``5 万元``, ``854万(…)``: values.read_amount),
+    in the document's unit; empty -> None."""
+    if is_empty_amount(raw):
         return None
-    if not _AMOUNT.match(text):
+    amount = read_amount(raw)
+    if amount is None:
         raise InputError.at(source_file, f"amount {raw!r} in {column} is not a number", ref)
-    return float(text)
+    return amount.number

@@ -35,7 +35,7 @@ from ...text import nfkc, squash
 from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from ..values import compose_value
+from ..values import amount_breakdown, compose_value
 
 # 中期 and 年度 amounts; a 其中 line belongs to the total whose column it stands nearest to.
 PERIOD_AMOUNTS = {"fiscal_funds": "period_fiscal_funds", "other_funds": "period_other_funds"}
@@ -197,6 +197,7 @@ def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec:
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
+                project.budget_breakdown = amount_breakdown(value.text) if value else None
         elif field in SOURCE_FIELDS:
             # the breakdown by source is read for the annual total; beside a 中期 total it is left out
             if not _under_period_total((r, c), totals, 0, 1) and field not in project.sources:
