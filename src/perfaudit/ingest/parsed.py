@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..text import clean_cell, remove_layout_chars
+from ..text import clean_cell, remove_layout_chars, squash
 from .cells import Ref
 from .values import is_empty_amount, read_amount
 
@@ -112,16 +112,19 @@ class ParsedDocument:
 
 
 LEADERS = re.compile(r"[·.…．]{3,}")  # table-of-contents dot leaders
+_NOT_TITLE = re.compile(r"^(?:标题|索引号|发布机构|\(\d{1,2}\)|\d{1,2}[、.])")  # squashed NFKC line
 
 
 def front_parts(front_text: str) -> tuple[str | None, str]:
     """(title, front matter) of the text before the first table.
 
-    The title is the first line that speaks of 绩效 and is not a table-of-contents entry; the
+    The title is the first line that speaks of 绩效 and is neither a table-of-contents entry, nor a
+    web page's metadata row (标 题 … 文 号), nor a numbered item of a notice (（7）绩效目标。); the
     front matter keeps every line (so line numbers can be counted in it), layout characters removed.
     """
     title = next(
-        (clean_cell(line) for line in front_text.split("\n") if "绩效" in line and not LEADERS.search(line)), None
+        (clean_cell(line) for line in front_text.split("\n")
+         if "绩效" in line and not LEADERS.search(line) and not _NOT_TITLE.match(squash(line))), None
     )
     return title, remove_layout_chars(front_text).rstrip()
 

@@ -285,7 +285,7 @@ def read(data: bytes, source_file: str) -> SourceDocument:
     if written:
         blocks, truncation = textforms.read_blocks(lines, written, source_file)
         return SourceDocument(source_file, tuple(blocks), "text", decoded.encoding, written,
-                              tuple(map(strip_markers, lines)), truncation)
+                              tuple(textforms.plain_lines(lines, written)), truncation)
     _refuse_glued(decoded.text, lines, source_file)
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)

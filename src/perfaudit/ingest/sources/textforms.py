@@ -67,6 +67,14 @@ def _pipe_cells(line: str) -> list[str]:
     return [clean_cell(part) for part in line.strip().strip("|").split("|")]
 
 
+def plain_lines(lines: list[str], form: str) -> list[str]:
+    """The lines as a reader sees them, for the front matter and the title: the cells of a pipe
+    line between single spaces, its pipes dropped."""
+    if form not in (PIPE_ROWS, PIPE_CELLS):
+        return lines
+    return [" ".join(c for c in _pipe_cells(line) if c) if "|" in line else line for line in lines]
+
+
 def find_form(lines: list[str]) -> str | None:
     """Which of the four forms the grid header shows, or None (a tab form, or no grid header)."""
     if any("\t" in line for line in lines):
