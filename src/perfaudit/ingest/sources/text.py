@@ -1,5 +1,6 @@
 """The text source: a decoded text export → paragraphs and tables; the only code that knows
-physical forms and Word-export artifacts.
+physical forms and Word-export artifacts (the forms of text copied from web pages, without tabs,
+are read by ``textforms``).
 
 Two forms reach us (``docs/formats.md``):
 - *rows*: one table row per line, cells separated by tabs;
