@@ -399,3 +399,37 @@ def test_a_caption_first_level_over_level_names_and_labels_cut_to_one_character(
         ("效益指标", None, "畜禽粪污综合利用率", "≥90%"),
         ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
     ]
+
+
+ATTRIBUTE_SPACE_ROWS = """\
+再生资源回收市场管理经费项目绩效目标表
+(2021年)
+项目名称 再生资源回收市场管理经费
+主管部门 (433)乌海市供销合作社联合社(部门)
+实施单位 (433001)乌海市供销合作社联合社
+资金总额 3
+其中: 财政拨款数 3
+其他资金 0
+年度目标 合理布局,规范建设。
+绩效指标(权重分值90分) 一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注
+产出指标 数量指标 出差人数 正向 = 8 4
+产出指标 数量指标 出差人次 正向 = 24 人/次 4
+效益指标 社会效益指标 促进资源循环利用 正向 = 95 % 20
+满意度指标 服务对象满意度指标 群众满意度 正向 ≥ 90 % 10
+"""
+
+
+def test_101_attribute_space_rows_whose_empty_unit_collapsed():
+    dataset = read(ATTRIBUTE_SPACE_ROWS)
+    assert dataset.documents.iloc[0].layout == "N2"
+    project = dataset.projects.iloc[0]
+    # a plain 资金总额 with no annual total beside it is the annual total, its 其中 lines with it
+    assert (project.budget_total, project.fiscal_funds, project.other_funds) == (3.0, 3.0, 0.0)
+    assert pd.isna(project.period_budget_total)
+    columns = ["level3", "target_annual", "measure_unit", "weight"]
+    assert [tuple(None if pd.isna(v) else v for v in r) for r in dataset.indicators[columns].itertuples(index=False)] == [
+        ("出差人数", "≥8", None, 4.0),  # 4 cannot be a 计量单位: it is the 分值
+        ("出差人次", "≥24人/次", "人/次", 4.0),
+        ("促进资源循环利用", "≥95%", "%", 20.0),
+        ("群众满意度", "≥90%", "%", 10.0),
+    ]

@@ -346,11 +346,15 @@ def _joined_grids(section: _Section, source_file: str, spec: LayoutSpec) -> tupl
     return annual + list(by_name.values()), bool(period), annual_basis or period_basis
 
 
-def _complete_totals(project: ParsedProject) -> None:
-    """Totals a form states only in part: a 资金总额 without its 年度/当年 twin is the annual total;
-    a total written as a column caption over its parts (财政拨款小计, 自有资金小计 …) is their sum."""
-    if project.budget_total is None and project.period_budget_total is not None and project.period_fiscal_funds is None:
+def _complete_totals(project: ParsedProject, rows: list[Row], spec: LayoutSpec) -> None:
+    """Totals a form states only in part: a plain 资金总额 without an annual total beside it is the
+    annual total (its 其中 lines with it); a total written as a column caption over its parts
+    (财政拨款小计, 自有资金小计 …) is their sum."""
+    labels = [cell for row in rows for cell in row.cells if field_of(cell, spec) in ("budget_total", "period_budget_total")]
+    if [label_key(cell.text).rstrip(":") for cell in labels] == ["资金总额"]:
         project.budget_total, project.period_budget_total = project.period_budget_total, None
+        project.fiscal_funds, project.period_fiscal_funds = project.period_fiscal_funds, None
+        project.other_funds, project.period_other_funds = project.period_other_funds, None
     if project.budget_total is None and (project.fiscal_funds is not None or project.other_funds is not None):
         project.budget_total = (project.fiscal_funds or 0.0) + (project.other_funds or 0.0)
 
@@ -377,7 +381,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
         cells = _key_values(section.fields, project, source_file, spec)
-        _complete_totals(project)
+        _complete_totals(project, section.fields, spec)
         texts = {field: cell.text for field, cell in cells.items()}
         if not texts.get("name"):
             raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)

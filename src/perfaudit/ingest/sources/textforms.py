@@ -38,6 +38,15 @@ _GRID_END = re.compile(
     r"^(?:附件|附表|填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|财政部门审核意见|注[:：]|备注|说明[:：]|扫一扫|"
     r".{0,12}(?:盖章|签字|签章))"
 )
+# what a 101号 attribute column can hold (NFKC text); other columns hold anything
+_ANY = re.compile(r"")
+_OPERATOR = r"(?:[≥≤><=]|>=|<=|不低于|不高于|不少于|不超过|大于|小于|等于)"
+_ATTRIBUTE_GRAMMAR = {
+    "nature": re.compile(rf"^(?:{_OPERATOR}|定量|定性|正向|反向)(?:指标)?$"),
+    "direction": re.compile(rf"^(?:{_OPERATOR}|正向|反向|中性)(?:指标)?$"),
+    "unit": re.compile(r"^[^\d≥≤><=]{1,6}$"),
+    "weight": re.compile(r"^\d+(?:\.\d+)?(?:分|%)?$"),
+}
 # the caption line over a grid (绩效项目指标表, 绩效指标): no value of the key–value block above it
 _GRID_CAPTION = re.compile(r"^(?:.{0,8}指标表?[:：]?|绩|绩效)$")
 # a value in a space row: a number with its unit or operator, a date, a range, a percentage
@@ -319,8 +328,10 @@ def _level_cells(texts: list[str], carried: str | None) -> list[str | None]:
 
 def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell] | None:
     """A grid row's cells in the header's columns by what they are (a level name in the next
-    column of its level, anything else in the next column from 三级 on); None when they do not fit.
-    Header labels repeated in a row (a 绩效指标 caption cell) are no content."""
+    column of its level, anything else in the next column from 三级 on that can hold it: a 101号
+    attribute column holds only its own grammar, so a row whose empty 度量单位 collapsed puts its
+    分值 under 分值); None when they do not fit. Header labels repeated in a row (a 绩效指标 caption
+    cell) are no content."""
     cells = [p for p in row if p.text and not _grid_key(p.text)]
     kinds = _level_cells([p.text for p in cells], carried)
     placed = [Cell("", row[0].ref) for _ in range(header.width)]
@@ -328,7 +339,11 @@ def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell
     for piece, kind in zip(cells, kinds):
         if kind == "caption":
             continue
-        fits = (lambda f: f == kind) if kind else (lambda f: f not in ("level1", "level2", None))
+        def fits(field: str | None, text: str = piece.text) -> bool:
+            if kind:
+                return field == kind
+            return field not in ("level1", "level2", None) and _ATTRIBUTE_GRAMMAR.get(field, _ANY).match(nfkc(text)) is not None
+
         column = next((i for i in range(cursor, header.width) if fits(header.fields[i])), None)
         if column is None and kind == "level1":
             column = next((i for i in range(cursor, header.width) if header.fields[i] == "level2"), None)
@@ -375,9 +390,17 @@ def _chunked(pieces: list[_Piece], header: _Header) -> list[list[_Piece]] | None
     return rows if all(is_level1(r[0].text) for r in rows) else None
 
 
-def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: str) -> list[list[Cell]]:
+def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: str) -> tuple[list[list[Cell]], InputError | None]:
+    """The grid's rows in the header's columns, and the first row that could not be read (left
+    out: a refusal, unless the text turns out truncated, which is the refusal then)."""
+    problem = None
     if form in (PIPE_ROWS, SPACE_ROWS):
-        candidates = [_split_space_row(r, header, source_file) if form == SPACE_ROWS else r for r in _written_rows(pieces)]
+        candidates = []
+        for written in _written_rows(pieces):
+            try:
+                candidates.append(_split_space_row(written, header, source_file) if form == SPACE_ROWS else written)
+            except InputError as error:
+                problem = problem or error
     else:
         candidates = _chunked(pieces, header) or _stream_rows(pieces, header)
     rows: list[list[Cell]] = []
@@ -398,8 +421,9 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
         else:
             placed = _place(candidate, header, carried)
             if placed is None and candidate is not candidates[-1]:  # the last may be cut off: truncation says so
-                raise InputError.at(source_file, "grid row whose cells do not fit the header's columns "
-                                    f"({' '.join(p.text for p in candidate if p.text)[:50]})", candidate[0].ref)
+                problem = problem or InputError.at(source_file, "grid row whose cells do not fit the header's columns "
+                                                   f"({' '.join(p.text for p in candidate if p.text)[:50]})", candidate[0].ref)
+                continue
             placed = placed or [Cell(p.text, p.ref) for p in candidate]
             _level1_of_level2(placed, header, carried)
         at = header.fields.index("level1") if "level1" in header.fields else len(placed)
@@ -407,7 +431,7 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             carried = level_name(placed[at].text)
         rows.append(placed)
     _first_level1_up(rows, header)
-    return rows
+    return rows, problem
 
 
 def _level1_of_level2(placed: list[Cell], header: _Header, carried: str | None) -> None:
@@ -532,9 +556,12 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
                 or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
     while form in (PIPE_ROWS, SPACE_ROWS) and end < len(pieces) and end > header_end and not pieces[end - 1].row_end:
         end -= 1  # the grid ends with the last written row before the end mark
-    grid = _grid_rows(pieces[header_end:end], header, form, source_file)
+    grid, problem = _grid_rows(pieces[header_end:end], header, form, source_file)
+    truncation = _truncated(grid, header, cut) if end == len(pieces) else None
+    if problem is not None and truncation is None:
+        raise problem
     rows = _kv_rows(pieces[start:header_at], form) + [Row(tuple(header.cells))] + [Row(tuple(r)) for r in grid]
-    return Table(tuple(rows)), end, _truncated(grid, header, cut) if end == len(pieces) else None
+    return Table(tuple(rows)), end, truncation
 
 
 @dataclass(frozen=True)
