@@ -81,7 +81,7 @@ def level_name(text: str | None) -> str | None:
     """The taxonomy name of a 一级/二级 cell (``实施效果指标`` -> ``效益指标``), else None."""
     if not text:
         return None
-    found = canonical_level(text)
+    found = canonical_level(text) or canonical_level(_squashed(text))  # 数量指标（必填） too
     if found:
         return found
     plain, _ = _table("levels")

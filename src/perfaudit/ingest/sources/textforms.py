@@ -72,8 +72,11 @@ class _Piece:
     row_end: bool = False
 
 
-def _pipe_cells(line: str) -> list[str]:
-    return [clean_cell(part) for part in line.strip().strip("|").split("|")]
+def _pipe_cells(line: str, decorated: bool = True) -> list[str]:
+    """The cells of a pipe line. In a document whose rows open with ``|`` (``| 一级指标 | …``) the
+    first pipe is decoration; elsewhere a line opening with ``|`` starts with an empty cell."""
+    text = line.strip().rstrip("|")
+    return [clean_cell(part) for part in (text.removeprefix("|") if decorated else text).split("|")]
 
 
 def plain_lines(lines: list[str], form: str) -> list[str]:
@@ -190,10 +193,12 @@ def _pieces(lines: list[str], form: str) -> list[_Piece]:
     """Every cell in reading order; empty cells kept where the form writes them (a white-space
     line in line cells, an inner empty cell of a pipe row)."""
     pieces: list[_Piece] = []
+    rows = [line.strip() for line in lines if "|" in line and not _PIPES_ONLY.match(line)]
+    decorated = all(line.startswith("|") for line in rows)  # every row opens with a pipe
     for number, line in enumerate(lines, start=1):
         ref = Ref(line=number)
         if form == PIPE_ROWS:
-            cells = _pipe_cells(line) if line.strip() else []
+            cells = _pipe_cells(line, decorated) if line.strip() else []
             while cells and not cells[-1]:
                 cells.pop()
             pieces += [_Piece(c, ref) for c in cells]
@@ -416,8 +421,10 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             # a row under its group's first row leaves the merged unit/project cells out: its
             # first level name stands in the 一级 column
             first = next((k for k, p in enumerate(candidate) if level_name(p.text)), None)
-            pad = header.fields.index("level1") - first if first is not None and "level1" in header.fields else 0
+            column = "level1" if first is not None and is_level1(candidate[first].text) else "level2"
+            pad = header.fields.index(column) - first if first is not None and column in header.fields else 0
             placed = [Cell("", candidate[0].ref)] * max(pad, 0) + [Cell(p.text, p.ref) for p in candidate]
+            placed += [Cell("", candidate[-1].ref)] * (header.width - len(placed))  # trailing empty cells
         else:
             placed = _place(candidate, header, carried)
             if placed is None and candidate is not candidates[-1]:  # the last may be cut off: truncation says so
@@ -488,9 +495,9 @@ def _split_space_row(row: list[_Piece], header: _Header, source_file: str) -> li
 
 
 def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Paragraph | Table], Truncation | None]:
-    """Paragraphs and tables of a document in one of the four forms (a table from each row that
-    starts with a 项目名称 label up to its grid's end; the rest paragraphs), and where the text
-    ends inside a form, if it does."""
+    """Paragraphs and tables of a document in one of the four forms (a table from each form's
+    first labelled field up to its grid's end; the rest paragraphs), and where the text ends
+    inside a form, if it does."""
     if form == INDENTED:
         return _tree_blocks(lines, source_file), None
     pieces = _join_cut_labels(_pieces(lines, form))
@@ -502,9 +509,10 @@ def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Par
     cut = bool(filled) and closed * 5 >= len(filled) * 4 and not filled[-1].endswith("|")
     i = 0
     while i < len(pieces):
-        start = next((j for j in range(i, len(pieces)) if _is_field_label(pieces[j].text) and field_of_name(pieces[j].text)), None)
-        if start is None:
-            start = len(pieces)
+        # a form starts at its first labelled field, or at its grid where it has none (a tree)
+        header = _header_start(pieces, i, form)
+        start = next((j for j in range(i, len(pieces) if header is None else header) if _is_field_label(pieces[j].text)),
+                     len(pieces) if header is None else header)
         # a written row that starts before the field label (| 专项基本情况 | 专项名称 | …) starts there
         while form in (PIPE_ROWS, SPACE_ROWS) and start > i and not pieces[start - 1].row_end:
             start -= 1
@@ -579,15 +587,20 @@ def _truncated(grid: list[list[Cell]], header: _Header, cut: bool) -> Truncation
     last row is incomplete, or when it stops before the 满意度 block every form of the family
     ends with. The last row of a cut grid stops inside a cell, so the last complete row is the
     one before it."""
-    value = header.fields.index("value")
+    values = [i for i, field in enumerate(header.fields) if field == "value"]
+
+    def complete(row: list[Cell]) -> bool:
+        return len(row) == header.width and any(row[i].text for i in values)
+
     levels = {level_name(c.text) for r in grid for c in r if c.text}
-    if not cut and grid and len(grid[-1]) == header.width and grid[-1][value].text and SATISFACTION in levels:
+    if not cut and grid and complete(grid[-1]) and SATISFACTION in levels:
         return None
-    complete = [r for r in grid[:-1] if len(r) == header.width and r[value].text]
-    if not complete:
+    done = [r for r in grid[:-1] if complete(r)]
+    if not done:
         return Truncation("the text ends inside the indicator grid, before its first complete row", header.cells[0].ref, "")
-    named = " ".join(c.text for c in complete[-1] if c.text)
-    return Truncation("the text ends inside the indicator grid", complete[-1][value].ref, named[:60])
+    value = next(i for i in reversed(values) if done[-1][i].text)
+    named = " ".join(c.text for c in done[-1] if c.text)
+    return Truncation("the text ends inside the indicator grid", done[-1][value].ref, named[:60])
 
 
 def _header_start(pieces: list[_Piece], start: int, form: str) -> int | None:
@@ -614,7 +627,10 @@ def _kv_rows(pieces: list[_Piece], form: str) -> list[Row]:
     if form in (PIPE_ROWS, SPACE_ROWS):
         rows = []
         for row in _written_rows(pieces):
-            cells = [Cell(p.text, p.ref) for p in row if p.text]
+            # leading empty cells keep a values row under its labels (总体目标 | 中期目标 | 年度目标
+            # over | 到2025年… | 完成5所…); others are dropped: merged cells written out empty
+            lead = next((k for k, p in enumerate(row) if p.text), len(row))
+            cells = [Cell("", p.ref) for p in row[:lead]] + [Cell(p.text, p.ref) for p in row if p.text]
             if cells:
                 rows.append(Row(tuple(_joined_values(cells) if form == SPACE_ROWS else cells)))
         return rows
