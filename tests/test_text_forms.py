@@ -433,3 +433,35 @@ def test_101_attribute_space_rows_whose_empty_unit_collapsed():
         ("促进资源循环利用", "≥95%", "%", 20.0),
         ("群众满意度", "≥90%", "%", 10.0),
     ]
+
+
+def _as_pipe_rows(text: str, decorated: bool) -> str:
+    """A tab-separated text as a web page copies it: ``a | b | c`` (``| a | b | c |`` decorated)."""
+    def row(line: str) -> str:
+        cells = " | ".join(line.split("\t"))
+        return f"| {cells} |" if decorated else cells
+
+    return "\n".join(row(line) if "\t" in line else line for line in text.split("\n"))
+
+
+def _tables(dataset) -> dict[str, list[tuple]]:
+    columns = {
+        "projects": ["project_name", "budget_total", "fiscal_funds", "other_funds", "period_budget_total", "goal", "period_goal"],
+        "indicators": ["level1", "level2", "level3", "target_annual", "target_period", "nature", "weight", "previous_value"],
+        "units": ["unit_name", "unit_code", "department"],
+    }
+    return {table: [tuple(None if pd.isna(v) else v for v in row) for row in getattr(dataset, table)[names].astype(object).itertuples(index=False)]
+            for table, names in columns.items()}
+
+
+@pytest.mark.parametrize("decorated", [False, True], ids=["pipes", "decorated pipes"])
+def test_every_national_and_department_fixture_reads_the_same_as_pipe_rows(decorated):
+    import department_forms as dforms
+    import national_forms as nf
+
+    texts = [(nf.text(name, "rows"), nf.FILE_NAMES[name]) for name in nf.FILE_NAMES]
+    texts += [(dforms.text(name), dforms.FILE_NAMES[name]) for name in dforms.FILE_NAMES]
+    for text, name in texts:
+        piped = read_document(_as_pipe_rows(text, decorated).encode("utf-8"), name)
+        assert piped.documents.iloc[0].form == "pipe rows", name
+        assert _tables(piped) == _tables(read_document(text.encode("utf-8"), name)), name

@@ -59,8 +59,9 @@ def _grid_key(text: str) -> str | None:
 
 
 def _is_grid_header(texts: list[str]) -> bool:
+    """一级/二级, 三级指标 and 指标值; or a tree's one name column (单位/项目/指标名称) and 指标值."""
     fields = {_grid_key(t) for t in texts if t}
-    return "level3" in fields and ("level1" in fields or "level2" in fields) and "value" in fields
+    return "value" in fields and ("level3" in fields and ("level1" in fields or "level2" in fields) or "name" in fields)
 
 
 @dataclass
@@ -306,7 +307,7 @@ class _Header:
     @property
     def tail(self) -> int:
         """The cells of a row from 三级 on in the first column group (三级, 指标值, 绩效标准 …)."""
-        start = self.fields.index("level3")
+        start = self.fields.index("level3") if "level3" in self.fields else self.first
         end = next((i for i in range(start + 1, self.width) if self.fields[i] in ("level1", "level2", "level3")), self.width)
         return end - start
 
@@ -414,7 +415,9 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
         if not any(p.text for p in candidate):
             continue
         if not rows and all(_grid_key(p.text) for p in candidate if p.text):
-            continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值)
+            if header.tree:  # the tree interpreter reads 上年实际值 / 本年预期值 under 指标值 by position
+                rows.append([Cell(p.text, p.ref) for p in candidate])
+            continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值): one value a row
         if len(candidate) == header.width and "caption" not in _level_cells([p.text for p in candidate], carried):
             placed = [Cell(p.text, p.ref) for p in candidate]
         elif header.tree:
@@ -556,7 +559,7 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
             header_end += 1
     header_pieces = [p for p in pieces[header_at:header_end] if p.text]
     fields = [_grid_key(p.text) for p in header_pieces]
-    own = next((i for i, f in enumerate(fields) if f in ("level1", "level2")), fields.index("level3"))
+    own = next((i for i, f in enumerate(fields) if f in ("level1", "level2", "name")), fields.index("level3") if "level3" in fields else 0)
     # 绩效指标 (a 三级 wording of layout C) before 一级指标 captions the grid
     fields = [None if i < own and f in GRID_COLUMNS else f for i, f in enumerate(fields)]
     header = _Header([Cell(p.text, p.ref) for p in header_pieces], fields)
@@ -590,7 +593,7 @@ def _truncated(grid: list[list[Cell]], header: _Header, cut: bool) -> Truncation
     values = [i for i, field in enumerate(header.fields) if field == "value"]
 
     def complete(row: list[Cell]) -> bool:
-        return len(row) == header.width and any(row[i].text for i in values)
+        return len(row) >= header.width and any(row[i].text for i in values)
 
     levels = {level_name(c.text) for r in grid for c in r if c.text}
     if not cut and grid and complete(grid[-1]) and SATISFACTION in levels:
@@ -606,7 +609,7 @@ def _truncated(grid: list[list[Cell]], header: _Header, cut: bool) -> Truncation
 def _header_start(pieces: list[_Piece], start: int, form: str) -> int | None:
     """Where the grid header starts: its first cell (in the row forms, its row's first cell)."""
     for j in range(start, len(pieces)):
-        if _grid_key(pieces[j].text) not in ("level1", "level2", "level3"):
+        if _grid_key(pieces[j].text) not in ("level1", "level2", "level3", "name"):
             continue
         window = [p.text for p in pieces[j:j + 8] if p.text]
         if form in (PIPE_ROWS, SPACE_ROWS):
