@@ -42,7 +42,7 @@ def detect(doc: SourceDocument) -> LayoutSpec:
         _refuse_truncated(doc, _likeliest(specs, labels))
     supported = "; ".join(f"{s.name}: {s.description}" for s in specs)
     if "绩效" in doc.text and not any(not isinstance(block, Paragraph) for block in doc.blocks):
-        title = front_parts(doc.text)[0]
+        title = front_parts(doc.text)[0] or "the text"
         raise InputError(doc.source_file, f"no table: {title[:40]} is prose (a 绩效目标情况说明 or notice) without a "
                                           f"target table; supported layouts: {supported}")
     if len(matching) == 1:

@@ -112,7 +112,7 @@ class ParsedDocument:
 
 
 LEADERS = re.compile(r"[·.…．]{3,}")  # table-of-contents dot leaders
-_NOT_TITLE = re.compile(r"^(?:标题|索引号|发布机构|\(\d{1,2}\)|\d{1,2}[、.])")  # squashed NFKC line
+_NOT_TITLE = re.compile(r"^(?:标题|索引号|发布机构|\(\d{1,2}\))")  # squashed NFKC line
 
 
 def front_parts(front_text: str) -> tuple[str | None, str]:
