@@ -362,14 +362,18 @@ def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell
 
 def _stream_rows(pieces: list[_Piece], header: _Header) -> list[list[_Piece]]:
     """Grid rows of a form that does not say where rows end: ``[一级] [二级]`` then as many cells
-    as the header has from 三级 on; a level name after a complete row starts the next."""
+    as the header has from 三级 on; a level name after a complete row starts the next, except
+    the 二级 of a row's second half (中期 and 年度 side by side), which repeats its first half's."""
     rows: list[list[_Piece]] = []
     current: list[_Piece] = []
     names = 0  # the row's cells that are not level names
+    whole = sum(f not in ("level1", "level2", None) for f in header.fields)  # both halves
     for piece in (p for p in pieces if p.text):
         is_level = level_name(piece.text) is not None
         levels = [p for p in current if level_name(p.text) is not None]
-        if is_level and (names or len(levels) >= 2 or any(not is_level1(p.text) for p in levels) or (
+        # the second half of a row repeats its first half's 一级/二级 (中期 and 年度 side by side)
+        second_half = whole > header.tail and names == header.tail and level_name(piece.text) in {level_name(p.text) for p in levels}
+        if is_level and not second_half and (names or len(levels) >= 2 or any(not is_level1(p.text) for p in levels) or (
             current and is_level1(piece.text) and not is_level1(current[-1].text)
         )):
             rows.append(current)
@@ -377,7 +381,7 @@ def _stream_rows(pieces: list[_Piece], header: _Header) -> list[list[_Piece]]:
         current.append(piece)
         if not is_level:
             names += 1
-            if names == header.tail:
+            if names == whole:
                 rows.append(current)
                 current, names = [], 0
     if current:
@@ -548,6 +552,34 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
         ended = Truncation("the text ends in the key–value block, before the indicator grid", rows[-1].ref,
                            " ".join(rows[-1].texts)[:40])
         return Table(tuple(rows)), len(pieces), ended
+    header, header_end = _grid_header(pieces, header_at, form)
+    end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
+                or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
+    while form in (PIPE_ROWS, SPACE_ROWS) and end < len(pieces) and end > header_end and not pieces[end - 1].row_end:
+        end -= 1  # the grid ends with the last written row before the end mark
+    rows = _kv_rows(pieces[start:header_at], form)
+    while True:  # grids one after the other (长期, then 年度): a written row form keeps them as rows
+        following = _header_start(pieces, header_end, form) if form in (PIPE_CELLS, LINE_CELLS) else None
+        stop = following if following is not None and following < end else end
+        body = pieces[header_end:stop]
+        last = next((k for k in range(len(body) - 1, -1, -1) if body[k].text), None)
+        caption = None
+        if stop < end and last is not None and _GRID_CAPTION.match(squash(body[last].text)):
+            caption, body = body[last], body[:last]  # the next grid's caption (年度绩效指标)
+        grid, problem = _grid_rows(body, header, form, source_file)
+        truncation = _truncated(grid, header, cut) if stop == len(pieces) else None
+        if problem is not None and truncation is None:
+            raise problem
+        rows += [Row(tuple(header.cells))] + [Row(tuple(r)) for r in grid]
+        if caption is not None:
+            rows.append(Row((Cell(caption.text, caption.ref),)))
+        if stop == end:
+            return Table(tuple(rows)), end, truncation
+        header, header_end = _grid_header(pieces, stop, form)
+
+
+def _grid_header(pieces: list[_Piece], header_at: int, form: str) -> tuple[_Header, int]:
+    """The grid header starting at ``header_at``, and where its body starts."""
     header_end = header_at
     if form in (PIPE_ROWS, SPACE_ROWS):
         while not pieces[header_end].row_end:
@@ -562,17 +594,7 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
     own = next((i for i, f in enumerate(fields) if f in ("level1", "level2", "name")), fields.index("level3") if "level3" in fields else 0)
     # 绩效指标 (a 三级 wording of layout C) before 一级指标 captions the grid
     fields = [None if i < own and f in GRID_COLUMNS else f for i, f in enumerate(fields)]
-    header = _Header([Cell(p.text, p.ref) for p in header_pieces], fields)
-    end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
-                or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
-    while form in (PIPE_ROWS, SPACE_ROWS) and end < len(pieces) and end > header_end and not pieces[end - 1].row_end:
-        end -= 1  # the grid ends with the last written row before the end mark
-    grid, problem = _grid_rows(pieces[header_end:end], header, form, source_file)
-    truncation = _truncated(grid, header, cut) if end == len(pieces) else None
-    if problem is not None and truncation is None:
-        raise problem
-    rows = _kv_rows(pieces[start:header_at], form) + [Row(tuple(header.cells))] + [Row(tuple(r)) for r in grid]
-    return Table(tuple(rows)), end, truncation
+    return _Header([Cell(p.text, p.ref) for p in header_pieces], fields), header_end
 
 
 @dataclass(frozen=True)
