@@ -38,6 +38,7 @@ _GRID_END = re.compile(
     r"^(?:附件|附表|填表人|填报人|联系电话|联系人|填报日期|填表日期|审核人|单位负责人|财政部门审核意见|注[:：]|备注|说明[:：]|扫一扫|"
     r".{0,12}(?:盖章|签字|签章))"
 )
+_UNIT_CAPTION = re.compile(r"^(?:金额)?单位[:：(（]")
 # what a 101号 attribute column can hold (NFKC text); other columns hold anything
 _ANY = re.compile(r"")
 _OPERATOR = r"(?:[≥≤><=]|>=|<=|不低于|不高于|不少于|不超过|大于|小于|等于)"
@@ -255,6 +256,10 @@ def _label_rows(pieces: list[_Piece]) -> list[Row]:
     filled = [p for p in pieces if p.text and not _GRID_CAPTION.match(squash(p.text))]
     i = 0
     while i < len(filled):
+        if _UNIT_CAPTION.match(squash(filled[i].text)):  # 单位：元 stands alone, over the whole form
+            rows.append(Row((Cell(filled[i].text, filled[i].ref),)))
+            i += 1
+            continue
         labels = []
         while i < len(filled) and _is_field_label(filled[i].text):
             labels.append(filled[i])
