@@ -5,7 +5,8 @@
   empty cells ``| ||||``); a row leaves out the cells a merge covers;
 - *pipe cells*: one cell a line ending `` |``, lines of pipes only (``|``, ``|||``) between;
 - *line cells*: one cell a line, blank lines between, an empty cell a line of white space;
-- *space rows*: one row a line, single spaces between cells.
+- *space rows*: one row a line, single spaces between cells;
+- an *indented tree*: 单位 → 项目 → 一级 → 二级 → 三级, one more leading space a level.
 
 Only pipe rows and space rows say where a row ends. Everywhere the rows are rebuilt by the
 vocabulary (``lexicon``): in the key–value block a label starts a row and takes the cells up to
@@ -90,8 +91,12 @@ def plain_lines(lines: list[str], form: str) -> list[str]:
 
 
 def find_form(lines: list[str]) -> str | None:
-    """Which of the four forms the grid header shows, or None (a tab form, or no grid header)."""
-    if any("\t" in line for line in lines):
+    """Which of the four forms the grid header shows; else an indented tree, or a text cut in a
+    form's key–value block; None for the tab forms (a tab-separated header, or cells behind tabs)
+    and for a text without any of these."""
+    if sum(line.lstrip(" \f\u2028").startswith("\t") for line in lines) >= 3 or any(
+        "\t" in line and _is_grid_header(line.split("\t")) for line in lines
+    ):
         return None
     for i, line in enumerate(lines):
         text = line.strip()
