@@ -465,3 +465,11 @@ def test_every_national_and_department_fixture_reads_the_same_as_pipe_rows(decor
         piped = read_document(_as_pipe_rows(text, decorated).encode("utf-8"), name)
         assert piped.documents.iloc[0].form == "pipe rows", name
         assert _tables(piped) == _tables(read_document(text.encode("utf-8"), name)), name
+
+
+def test_line_cells_without_their_empty_cells_fill_the_annual_half():
+    # the same form copied without the lines that held the blank 长期 cells: a row with one half's
+    # cells is the 年度 half's
+    dataset = read("\n\n".join(cell for cell in LINE_CELLS.split("\n\n") if cell.strip()) + "\n")
+    assert rows(dataset) == rows(read(LINE_CELLS))
+    assert dataset.indicators.target_period.isna().all()

@@ -352,9 +352,17 @@ def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell
     kinds = _level_cells([p.text for p in cells], carried)
     placed = [Cell("", row[0].ref) for _ in range(header.width)]
     cursor = header.first
+    # a row with one half's cells under a header with 中期 and 年度 halves is the 年度 half's (the
+    # half every form fills; the 中期 one is often left blank)
+    names = sum(kind is None for kind in kinds)
+    halves = [i for i, f in enumerate(header.fields) if f == "level3"]
+    annual_half = halves[-1] if len(halves) > 1 and names <= header.tail else None
     for piece, kind in zip(cells, kinds):
         if kind == "caption":
             continue
+        if annual_half is not None and kind != "level1":
+            before = [i for i in range(annual_half) if header.fields[i] == "level2"]
+            cursor = max(cursor, before[-1] if kind == "level2" and before and before[-1] > halves[0] else annual_half)
         def fits(field: str | None, text: str = piece.text) -> bool:
             if kind:
                 return field == kind
@@ -382,7 +390,9 @@ def _stream_rows(pieces: list[_Piece], header: _Header) -> list[list[_Piece]]:
         is_level = level_name(piece.text) is not None
         levels = [p for p in current if level_name(p.text) is not None]
         # the second half of a row repeats its first half's 一级/二级 (中期 and 年度 side by side)
-        second_half = whole > header.tail and names == header.tail and level_name(piece.text) in {level_name(p.text) for p in levels}
+        kind = "level1" if levels and is_level1(piece.text) and level_name(piece.text) == level_name(levels[0].text) else "level2"
+        second_half = (whole > header.tail and names == header.tail and header.fields.count(kind) > 1
+                       and level_name(piece.text) in {level_name(p.text) for p in levels})
         if is_level and not second_half and (names or len(levels) >= 2 or any(not is_level1(p.text) for p in levels) or (
             current and is_level1(piece.text) and not is_level1(current[-1].text)
         )):
