@@ -72,11 +72,6 @@ def canonical(key: str) -> str:
     return numbered or key
 
 
-def synonyms() -> Mapping[str, str]:
-    """Every plain wording of the label vocabulary -> its canonical wording."""
-    return _table("labels")[0]
-
-
 def level_name(text: str | None) -> str | None:
     """The taxonomy name of a 一级/二级 cell (``实施效果指标`` -> ``效益指标``), else None."""
     if not text:

@@ -179,7 +179,7 @@ def _cut_before_grid(lines: list[str]) -> str | None:
     label among its last lines), before any grid header: so that it is refused as truncated."""
     filled = [line.strip() for line in lines if line.strip() and not _PIPES_ONLY.match(line)]
     cells = [c for line in filled for c in (_pipe_cells(line) if "|" in line else [line]) if c]
-    named = any(field_of_name(c) for c in cells)
+    named = any(_names_project(c) for c in cells)
     if not named or not any(_is_field_label(c) for c in cells[-4:]):
         return None
     if sum("|" in line for line in filled) * 2 < len(filled):
@@ -546,13 +546,14 @@ def read_blocks(lines: list[str], form: str, source_file: str) -> tuple[list[Par
         blocks += _paragraphs(pieces[i:start], form)
         if start >= len(pieces):
             break
-        table, i, truncation = _table(pieces, start, form, source_file, cut)
+        table, i, ended = _table(pieces, start, form, source_file, cut)
+        truncation = truncation or ended
         blocks.append(table)
     return blocks, truncation
 
 
-def field_of_name(text: str) -> bool:
-    """Whether a label names the project (项目名称 and its wordings): where a form starts."""
+def _names_project(text: str) -> bool:
+    """Whether a label names the project (项目名称 and its wordings): a new form starts there."""
     return label_key(text) == "项目名称"
 
 
@@ -569,12 +570,14 @@ def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: b
     header_at = _header_start(pieces, start, form)
     if header_at is None:
         rows = _kv_rows(pieces[start:], form)
+        # a form begun (项目名称) whose grid never comes is cut off; labels in page chrome are not
+        begun = any(_names_project(p.text) for p in pieces[start:])
         ended = Truncation("the text ends in the key–value block, before the indicator grid", rows[-1].ref,
-                           " ".join(rows[-1].texts)[:40])
+                           " ".join(rows[-1].texts)[:40]) if begun else None
         return Table(tuple(rows)), len(pieces), ended
     header, header_end = _grid_header(pieces, header_at, form)
     end = next((j for j in range(header_end, len(pieces)) if _GRID_END.match(nfkc(pieces[j].text))
-                or (j > header_end and field_of_name(pieces[j].text))), len(pieces))
+                or (j > header_end and _names_project(pieces[j].text))), len(pieces))
     while form in (PIPE_ROWS, SPACE_ROWS) and end < len(pieces) and end > header_end and not pieces[end - 1].row_end:
         end -= 1  # the grid ends with the last written row before the end mark
     rows = _kv_rows(pieces[start:header_at], form)
