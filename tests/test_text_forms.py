@@ -473,3 +473,9 @@ def test_line_cells_without_their_empty_cells_fill_the_annual_half():
     dataset = read("\n\n".join(cell for cell in LINE_CELLS.split("\n\n") if cell.strip()) + "\n")
     assert rows(dataset) == rows(read(LINE_CELLS))
     assert dataset.indicators.target_period.isna().all()
+
+
+def test_a_value_whose_next_paragraph_stands_on_a_pipe_row_of_its_own():
+    split = PIPE_ROWS.replace(" 2.保证补贴资金及时发放。 | |||", " | |||\n2.保证补贴资金及时发放。 | |||")
+    assert split != PIPE_ROWS
+    assert read(split).projects.iloc[0].goal == read(PIPE_ROWS).projects.iloc[0].goal

@@ -679,8 +679,16 @@ def _kv_rows(pieces: list[_Piece], form: str) -> list[Row]:
             # over | 到2025年… | 完成5所…); others are dropped: merged cells written out empty
             lead = next((k for k, p in enumerate(row) if p.text), len(row))
             cells = [Cell("", p.ref) for p in row[:lead]] + [Cell(p.text, p.ref) for p in row if p.text]
-            if cells:
-                rows.append(Row(tuple(_joined_values(cells) if form == SPACE_ROWS else cells)))
+            if not cells:
+                continue
+            previous = rows[-1].cells if rows else ()
+            if (form == PIPE_ROWS and len(cells) == 1 and not _is_field_label(cells[0].text) and len(previous) == 2
+                    and _is_field_label(previous[0].text) and not _is_field_label(previous[1].text)):
+                # a value's next paragraph on a line of its own (本年度绩效目标 | 1.… then | 2.… |)
+                value = previous[1]
+                rows[-1] = Row((previous[0], Cell(f"{value.text} {cells[0].text}", value.ref)))
+                continue
+            rows.append(Row(tuple(_joined_values(cells) if form == SPACE_ROWS else cells)))
         return rows
     return _label_rows(pieces)
 
