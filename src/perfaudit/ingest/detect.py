@@ -30,8 +30,10 @@ def _held(spec: LayoutSpec, labels: set[str]) -> int:
 
 
 def detect(doc: SourceDocument) -> LayoutSpec:
-    """The one spec that matches, or InputError naming the closest spec and what it lacked, or the
-    specs that tie."""
+    """The one spec that matches; else InputError naming what the document is: a document of
+    another kind (绩效目标自评表), a truncated form (its layout and last complete row), prose
+    without a table, an incomplete form of a family, or an unknown layout (the closest spec and
+    what it lacked), or the specs that tie."""
     labels = document_labels(doc)
     kind = kind_of(labels)
     if kind:
