@@ -479,3 +479,30 @@ def test_a_value_whose_next_paragraph_stands_on_a_pipe_row_of_its_own():
     split = PIPE_ROWS.replace(" 2.保证补贴资金及时发放。 | |||", " | |||\n2.保证补贴资金及时发放。 | |||")
     assert split != PIPE_ROWS
     assert read(split).projects.iloc[0].goal == read(PIPE_ROWS).projects.iloc[0].goal
+
+
+MONEY_GRID = """\
+| 雨露计划绩效目标申报表 | |||||||||
+| (2023年度) | |||||||||
+| 专项基本情况 | 专项名称 | 2023年雨露计划就学补助项目 | |||||||
+| 主管部门 | 南岳区乡村振兴局 | 专项起止时间 | 2023年1月至12月 | ||||||
+| 专项资金情况 | 本年度预计投入(万元) | 财政资金(万元) | 其他 | ||||||
+| 中央 | 省级 | 市级资金 | 本级 | ||||||
+| 9 | 2 | 5 | 1 | 0 | 1 | ||||
+| 中长期绩效 目标 | 1.已注册学籍的脱贫家庭子女可享受助学补助。 | ||||||||
+| 本年度绩效 目标 | 1.对提供就读学籍证明的学生发放就学补助; | ||||||||
+| 2.补助标准为:每生 1500 元/学期。 | |||||||||
+| 专项年度绩效指标 | 一级指标 | 二级指标 | 三级指标内容 | 指标值及单位 | |||||
+| 产出 指标 | 数量指标 | 年度申请就学补助户数 | >=101人/次 | ||||||
+| 满意度指标 | 服务对象满意度指标 | 学生满意度 | >=95% | ||||||
+| 填报人: 张三 | |||||||||
+"""
+
+
+def test_a_money_grid_over_the_sources_of_its_fiscal_funds():
+    project = read(MONEY_GRID).projects.iloc[0]
+    # 本年度预计投入 9 = 财政资金 (中央 2 + 省级 5 + 市级 1 + 本级 0) + 其他 1
+    assert (project.project_name, project.budget_total, project.fiscal_funds, project.other_funds) == (
+        "2023年雨露计划就学补助项目", 9.0, 8.0, 1.0)
+    assert project.period_goal == "1.已注册学籍的脱贫家庭子女可享受助学补助。"
+    assert project.goal == "1.对提供就读学籍证明的学生发放就学补助; 2.补助标准为:每生 1500 元/学期。"

@@ -171,9 +171,40 @@ def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]],
     return abs(period_column - at[1]) < abs(column - at[1])
 
 
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _money_grid(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> set[int]:
+    """A money grid (Hunan 专项申报表): a row ``本年度预计投入 | 财政资金 | 其他`` over a row naming the
+    财政资金's sources (``中央 | 省级 | 市级 | 本级``) over a row of numbers, one a column and one a
+    source. Fills the amounts (财政资金 the sum of its sources) and returns the rows it read."""
+    for r in range(len(rows) - 2):
+        cells = [cell for cell in rows[r].cells if cell.text]
+        fields = [field_of(cell, spec) for cell in cells]
+        if "budget_total" not in fields or "fiscal_funds" not in fields:
+            continue
+        columns = list(zip(cells, fields))[fields.index("budget_total"):]
+        sources, numbers = rows[r + 1].filled(), rows[r + 2].filled()
+        if (any(field_of(cell, spec) for cell in sources) or len(numbers) != len(columns) - 1 + len(sources)
+                or not all(_NUMBER.match(squash(cell.text)) for cell in numbers)):
+            continue
+        at = 0
+        for cell, field in columns:
+            taken = numbers[at:at + (len(sources) if field == "fiscal_funds" else 1)]
+            at += len(taken)
+            amount = sum(parse_amount(n.text, source_file, n.ref, cell.text) or 0.0 for n in taken)
+            field = field or ("other_funds" if cell.key.startswith("其他") else None)
+            if field in ("budget_total", "fiscal_funds", "other_funds"):
+                setattr(project, field, amount)
+        project.budget_ref = numbers[0].ref
+        return {r, r + 1, r + 2}
+    return set()
+
+
 def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, Cell]:
     """Fill the project's amounts from the key–value block; returns the value cells of its text fields."""
-    labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
+    grid = _money_grid(rows, project, source_file, spec)
+    labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) if r not in grid for c, cell in enumerate(row.cells)]
     labelled = [(r, c, cell, field) for r, c, cell, field in labelled if field]
     totals = {field: (r, c) for r, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
     texts: dict[str, Cell] = {}
