@@ -347,8 +347,9 @@ def _place(row: list[_Piece], header: _Header, carried: str | None) -> list[Cell
     column of its level, anything else in the next column from 三级 on that can hold it: a 101号
     attribute column holds only its own grammar, so a row whose empty 度量单位 collapsed puts its
     分值 under 分值); None when they do not fit. Header labels repeated in a row (a 绩效指标 caption
-    cell) are no content."""
-    cells = [p for p in row if p.text and not _grid_key(p.text)]
+    cell, the header's own caption 年度绩效指标) are no content."""
+    captions = {squash(c.text) for c, f in zip(header.cells[:header.first], header.fields) if f is None}
+    cells = [p for p in row if p.text and not _grid_key(p.text) and squash(p.text) not in captions]
     kinds = _level_cells([p.text for p in cells], carried)
     placed = [Cell("", row[0].ref) for _ in range(header.width)]
     cursor = header.first
