@@ -506,3 +506,35 @@ def test_a_money_grid_over_the_sources_of_its_fiscal_funds():
         "2023年雨露计划就学补助项目", 9.0, 8.0, 1.0)
     assert project.period_goal == "1.已注册学籍的脱贫家庭子女可享受助学补助。"
     assert project.goal == "1.对提供就读学籍证明的学生发放就学补助; 2.补助标准为:每生 1500 元/学期。"
+
+
+TREE_PIPE_ROWS = """\
+| 部门预算项目绩效目标申报表(2023年度) | ||||||||||||
+| 金额单位:元 | ||||||||||||
+| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 | |
+| 820-马踏镇部门 | 3,969,840.00 | |||||||||||
+| 820001-井研县马踏镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放村组干部报酬 | 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 | 正向指标 | |
+| 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | 年 | 20 | 正向指标 | |||||
+| 满意度指标 | 服务对象满意度指标 | 人民群众满意度 | ≥ | 95 | % | 10 | 正向指标 | |||||
+| 基层组织活动经费 | 660,000.00 | 包括村社区办公经费 | 满意度指标 | 服务对象满意度指标 | 辖区内群众满意度 | ≥ | 95 | % | 10 | 正向指标 | ||
+| 产出指标 | 数量指标 | 行政村数量 | = | 11 | 个 | 10 | 正向指标 | |||||
+"""
+
+
+def test_a_tree_in_pipe_rows_with_101_attributes_and_merged_cells_left_out():
+    dataset = read(TREE_PIPE_ROWS)
+    assert tuple(dataset.documents.iloc[0][["layout", "amount_unit"]]) == ("N3", "元")
+    unit = dataset.units.iloc[0]
+    assert (unit.unit_name, unit.unit_code, unit.department) == ("井研县马踏镇人民政府", "820001", "马踏镇部门")
+    projects = dataset.projects
+    assert projects.project_name.tolist() == ["村组干部报酬", "基层组织活动经费"]
+    assert projects.budget_total.tolist() == [330.984, 66.0]  # 元 -> 万元
+    assert rows(dataset) == [  # 指标性质 ≥, 指标值 95 and 度量单位 % read as the form does
+        ("效益指标", "社会效益指标", "维护社会稳定", "≥95%"),
+        ("产出指标", "时效指标", "维持时效", "≥1年"),
+        ("满意度指标", "服务对象满意度指标", "人民群众满意度", "≥95%"),
+        ("满意度指标", "服务对象满意度指标", "辖区内群众满意度", "≥95%"),
+        ("产出指标", "数量指标", "行政村数量", "=11个"),
+    ]
+    assert dataset.indicators.weight.tolist() == [10.0, 20.0, 10.0, 10.0, 10.0]
+    assert dataset.declared_totals.budget_total.tolist() == [396.984]

@@ -266,7 +266,7 @@ def _grid_columns(header: Row, spec: LayoutSpec) -> tuple[dict[str, int], dict[s
     return annual, period
 
 
-def _weight(cell: Cell | None, source_file: str) -> float | None:
+def read_weight(cell: Cell | None, source_file: str) -> float | None:
     """分值/权重 as a number (``10``, ``10分``, ``10%``); empty -> None."""
     if cell is None or not cell.text:
         return None
@@ -343,7 +343,7 @@ def read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) 
                 value_ref=get["value"].ref,
                 nature=_text(get, "nature"),
                 direction=_text(get, "direction"),
-                weight=_weight(get.get("weight"), source_file),
+                weight=read_weight(get.get("weight"), source_file),
                 scoring_rule=_text(get, "scoring_rule"),
                 measure_unit=_text(get, "unit"),
                 period_measure_unit=_text(other[1], "unit") if other else None,

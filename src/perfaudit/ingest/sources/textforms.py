@@ -47,6 +47,7 @@ _ATTRIBUTE_GRAMMAR = {
     "nature": re.compile(rf"^(?:{_OPERATOR}|定量|定性|正向|反向)(?:指标)?$"),
     "direction": re.compile(rf"^(?:{_OPERATOR}|正向|反向|中性)(?:指标)?$"),
     "unit": re.compile(r"^[^\d≥≤><=]{1,6}$"),
+    "measure_unit": re.compile(r"^[^\d≥≤><=]{1,6}$"),
     "weight": re.compile(r"^\d+(?:\.\d+)?(?:分|%)?$"),
 }
 # the caption line over a grid (绩效项目指标表, 绩效指标): no value of the key–value block above it
@@ -445,6 +446,18 @@ def _grid_rows(pieces: list[_Piece], header: _Header, form: str, source_file: st
             continue  # a second header row (指标值 over 2021年实际实现值 / 预期2022年实现值): one value a row
         if len(candidate) == header.width and "caption" not in _level_cells([p.text for p in candidate], carried):
             placed = [Cell(p.text, p.ref) for p in candidate]
+        elif header.tree and "level1" in header.fields and "budget_total" in header.fields and not any(level_name(p.text) for p in candidate):
+            # a heading row (部门 820-马踏镇部门 | 8,827,620.53): its name in the first column, its
+            # amount under 预算数, the rest after it
+            placed = [Cell("", candidate[0].ref) for _ in range(header.width)]
+            amount = header.fields.index("budget_total")
+            texts = [p for p in candidate if p.text and not _AMOUNT_TOKEN.match(squash(p.text))]
+            numbers = [p for p in candidate if p.text and _AMOUNT_TOKEN.match(squash(p.text))]
+            free = [i for i in range(header.width) if i != amount]
+            for i, piece in zip(free, texts):
+                placed[i] = Cell(piece.text, piece.ref)
+            if numbers:
+                placed[amount] = Cell(numbers[0].text, numbers[0].ref)
         elif header.tree:
             # a row under its group's first row leaves the merged unit/project cells out: its
             # first level name stands in the 一级 column
