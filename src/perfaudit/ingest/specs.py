@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
@@ -22,6 +22,7 @@ CAPABILITIES = ("period_values", "basis", "spending_plan", "project_codes", "dec
 INTERPRETERS = ("summary", "project_tables", "declaration", "tree", "department")
 
 
+@lru_cache(maxsize=16384)  # every cell's text is matched many times over
 def label_key(text: str) -> str:
     """What labels are matched on: NFKC, no white space, parenthesised parts removed, the
     wording the lexicon gives for it (``项目支出名称`` -> ``项目名称``)."""
