@@ -26,7 +26,7 @@ from functools import cache
 from ...errors import InputError
 from ...taxonomy import LEVEL2_BY_LEVEL1, SATISFACTION
 from ...text import clean_cell, nfkc, squash
-from ..cells import Cell, Paragraph, Ref, Row, Table
+from ..cells import Cell, Paragraph, Ref, Row, Table, Truncation
 from ..lexicon import is_level1, level_name
 from ..specs import field_labels, header_field, label_key, layout_specs
 
@@ -578,7 +578,7 @@ def _paragraphs(pieces: list[_Piece], form: str) -> list[Paragraph]:
     return [Paragraph(p.text, p.ref) for p in pieces if p.text]
 
 
-def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: bool) -> tuple[Table, int, "Truncation | None"]:
+def _table(pieces: list[_Piece], start: int, form: str, source_file: str, cut: bool) -> tuple[Table, int, Truncation | None]:
     """The form from ``start``: its key–value rows, the grid header and the grid rows; and where
     the text after it starts."""
     header_at = _header_start(pieces, start, form)
@@ -632,15 +632,6 @@ def _grid_header(pieces: list[_Piece], header_at: int, form: str) -> tuple[_Head
     # 绩效指标 (a 三级 wording of layout C) before 一级指标 captions the grid
     fields = [None if i < own and f in GRID_COLUMNS else f for i, f in enumerate(fields)]
     return _Header([Cell(p.text, p.ref) for p in header_pieces], fields), header_end
-
-
-@dataclass(frozen=True)
-class Truncation:
-    """Where a text that stops inside a form stops: what it was in, and its last complete row."""
-
-    reason: str
-    ref: Ref
-    last_row: str
 
 
 def _truncated(grid: list[list[Cell]], header: _Header, cut: bool) -> Truncation | None:
