@@ -60,4 +60,5 @@ def report_settings(settings: Settings) -> dict[str, Any]:
         raise ConfigError(f"[report] appendix: unknown format {', '.join(map(repr, unknown))} (formats: html, pdf)")
     report["appendix"] = list(report["appendix"])
     report["cjk_font_file"] = find_cjk_font(report["cjk_font_file"], report["cjk_font_family"])
+    report["opinion"] = settings.as_dict()["opinion"]  # the Word 审核意见书's letterhead (report/opinion.py)
     return report
