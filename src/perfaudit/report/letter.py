@@ -28,12 +28,20 @@ SEAL_RED = RGBColor(0xC0, 0x00, 0x00)
 # Punctuation that ends a quoted text: dropped before the letter adds its own (no `达标率。：95%`).
 _TRAILING = "。．.，,；;：:、！!？?"
 _COLLISION = re.compile(r"[。．，；：、]+(?=[。，；：、])")
+# A space between a number and its CJK unit or noun (`65.00 分`, `3 个`): a letter writes `65.00分`,
+# and a line never breaks between them.
+_NUMBER_SPACE = re.compile(r"(?<=[\d%])[ ]+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[ ]+(?=\d)")
 
 
 def clause(text: object) -> str:
     """Document or rule text as part of a sentence: trimmed, without trailing punctuation, and
     without two punctuation marks in a row."""
     return _COLLISION.sub("", str(text).strip()).rstrip(_TRAILING + " 　")
+
+
+def unbroken(text: str) -> str:
+    """Prose as a letter sets it: no space between a number and the CJK next to it."""
+    return _NUMBER_SPACE.sub("", text)
 
 
 def sentence(text: object) -> str:
@@ -141,7 +149,7 @@ def paragraph(document, text: str = "", *, font: str | None = None, size: float 
         form.first_line_indent = Pt(2 * (size or BODY_PT))
     form.keep_with_next = keep
     form.space_before = Pt(space_before)
-    run = p.add_run(text)
+    run = p.add_run(unbroken(text))
     run.bold = bold
     if size:
         run.font.size = Pt(size)

@@ -182,7 +182,7 @@ def _closing(document, head: dict[str, Any], action: str) -> None:
 def _overall(document, conclusion: dict, score: float, problems: str, subject: str) -> None:
 
     text = (f"经审核，{subject}审核结果为“{conclusion['action']}”，{clause(conclusion['consequence'])}。"
-            f"综合得分 {score:.2f} 分（满分 100 分）。{clause(conclusion['reason'])}。")
+            f"综合得分{score:.2f}分（满分100分）。{clause(conclusion['reason'])}。")
     if problems:
         text += f"主要问题是{problems}。"
     paragraph(document, text, indent=True)
@@ -209,10 +209,12 @@ def _signed_bytes(document, title: str) -> bytes:
 
 
 def _common_problems(document, problems: list[dict], names: dict[str, str], ids_key: str, what: str) -> None:
-
+    """Each common problem once: where it is (all, or which), and its 修改意见."""
     for number, problem in enumerate(problems, start=1):
-        listed = "、".join(names[i] for i in problem[ids_key])
-        paragraph(document, f"{number}. {clause(problem['rule_name'])}（{len(problem[ids_key])} 个{what}：{listed}）。", indent=True)
+        ids = problem[ids_key]
+        where = (f"全部 {len(ids)} 个{what}" if set(ids) >= set(names)
+                 else f"{len(ids)} 个{what}：" + "、".join(names[i] for i in ids))
+        paragraph(document, f"{number}. {clause(problem['rule_name'])}（{where}）。", indent=True)
         paragraph(document, f"修改意见：{sentence(problem['suggestion'])}", indent=True)
 
 
