@@ -45,6 +45,7 @@ MAIN_PROBLEMS = 3  # problems named per project in the conclusion table
 # cm: 序号, name, 预算（万元）, 审核结果, 主要问题 — wide enough that no header breaks inside its brackets.
 CONCLUSION_WIDTHS = [1.2, 4.5, 2.9, 2.2, 4.8]
 PROBLEM_WIDTHS = [3.4, 6.4, 5.8]  # 指标或事项, 存在问题, 修改意见
+LONGEST_PROBLEM = 160  # characters of one problem in a table cell (about eight lines)
 
 
 def _letterhead(settings: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +90,15 @@ def _problem_names(findings: pd.DataFrame, limit: int = MAIN_PROBLEMS) -> str:
     return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
 
 
+def _brief(text: str, limit: int = LONGEST_PROBLEM) -> str:
+    """A problem as the letter states it: a long enumeration (80 indicator names) cut at a list
+    boundary with 等; the HTML and PDF give it in full."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("、", 0, limit)
+    return (text[:cut] if cut > 0 else text[:limit]) + "等"
+
+
 def _rows_per_indicator(findings: pd.DataFrame) -> list[list[str]]:
     """One row per indicator (or per problem where a finding concerns no indicator): what it is,
     its problems, and ONE 修改意见 (the most severe finding's), in the document's order."""
@@ -99,7 +109,7 @@ def _rows_per_indicator(findings: pd.DataFrame) -> list[list[str]]:
     for key in dict.fromkeys(keys):
         group = ordered[[k == key for k in keys]]
         first = _worst_first(group).iloc[0]
-        problems = "；".join(dict.fromkeys(clause(m) for m in group["message"]))
+        problems = "；".join(dict.fromkeys(_brief(clause(m)) for m in group["message"]))
         if key[0] == "indicator":  # one indicator, one fix: the most severe finding's
             rows.append([str(key[1]), sentence(problems), sentence(first["suggestion"])])
         else:  # one problem at several places (two placeholders …): each place's fix
