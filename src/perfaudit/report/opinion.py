@@ -36,6 +36,7 @@ REGULATIONS = {
     "财预〔2021〕101号": "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》",
 }
 _CITED_NUMBER = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
+_RULE_CODE = re.compile(r"^[A-Z]\d{2}\s*")  # deductions are labelled `S02 缺少效益指标`
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _FIXED_TIME = datetime(2000, 1, 1)  # core properties: the same bytes for the same bundle
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -199,11 +200,8 @@ def _overall(document, conclusion: dict, score: float, problems: str, subject: s
 
 
 def _deduction_names(grade: dict) -> str:
-    """The rules that cost most points, by name."""
-    from ..audit.registry import catalogue
-
-    names = {rule.id: rule.name_zh for rule in catalogue()}
-    return "、".join(names.get(d["rule_id"], "") for d in grade["deductions"][:MAIN_PROBLEMS] if d["rule_id"] in names)
+    """The problems that cost most points, by name (their labels without the rule code)."""
+    return "、".join(_RULE_CODE.sub("", d["label"]) for d in grade["deductions"][:MAIN_PROBLEMS])
 
 
 def _signed_bytes(document, title: str) -> bytes:
