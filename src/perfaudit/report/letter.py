@@ -137,8 +137,9 @@ def _font_fallbacks(document) -> None:
 
 def paragraph(document, text: str = "", *, font: str | None = None, size: float | None = None, bold: bool = False,
               align: str | None = None, indent: bool = False, keep: bool = False, color: RGBColor | None = None,
-              space_before: float = 0):
+              space_before: float = 0, right_chars: float = 0):
     """One paragraph of one run. ``indent``: the first line indented by two characters (body text);
+    ``right_chars``: the right indent in characters;
     ``keep``: kept on the page of the paragraph that follows (headings, table captions)."""
     p = document.add_paragraph()
     if align:
@@ -149,6 +150,8 @@ def paragraph(document, text: str = "", *, font: str | None = None, size: float 
         form.first_line_indent = Pt(2 * (size or BODY_PT))
     form.keep_with_next = keep
     form.space_before = Pt(space_before)
+    if right_chars:
+        form.right_indent = Pt(right_chars * (size or BODY_PT))
     run = p.add_run(unbroken(text))
     run.bold = bold
     if size:

@@ -178,11 +178,12 @@ def _closing(document, head: dict[str, Any], action: str) -> None:
         paragraph(document, f"请按上述意见修改完善绩效目标，{by}{verb}。", indent=True, keep=True)
     elif action == "差":
         paragraph(document, "上述绩效目标不得进入下一步预算安排流程。", indent=True, keep=True)
-    # the 落款 never stands alone on a page (GB/T 9704); the seal is stamped over the name and date
+    # GB/T 9704: the 落款 never stands alone on a page, the seal's top within one line of the text,
+    # the date four characters from the right and the name centred above it (the seal covers both)
+    name, date = head["reviewing_unit"] or "审核单位（盖章）", head["review_date"] or BLANK_DATE
     paragraph(document, "", keep=True)
-    paragraph(document, "", keep=True)
-    paragraph(document, head["reviewing_unit"] or "审核单位（盖章）", align="right", keep=True)
-    paragraph(document, head["review_date"] or BLANK_DATE, align="right")
+    paragraph(document, name, align="right", keep=True, right_chars=4 + max(0, len(date) - len(name)) / 2)
+    paragraph(document, date, align="right", right_chars=4)
     contact = "，".join(part for part in (f"联系人：{head['contact']}" if head["contact"] else "",
                                           f"联系电话：{head['phone']}" if head["phone"] else "") if part)
     if contact:
