@@ -22,7 +22,7 @@ from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import Dataset
 from perfaudit.pipeline import write_department_bundles, write_unit_bundles
 from perfaudit.report.letter import clause
-from perfaudit.report.opinion import LONGEST_PROBLEM, DEPARTMENT_TITLE, TITLE, department_opinion_docx, opinion_docx
+from perfaudit.report.opinion import DEPARTMENT_TITLE, LONGEST_PROBLEM, REGULATIONS, TITLE, department_opinion_docx, opinion_docx
 from perfaudit.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -148,6 +148,13 @@ def test_letterhead_is_configured(bundles, tmp_path):
     assert "巨财绩审〔2024〕" in text and "巨鹿县财政局" in text and "2024年3月1日" in text
     assert "（联系人：张三，联系电话：0319-1234567）" in text and "于2024年3月15日前重新报送审核" in text
     assert "《巨鹿县项目支出绩效目标管理办法》等规定" in text
+
+
+def test_every_regulation_the_catalogue_cites_has_its_title():
+    from perfaudit.audit.registry import catalogue
+
+    cited = {m for rule in catalogue() for m in re.findall(r"[^（）《》\s；、]*〔\d{4}〕\d+号", rule.basis)}
+    assert cited and cited <= set(REGULATIONS), cited - set(REGULATIONS)
 
 
 def test_opinion_bytes_are_deterministic(bundles):

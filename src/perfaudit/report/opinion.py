@@ -35,7 +35,6 @@ REGULATIONS = {
     "财预〔2020〕10号": "《项目支出绩效评价管理办法》",
     "财预〔2021〕101号": "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》",
 }
-_CITED_NUMBER = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 _RULE_CODE = re.compile(r"^[A-Z]\d{2}\s*")  # deductions are labelled `S02 缺少效益指标`
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _FIXED_TIME = datetime(2000, 1, 1)  # core properties: the same bytes for the same bundle
@@ -103,7 +102,6 @@ def _brief(text: str, limit: int = LONGEST_PROBLEM) -> str:
 def _rows_per_indicator(findings: pd.DataFrame) -> list[list[str]]:
     """One row per indicator (or per problem where a finding concerns no indicator): what it is,
     its problems, and ONE 修改意见 (the most severe finding's), in the document's order."""
-
     ordered = findings.sort_values(["source_line", "rule_rank"], kind="stable", na_position="last")
     keys = ordered.apply(lambda f: ("indicator", f["indicator"]) if not pd.isna(f["indicator"]) else ("rule", f["rule_id"]), axis=1)
     rows = []
@@ -123,11 +121,9 @@ def _cited_bases(findings: pd.DataFrame, head: dict[str, Any]) -> list[str]:
     """审核依据: the regulations the applied rules cite (by full title and number, deduplicated, in
     the order of ``REGULATIONS``), the local practice where a rule rests on no numbered regulation,
     and the configured local bases."""
-
     bases = list(dict.fromkeys(findings["basis"].dropna())) if "basis" in findings else []
-    cited = {number for basis in bases for number in _CITED_NUMBER.findall(basis)}
-    lines = [f"{title}（{number}）" for number, title in REGULATIONS.items() if number in cited]
-    if head["practice_basis"] and any(not _CITED_NUMBER.search(b) or "常规做法" in b for b in bases):
+    lines = [f"{title}（{number}）" for number, title in REGULATIONS.items() if any(number in b for b in bases)]
+    if head["practice_basis"] and any("常规做法" in b or not any(n in b for n in REGULATIONS) for b in bases):
         lines.append(clause(head["practice_basis"]))
     lines.extend(clause(basis) for basis in head["local_bases"])
     return lines
@@ -135,7 +131,6 @@ def _cited_bases(findings: pd.DataFrame, head: dict[str, Any]) -> list[str]:
 
 def _received(document, what: str, bases: list[str]) -> None:
     """The opening: what was received, and the bases it was reviewed by."""
-
     listed = "、".join(bases[:-1]) + "和" + bases[-1] if len(bases) > 1 else "".join(bases)
     by = f"根据{listed}等规定，" if bases else "根据预算绩效管理的有关规定，"
     paragraph(document, f"{what}收悉。{by}我们对其进行了审核。现将审核意见函告如下：", indent=True)
@@ -143,7 +138,6 @@ def _received(document, what: str, bases: list[str]) -> None:
 
 class _Numbered:
     """一、二、… headings numbered as they are written (sections without content are left out)."""
-
     def __init__(self, document):
         self.document, self.count = document, 0
 
@@ -155,7 +149,6 @@ class _Numbered:
 
 def _letter_start(document, head: dict[str, Any], title: str, addressee: str) -> None:
     """Letterhead (机关标志, 文号, red line), title and 主送."""
-
     if head["reviewing_unit"]:
         paragraph(document, head["reviewing_unit"], font=TITLE_FONT, size=26, align="center", color=SEAL_RED)
     number = _document_number(head)
@@ -229,7 +222,6 @@ def _common_problems(document, problems: list[dict], names: dict[str, str], ids_
 
 def opinion_docx(bundle: UnitBundle) -> bytes:
     """The unit's 审核意见书 as .docx bytes."""
-
     document = new_letter()
     head = _letterhead(bundle.report_settings)
     unit = bundle.dataset.units.iloc[0]
