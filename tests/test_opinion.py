@@ -23,6 +23,8 @@ from perfaudit.model import Dataset
 from perfaudit.pipeline import write_department_bundles, write_unit_bundles
 from perfaudit.report.letter import clause
 from perfaudit.report.opinion import DEPARTMENT_TITLE, LONGEST_PROBLEM, REGULATIONS, TITLE, department_opinion_docx, opinion_docx
+from perfaudit.errors import ConfigError
+from perfaudit.fonts import report_settings
 from perfaudit.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -155,6 +157,13 @@ def test_every_regulation_the_catalogue_cites_has_its_title():
 
     cited = {m for rule in catalogue() for m in re.findall(r"[^（）《》\s；、]*〔\d{4}〕\d+号", rule.basis)}
     assert cited and cited <= set(REGULATIONS), cited - set(REGULATIONS)
+
+
+@pytest.mark.parametrize("pattern", ["{单位}绩审〔{年}〕{序号}号", "绩审〔{年}〕{序号号"])
+def test_a_number_pattern_the_letter_cannot_fill_is_refused(pattern):
+    settings = load_settings().overridden({"opinion": {"number_pattern": pattern}}, "test")
+    with pytest.raises(ConfigError, match=r"\[opinion\] number_pattern"):
+        report_settings(settings)
 
 
 def test_opinion_bytes_are_deterministic(bundles):
