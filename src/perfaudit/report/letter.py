@@ -58,11 +58,30 @@ def _east_asian(rpr, font: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+# The order of a paragraph's and a row's properties (ECMA-376): Word refuses a file where an
+# element stands after one that must follow it.
+_ORDER = {
+    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+              "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange"),
+    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+               "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange"),
+    "w:pBdr": ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"),
+}
+
+
 def _on(parent, tag: str, **attributes: str):
+    """``parent``'s child ``tag`` (made, in its schema place, where missing) with ``attributes``."""
     element = parent.find(qn(tag))
     if element is None:
         element = OxmlElement(tag)
-        parent.append(element)
+        order = next(seq for name, seq in _ORDER.items() if parent.tag == qn(name))
+        after = {qn(name) for name in order[order.index(tag) + 1:]}
+        successor = next((child for child in parent if child.tag in after), None)
+        parent.append(element) if successor is None else successor.addprevious(element)
     for key, value in attributes.items():
         element.set(qn(key), value)
     return element
@@ -148,8 +167,10 @@ def paragraph(document, text: str = "", *, font: str | None = None, size: float 
     form = p.paragraph_format
     if indent:
         form.first_line_indent = Pt(2 * (size or BODY_PT))
-    form.keep_with_next = keep
-    form.space_before = Pt(space_before)
+    if keep:
+        form.keep_with_next = True
+    if space_before:
+        form.space_before = Pt(space_before)
     if right_chars:
         form.right_indent = Pt(right_chars * (size or BODY_PT))
     run = p.add_run(unbroken(text))
@@ -186,9 +207,9 @@ def table(document, header: list[str], rows: list[list[str]], widths_cm: list[fl
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    tblpr = grid._tbl.tblPr
-    _on(tblpr, "w:tblLayout", **{"w:type": "fixed"})
-    _on(tblpr, "w:tblW", **{"w:w": str(round(sum(widths_cm) * 567)), "w:type": "dxa"})
+    width = grid._tbl.tblPr.find(qn("w:tblW"))  # python-docx writes it (type auto); autofit False: fixed layout
+    width.set(qn("w:w"), str(round(sum(widths_cm) * 567)))
+    width.set(qn("w:type"), "dxa")
     for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):
         col.set(qn("w:w"), str(round(width * 567)))
     for values in [header, *rows]:
