@@ -98,6 +98,9 @@ def new_letter():
         setattr(section, f"{side}_margin", Cm(cm))
     section.footer_distance = Cm(2.5)
 
+    # the East Asian language is Chinese: line breaking (kinsoku) follows its rules, in Word and LibreOffice
+    language = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    language.set(qn("w:eastAsia"), "zh-CN")
     normal = document.styles["Normal"]
     normal.font.size = Pt(BODY_PT)
     _east_asian(normal.element.get_or_add_rPr(), BODY_FONT)
