@@ -76,27 +76,28 @@
     controls.set(fid, { box, shown, clear });
   }
 
+  // 排除 asks for its reason (required); 确认 and 已整改 for a note (已整改: what the unit corrected).
   function openForm(fid, value) {
     const { box } = controls.get(fid);
     box.querySelector(".pa-form")?.remove();
     const current = (state && state.decisions[fid]) || {};
-    const reason = el("textarea", { class: "pa-reason", rows: "2", maxlength: "2000",
-      placeholder: value === "excluded" ? "排除理由（必填）" : "理由（可选）" });
-    reason.value = current.status === value && current.reason ? current.reason : "";
+    const excluding = value === "excluded";
+    const reason = excluding ? el("textarea", { class: "pa-reason", rows: "2", maxlength: "2000", placeholder: "排除理由（必填）" }) : null;
+    if (reason) reason.value = current.status === value && current.reason ? current.reason : "";
     const note = el("textarea", { class: "pa-note", rows: "2", maxlength: "2000",
-      placeholder: value === "resolved" ? "整改说明（可选）" : "备注（可选）" });
+      placeholder: value === "resolved" ? "整改情况（可选）" : "备注（可选）" });
     note.value = current.note || "";
     const submit = el("button", { type: "submit", class: "pa-submit" }, "提交" + LABELS[value]);
     const cancel = el("button", { type: "button" }, "取消");
-    const form = el("form", { class: "pa-form" }, el("div", {}, reason), el("div", {}, note), submit, " ", cancel);
+    const form = el("form", { class: "pa-form" }, reason && el("div", {}, reason), el("div", {}, note), submit, " ", cancel);
     cancel.addEventListener("click", () => form.remove());
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (value === "excluded" && !reason.value.trim()) { say("排除须填写理由。", "error"); reason.focus(); return; }
-      send(fid, { status: value, reason: reason.value || null, note: note.value || null });
+      if (excluding && !reason.value.trim()) { say("排除须填写理由。", "error"); reason.focus(); return; }
+      send(fid, { status: value, reason: reason ? reason.value || null : null, note: note.value || null });
     });
     box.append(form);
-    reason.focus();
+    (reason || note).focus();
   }
 
   async function send(fid, body) {
@@ -144,7 +145,11 @@
       return;
     }
     if (waitingFor !== null && rebuild.completed >= waitingFor) {
-      if (rebuild.last && rebuild.last.ok) { say("报告已更新，正在重新载入……", "ok"); location.reload(); }
+      if (rebuild.last && rebuild.last.ok) {
+        say("报告已更新，正在重新载入……", "ok");
+        sessionStorage.setItem("pa-scroll", String(window.scrollY));  // the reviewer stays where they were
+        location.reload();
+      }
       else say("报告更新失败：" + (rebuild.last ? rebuild.last.message : "") + "（决定已保存）", "error");
       waitingFor = null;
       return;
@@ -158,6 +163,9 @@
       say("", "");
     }
   }
+
+  const scrolled = sessionStorage.getItem("pa-scroll");
+  if (scrolled !== null) { sessionStorage.removeItem("pa-scroll"); window.scrollTo(0, Number(scrolled)); }
 
   call("GET", `units/${unit}`).then((data) => { show(data); poll(); })
     .catch((error) => say("无法读取审核意见文件：" + error.message, "error"));
