@@ -303,3 +303,30 @@ def test_a_reviewer_excludes_a_finding_in_chromium_and_sees_the_rebuilt_report(t
     assert main(["review", str(out), "--unit", JULU, "--all"]) == 0
     listed = capsys.readouterr().out
     assert error in listed and "[排除]" in listed and "12月底数据在附表中<b>" in listed
+
+
+@pytest.mark.slow
+def test_writes_from_processes_and_the_server_at_once_all_land(server, out):
+    """``perfaudit review`` processes and server threads on the same unit at the same moment."""
+    fids = _finding_ids(out)[:10]
+    token = {TOKEN_HEADER: server.workspace.token}
+    processes = [subprocess.Popen([sys.executable, "-m", "perfaudit", "review", str(out), "--unit", JULU, "--finding", fid,
+                                   "--resolved", "--note", f"进程 {fid}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for fid in fids[:4]]
+    answers = []
+
+    def hammer(fid):  # keeps writing its finding for as long as a process may be writing
+        rounds = 0
+        while rounds < 3 or any(process.poll() is None for process in processes):
+            rounds += 1
+            answers.append(_request(server, "POST", f"/_perfaudit/api/units/{JULU}/findings/{fid}",
+                                    {"status": "resolved", "note": f"网页 {fid}"}, token)[0])
+
+    threads = [threading.Thread(target=hammer, args=(fid,)) for fid in fids[4:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [process.wait(timeout=120) for process in processes] == [0] * 4 and set(answers) == {200}
+    expected = {fid: Disposition(fid, "resolved", None, f"{'进程' if i < 4 else '网页'} {fid}") for i, fid in enumerate(fids)}
+    assert read_review(out, JULU).dispositions == expected

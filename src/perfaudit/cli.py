@@ -34,6 +34,13 @@ def budget_year(text: str) -> int:
     return year
 
 
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return int(text)
+
+
 def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "paths", nargs="+" if required else "*", type=Path, metavar="PATH",
@@ -318,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, metavar="OUT", help="the output folder of 'perfaudit run'")
     p.add_argument("--inputs", nargs="+", type=Path, metavar="PATH",
                    help="the documents 'perfaudit run' read for OUT (without: decisions are recorded, reports update on the next run)")
-    p.add_argument("--port", type=int, default=8765, metavar="N", help="port (default 8765; 0: any free port)")
+    p.add_argument("--port", type=port_number, default=8765, metavar="N", help="port (default 8765; 0: any free port)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; another needs --allow-remote)")
     p.add_argument("--allow-remote", action="store_true", help="allow --host to be an address other than loopback (no login!)")
     p.add_argument("--year", type=budget_year, metavar="YYYY", help="as given to 'perfaudit run' (passed to rebuilds)")
