@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 DEBIAN_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv)
-# Only the tests need these: a real browser for the portfolio index's sort (tests/browser.py).
+# Only the tests need these: a real browser for the portfolio index's sort and the review workspace
+# of `perfaudit serve` (tests/browser.py).
 TEST_DEBIAN_PACKAGES=(chromium)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

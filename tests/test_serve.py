@@ -168,6 +168,9 @@ def test_refused_requests_change_nothing(server, out):
     status, answer = _request(server, "POST", write, good, token)
     assert status == 200 and json.loads(answer)["ticket"] is None  # no --inputs: no rebuild
     assert read_review(out, JULU).dispositions == {fid: Disposition(fid, EXCLUDED, "附表已列")}
+    status, answer = _request(server, "POST", f"/_perfaudit/api/units/{JULU}/signoff", {"reviewer": "张三", "date": "2026-12-01"}, token)
+    assert status == 200 and json.loads(answer)["state"]["signoff"] == {"reviewer": "张三", "date": "2026-12-01"}
+    assert str(read_review(out, JULU).signoff.date) == "2026-12-01"
 
 
 def test_concurrent_writes_to_one_unit_all_land(server, out):
