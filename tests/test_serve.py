@@ -333,3 +333,84 @@ def test_writes_from_processes_and_the_server_at_once_all_land(server, out):
     assert [process.wait(timeout=120) for process in processes] == [0] * 4 and set(answers) == {200}
     expected = {fid: Disposition(fid, "resolved", None, f"{'进程' if i < 4 else '网页'} {fid}") for i, fid in enumerate(fids)}
     assert read_review(out, JULU).dispositions == expected
+
+
+# ---------------------------------------------------------------- the rebuild queue
+
+def _fake_run(tmp_path, exit_codes: list[int]) -> str:
+    """A stand-in for ``perfaudit run``: logs its start and end, takes a moment, writes a run.json
+    in which every unit was built, exits with the next of ``exit_codes``."""
+    return f"""
+import json, pathlib, sys, time
+root = pathlib.Path({str(tmp_path)!r})
+count = len(list(root.glob("run-*")))
+(root / f"run-{{count}}").write_text(" ".join(sys.argv[1:]))
+time.sleep(0.5)
+(root / "out" / "run.json").write_text(json.dumps({{"units": [
+    {{"unit_id": u, "status": "ok", "reason": "review file changed"}} for u in ("u1", "u2", "u3")]}}))
+(root / f"end-{{count}}").write_text("")
+sys.exit({exit_codes!r}[min(count, {len(exit_codes) - 1})])
+"""
+
+
+def _rebuilder(tmp_path, monkeypatch, exit_codes):
+    from perfaudit.serve import rebuild
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "docs").mkdir()
+    Manifest().save(tmp_path / "out")
+    script = _fake_run(tmp_path, exit_codes)
+    monkeypatch.setattr(rebuild, "LOCKED_RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(rebuild.Rebuilder, "command", lambda self, selection: [
+        sys.executable, "-c", script, *[word for pair in sorted(selection) for word in pair]])
+    return rebuild.Rebuilder(tmp_path / "out", [tmp_path / "docs"])
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_rebuilds_run_one_at_a_time_and_requests_made_meanwhile_join_the_next(tmp_path, monkeypatch):
+    rebuilder = _rebuilder(tmp_path, monkeypatch, [1])  # exit 1: some unit failed, not the ones asked for
+    try:
+        rebuilder.request("u1", "d1")
+        _wait_for(tmp_path / "run-0")
+        rebuilder.request("u2", "d2")
+        last = rebuilder.request("u3", None)
+        assert rebuilder.wait(last, 60)
+        assert (tmp_path / "run-0").read_text() == "--department d1"
+        assert (tmp_path / "run-1").read_text() == "--department d2 --unit u3" and not (tmp_path / "run-2").exists()
+        assert (tmp_path / "end-0").stat().st_mtime_ns <= (tmp_path / "run-1").stat().st_mtime_ns  # never two at once
+        status = rebuilder.status()
+        assert status["state"] == "idle" and status["completed"] == last and status["last"]["ok"]
+    finally:
+        rebuilder.stop()
+
+
+def test_a_rebuild_waits_while_another_run_holds_the_folder(tmp_path, monkeypatch):
+    rebuilder = _rebuilder(tmp_path, monkeypatch, [3, 3, 0])  # exit 3: the output folder is locked
+    try:
+        ticket = rebuilder.request("u1", "d1")
+        assert rebuilder.wait(ticket, 60) and rebuilder.status()["last"]["ok"]
+        assert [(tmp_path / f"run-{n}").read_text() for n in range(3)] == ["--department d1"] * 3
+    finally:
+        rebuilder.stop()
+
+
+def test_inputs_that_lack_a_file_of_the_last_run_disable_rebuilds(tmp_path):
+    from perfaudit.serve.rebuild import Rebuilder
+
+    (tmp_path / "docs").mkdir()
+    Manifest(files={"julu_wenlian_2024.txt": {"sha256": "0", "units": [JULU], "status": "ok"}}).save(tmp_path)
+    rebuilder = Rebuilder(tmp_path, [tmp_path / "docs"])
+    try:
+        deadline = time.monotonic() + 60
+        while rebuilder.status()["state"] != "disabled":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert "julu_wenlian_2024.txt" in rebuilder.status()["last"]["message"] and rebuilder.request(JULU, None) is None
+    finally:
+        rebuilder.stop()

@@ -227,42 +227,52 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.BAD_REQUEST, "the body is not JSON") from None
 
     def _post(self) -> None:
-        from ..review import command
+        from ..review.command import ReviewUsageError
 
         parts = self.path.split("?", 1)[0][len(API):].split("/") if self.path.startswith(API) else []
         body = self._body()
         if len(parts) == 4 and parts[0] == "units" and parts[2] == "findings":
-            unit_id, finding_id = parts[1], parts[3]
-            department_id = self.workspace.unit(unit_id)
-            if not FINDING_ID.fullmatch(finding_id):
-                raise Refused(HTTPStatus.NOT_FOUND, f"{finding_id!r} is not a finding id")
-            fields = _fields(body, {"status", "reason", "note", "clear"})
-            status, clear = fields.get("status"), fields.get("clear", False)
-            if status is not None and status not in STATUSES or not isinstance(clear, bool):
-                raise Refused(HTTPStatus.BAD_REQUEST, f"status: one of {', '.join(STATUSES)} or null; clear: true or false")
-            write = lambda: command.record(self.workspace.out_dir, unit_id, finding_id, status=status,  # noqa: E731
-                                           reason=_text(fields, "reason"), note=_text(fields, "note"), clear=clear)
+            write = self._decide
         elif len(parts) == 3 and parts[0] == "units" and parts[2] == "signoff":
-            unit_id = parts[1]
-            department_id = self.workspace.unit(unit_id)
-            fields = _fields(body, {"reviewer", "date"})
-            reviewer, date = _text(fields, "reviewer"), _text(fields, "date")
-            try:
-                day = datetime.date.fromisoformat(date) if date else None
-            except ValueError:
-                raise Refused(HTTPStatus.BAD_REQUEST, f"date {date!r}: YYYY-MM-DD") from None
-            write = lambda: command.sign_off(self.workspace.out_dir, unit_id, reviewer or "", day)  # noqa: E731
+            write = self._sign_off
         else:
             raise Refused(HTTPStatus.NOT_FOUND, "no such API")
+        unit_id = parts[1]
+        department_id = self.workspace.unit(unit_id)
         try:
-            message = write()
-        except command.ReviewUsageError as error:
+            message = write(unit_id, *parts[3:], body=body)
+        except ReviewUsageError as error:
             raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
         except PerfauditError as error:  # the review file does not read (or is held too long): untouched
             raise Refused(HTTPStatus.CONFLICT, str(error)) from None
         rebuilder = self.workspace.rebuilder
         ticket = rebuilder.request(unit_id, department_id) if rebuilder else None
         self._json(HTTPStatus.OK, {"message": message, "ticket": ticket, "state": self._unit_state(unit_id)})
+
+    def _decide(self, unit_id: str, finding_id: str, body: object) -> str:
+        """A finding's decision, by ``perfaudit review``'s ``record``."""
+        from ..review.command import record
+
+        if not FINDING_ID.fullmatch(finding_id):
+            raise Refused(HTTPStatus.NOT_FOUND, f"{finding_id!r} is not a finding id")
+        fields = _fields(body, {"status", "reason", "note", "clear"})
+        status, clear = fields.get("status"), fields.get("clear", False)
+        if status is not None and status not in STATUSES or not isinstance(clear, bool):
+            raise Refused(HTTPStatus.BAD_REQUEST, f"status: one of {', '.join(STATUSES)} or null; clear: true or false")
+        return record(self.workspace.out_dir, unit_id, finding_id, status=status, reason=_text(fields, "reason"),
+                      note=_text(fields, "note"), clear=clear)
+
+    def _sign_off(self, unit_id: str, body: object) -> str:
+        """The unit's sign-off, by ``perfaudit review``'s ``sign_off``."""
+        from ..review.command import sign_off
+
+        fields = _fields(body, {"reviewer", "date"})
+        reviewer, date = _text(fields, "reviewer"), _text(fields, "date")
+        try:
+            day = datetime.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"date {date!r}: YYYY-MM-DD") from None
+        return sign_off(self.workspace.out_dir, unit_id, reviewer or "", day)
 
 
 class Server(ThreadingHTTPServer):

@@ -17,6 +17,7 @@ has finished, so a page knows when the run that includes its decision is done.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -29,6 +30,7 @@ EXIT_LOCKED = 3  # cli.EXIT_LOCKED: another run holds the output folder
 LOCKED_RETRY_SECONDS = 2.0
 STOP_WAIT_SECONDS = 60.0
 TAIL_LINES = 20
+RUN_JSON = "run.json"  # batch/outcome.py: per unit its status and reason
 
 
 class Rebuilder:
@@ -38,6 +40,7 @@ class Rebuilder:
         self.out_dir, self.inputs, self.run_options = out_dir, list(inputs), list(run_options)
         self._cond = threading.Condition()
         self._pending: set[tuple[str, str]] = set()  # ("--department", id) or ("--unit", id)
+        self._units: set[str] = set()  # the units whose decisions the pending run carries
         self._requested = self._completed = 0
         self._state, self._since, self._last = "idle", None, None
         self._tail: deque[str] = deque(maxlen=TAIL_LINES)
@@ -71,6 +74,7 @@ class Rebuilder:
             if self._state == "disabled":
                 return None
             self._pending.add(("--department", department_id) if department_id else ("--unit", unit_id))
+            self._units.add(unit_id)
             self._requested += 1
             if self._state == "idle":
                 self._state, self._since = "queued", time.time()
@@ -84,7 +88,10 @@ class Rebuilder:
                     "last": self._last, "output": list(self._tail)}
 
     def _loop(self) -> None:
-        refused = self._check_inputs()  # here, not at start-up: reading the inputs imports the ingest stage
+        try:
+            refused = self._check_inputs()  # here, not at start-up: reading the inputs imports the ingest stage
+        except Exception as error:  # noqa: BLE001 - the thread's boundary: say why, never die silently
+            refused = f"the inputs cannot be read: {error}"
         if refused:
             print(f"perfaudit serve: reports will not be rebuilt: {refused}", file=sys.stderr, flush=True)
             with self._cond:
@@ -99,6 +106,7 @@ class Rebuilder:
                 if self._stopping:
                     return
                 selection, self._pending = self._pending, set()
+                units, self._units = self._units, set()
                 ticket = self._requested
                 self._state, self._since = "running", time.time()
                 self._tail.clear()
@@ -106,16 +114,32 @@ class Rebuilder:
             with self._cond:
                 if code == EXIT_LOCKED and not self._stopping:  # someone else's run: ours comes after it
                     self._pending |= selection
+                    self._units |= units
                     self._state = "waiting"
                 else:
                     self._completed = ticket
-                    self._last = {"ticket": ticket, "exit_code": code, "ok": code == 0,
-                                  "message": self._tail[-1] if self._tail else ""}
+                    self._last = {"ticket": ticket, "exit_code": code, **self._outcome(code, units)}
                     self._state = "queued" if self._pending else "idle"
                     self._since = time.time() if self._pending else None
                     self._cond.notify_all()
             if code == EXIT_LOCKED:
                 time.sleep(LOCKED_RETRY_SECONDS)
+
+    def _outcome(self, code: int, units: set[str]) -> dict:
+        """Whether the run rebuilt the units asked for (``run.json``): exit 1 also means that some
+        other unit or input failed, which is no failure of this decision."""
+        problems = [line for line in self._tail if line.startswith(("FAILED", "perfaudit:"))]
+        if code in (0, 1):
+            try:
+                statuses = {u["unit_id"]: (u["status"], u.get("reason")) for u in
+                            json.loads((self.out_dir / RUN_JSON).read_text(encoding="utf-8"))["units"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                statuses = {}
+            failed = [f"{unit}: {statuses[unit][1]}" for unit in sorted(units) if statuses.get(unit, ("failed",))[0] == "failed"]
+            if not failed and all(unit in statuses for unit in units):
+                return {"ok": True, "message": self._tail[-1] if self._tail else ""}
+            problems = failed or problems
+        return {"ok": False, "message": "; ".join(problems) or (self._tail[-1] if self._tail else f"exit code {code}")}
 
     def _run(self, selection: set[tuple[str, str]]) -> int:
         try:
