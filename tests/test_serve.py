@@ -36,6 +36,7 @@ from perfaudit.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 JULU, DEPARTMENT = "c-721001-9b9aa6fb", "dn-5c64367217be"
+GONE = "0123456789abcdef"  # a well-formed finding id that no finding has
 REPORT = """<!DOCTYPE html><html><head><meta charset="utf-8"/>
 <meta content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'" http-equiv="Content-Security-Policy"/>
 <title>t</title></head><body><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>
@@ -233,7 +234,8 @@ def _seed_near_a_band(inputs: Path, out: Path) -> str:
     error = findings.loc[findings["severity"] == "error", "finding_id"].iloc[0]
     weighed_alike = findings[(findings["severity"] == "warning") & ~findings["rule_id"].isin(["S01", "S02"])]
     keep = {error, *weighed_alike["finding_id"].iloc[:12]}
-    write_review(out, Review(JULU, {fid: Disposition(fid, EXCLUDED, "种子") for fid in findings["finding_id"] if fid not in keep}))
+    seeded = {fid: Disposition(fid, EXCLUDED, "种子") for fid in findings["finding_id"] if fid not in keep}
+    write_review(out, Review(JULU, {**seeded, GONE: Disposition(GONE, None, None, "旧版文件的意见")}))  # and a stale one
     return error
 
 
@@ -267,6 +269,8 @@ def test_a_reviewer_excludes_a_finding_in_chromium_and_sees_the_rebuilt_report(t
             assert time.monotonic() < deadline, "no controls on the page"
             time.sleep(0.2)
         assert (_grade(browser), _conclusion(browser)) == ("中", "修改完善后通过")
+        stale = "(e => e.hidden ? '' : e.textContent)(document.querySelector('.pa-stale'))"
+        assert GONE in browser.evaluate(stale) and "旧版文件的意见" in browser.evaluate(stale)
 
         def click(selector):
             browser.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView({{block: 'center'}})")
@@ -294,18 +298,20 @@ def test_a_reviewer_excludes_a_finding_in_chromium_and_sees_the_rebuilt_report(t
         text = browser.evaluate("document.body.innerText")
         assert "12月底数据在附表中<b>" in text and "已排除和已整改的发现" in text and _conclusion(browser) == "通过"
         assert browser.evaluate("document.querySelectorAll('b').length") == 0  # the reason is text, never markup
+        assert GONE in browser.evaluate(stale) and GONE in text  # the stale disposition: in the bar and the report
     finally:
         browser.close()
         server.shutdown()
         server.server_close()
         server.workspace.rebuilder.stop()
     assert read_review(out, JULU).dispositions[error] == Disposition(error, EXCLUDED, "12月底数据在附表中<b>")
+    assert read_review(out, JULU).dispositions[GONE] == Disposition(GONE, None, None, "旧版文件的意见")  # never dropped
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["units"][JULU]["summary"]["grade"] == "良"
     capsys.readouterr()
     assert main(["review", str(out), "--unit", JULU, "--all"]) == 0
     listed = capsys.readouterr().out
-    assert error in listed and "[排除]" in listed and "12月底数据在附表中<b>" in listed
+    assert error in listed and "[排除]" in listed and "12月底数据在附表中<b>" in listed and "1 stale" in listed
 
 
 @pytest.mark.slow
