@@ -343,9 +343,9 @@ def test_writes_from_processes_and_the_server_at_once_all_land(server, out):
 
 # ---------------------------------------------------------------- the rebuild queue
 
-def _fake_run(tmp_path, exit_codes: list[int]) -> str:
+def _fake_run(tmp_path, exit_codes: list[int], failed: str = "") -> str:
     """A stand-in for ``perfaudit run``: logs its start and end, takes a moment, writes a run.json
-    in which every unit was built, exits with the next of ``exit_codes``."""
+    in which every unit but ``failed`` was built, exits with the next of ``exit_codes``."""
     return f"""
 import json, pathlib, sys, time
 root = pathlib.Path({str(tmp_path)!r})
@@ -353,19 +353,20 @@ count = len(list(root.glob("run-*")))
 (root / f"run-{{count}}").write_text(" ".join(sys.argv[1:]))
 time.sleep(0.5)
 (root / "out" / "run.json").write_text(json.dumps({{"units": [
-    {{"unit_id": u, "status": "ok", "reason": "review file changed"}} for u in ("u1", "u2", "u3")]}}))
+    {{"unit_id": u, "status": "failed" if u == {failed!r} else "ok", "reason": "kernel died" if u == {failed!r} else "review file changed"}}
+    for u in ("u1", "u2", "u3")]}}))
 (root / f"end-{{count}}").write_text("")
 sys.exit({exit_codes!r}[min(count, {len(exit_codes) - 1})])
 """
 
 
-def _rebuilder(tmp_path, monkeypatch, exit_codes):
+def _rebuilder(tmp_path, monkeypatch, exit_codes, failed=""):
     from perfaudit.serve import rebuild
 
     (tmp_path / "out").mkdir()
     (tmp_path / "docs").mkdir()
     Manifest().save(tmp_path / "out")
-    script = _fake_run(tmp_path, exit_codes)
+    script = _fake_run(tmp_path, exit_codes, failed)
     monkeypatch.setattr(rebuild, "LOCKED_RETRY_SECONDS", 0.1)
     monkeypatch.setattr(rebuild.Rebuilder, "command", lambda self, selection: [
         sys.executable, "-c", script, *[word for pair in sorted(selection) for word in pair]])
@@ -402,6 +403,15 @@ def test_a_rebuild_waits_while_another_run_holds_the_folder(tmp_path, monkeypatc
         ticket = rebuilder.request("u1", "d1")
         assert rebuilder.wait(ticket, 60) and rebuilder.status()["last"]["ok"]
         assert [(tmp_path / f"run-{n}").read_text() for n in range(3)] == ["--department d1"] * 3
+    finally:
+        rebuilder.stop()
+
+
+def test_a_rebuild_that_fails_the_unit_asked_for_says_which_and_why(tmp_path, monkeypatch):
+    rebuilder = _rebuilder(tmp_path, monkeypatch, [1], failed="u2")
+    try:
+        assert rebuilder.wait(rebuilder.request("u2", "d2"), 60)
+        assert rebuilder.status()["last"] == {"ticket": 1, "exit_code": 1, "ok": False, "message": "u2: kernel died"}
     finally:
         rebuilder.stop()
 

@@ -135,8 +135,9 @@ class Rebuilder:
                             json.loads((self.out_dir / RUN_JSON).read_text(encoding="utf-8"))["units"]}
             except (OSError, ValueError, KeyError, TypeError):
                 statuses = {}
-            failed = [f"{unit}: {statuses[unit][1]}" for unit in sorted(units) if statuses.get(unit, ("failed",))[0] == "failed"]
-            if not failed and all(unit in statuses for unit in units):
+            outcomes = {unit: statuses.get(unit, ("failed", "not in run.json")) for unit in sorted(units)}
+            failed = [f"{unit}: {reason}" for unit, (status, reason) in outcomes.items() if status == "failed"]
+            if not failed:
                 return {"ok": True, "message": self._tail[-1] if self._tail else ""}
             problems = failed or problems
         return {"ok": False, "message": "; ".join(problems) or (self._tail[-1] if self._tail else f"exit code {code}")}
