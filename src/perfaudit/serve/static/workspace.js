@@ -39,7 +39,8 @@
   const signButton = el("button", { type: "button", id: "pa-signoff" }, "签署");
   const stale = el("details", { class: "pa-stale", hidden: "" });
   const bar = el("div", { class: "pa-bar", id: "pa-bar" },
-    el("strong", {}, "审核工作台"), " ", el("a", { href: "/index.html" }, "总览"), " ",
+    el("strong", {}, "审核工作台"), " ", el("span", { class: "pa-unit" }, document.title.replace(/\s*项目支出绩效目标审核报告$/, "")),
+    " ", el("a", { href: "/index.html" }, "总览"), " ",
     el("span", { class: "pa-signoff" }, "单位签署：", signed, " ", reviewer, " ", day, " ", signButton),
     status, stale);
   document.body.prepend(bar);
