@@ -13,9 +13,9 @@ import pytest
 import variants
 from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import Dataset
-from perfaudit.report.bundle import read_bundle
+from perfaudit.bundle import read_bundle
 from perfaudit.report.opinion import TITLE, opinion_docx
-from perfaudit.report.prepare import write_unit_bundles
+from perfaudit.pipeline import write_unit_bundles
 from perfaudit.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -45,7 +45,9 @@ def test_opinion_holds_the_conclusion_problems_and_suggestions(bundles, unit_id,
     text = _text(opinion_docx(bundle), tmp_path)
     assert TITLE in text and bundle.unit_name in text
     conclusion = bundle.grade["conclusion"]
-    assert f"审核结论（建议）：{conclusion['label']}" in text
+    assert f"审核结论（建议）：审核结果为“{conclusion['action']}”，{conclusion['consequence']}。{conclusion['reason']}" in text
+    for project_id, result in bundle.grade["project_conclusions"].items():  # every project has its 88号 result
+        assert result["action"] in ("优", "良", "中", "差") and f"——审核结果：{result['label']}" in text
     common = {f for problem in bundle.grade["common_problems"] for f in problem["finding_ids"]}
     for problem in bundle.grade["common_problems"]:
         assert problem["suggestion"] in text

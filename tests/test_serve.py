@@ -25,10 +25,10 @@ from perfaudit.batch.manifest import Manifest
 from perfaudit.batch.records import UnitResult
 from perfaudit.cli import main
 from perfaudit.ingest import ingest_paths
-from perfaudit.report import BUNDLES_DIR
-from perfaudit.report.prepare import write_unit_bundles
+from perfaudit.outdir import OutputFolder
+from perfaudit.pipeline import write_unit_bundles
 from perfaudit.review import command
-from perfaudit.review.file import read_review, review_path
+from perfaudit.review.file import read_review
 from perfaudit.review.model import EXCLUDED, Disposition
 from perfaudit.serve.app import TOKEN_HEADER, make_server, serve_in_thread
 from perfaudit.serve.security import BindRefused, check_bind, host_allowed, resolve_under
@@ -83,8 +83,8 @@ def test_a_non_loopback_bind_needs_the_flag(tmp_path, capsys):
 def out(tmp_path_factory):
     """An output folder with the examples' bundles, a manifest and a stand-in report page for Julu."""
     out = tmp_path_factory.mktemp("serve") / "out"
-    write_unit_bundles(ingest_paths([EXAMPLES]).dataset, out / BUNDLES_DIR, load_settings())
-    findings = pd.read_parquet(out / BUNDLES_DIR / JULU / "findings.parquet")
+    write_unit_bundles(ingest_paths([EXAMPLES]).dataset, OutputFolder(out).bundles.root, load_settings())
+    findings = pd.read_parquet(OutputFolder(out).bundles.unit_file(JULU, "findings.parquet"))
     Manifest(units={JULU: UnitResult(JULU, "ok", department_id=DEPARTMENT)}).save(out)
     (out / "units" / JULU).mkdir(parents=True)
     (out / "units" / JULU / "report.html").write_text(REPORT.format(fid=findings["finding_id"].iloc[0]), encoding="utf-8")
@@ -116,7 +116,7 @@ def _request(server, method, path, body=None, headers=None, raw=None):
 
 
 def _finding_ids(out) -> list[str]:
-    return list(pd.read_parquet(out / BUNDLES_DIR / JULU / "findings.parquet")["finding_id"])
+    return list(pd.read_parquet(OutputFolder(out).bundles.unit_file(JULU, "findings.parquet"))["finding_id"])
 
 
 def test_the_unit_page_gets_the_workspace_and_stays_safe(server, out):
@@ -165,7 +165,7 @@ def test_refused_requests_change_nothing(server, out):
         status, answer = _request(server, method, path, body, headers, raw)
         assert status == expected, (method, path, headers, status, answer)
         assert b"root:" not in answer
-    assert not review_path(out, JULU).exists()
+    assert not OutputFolder(out).review_file(JULU).exists()
     status, answer = _request(server, "POST", write, good, token)
     assert status == 200 and json.loads(answer)["ticket"] is None  # no --inputs: no rebuild
     assert read_review(out, JULU).dispositions == {fid: Disposition(fid, EXCLUDED, "附表已列")}
@@ -226,11 +226,11 @@ def test_it_starts_without_the_heavy_stages_and_ends_on_ctrl_c(out):
 def _seed_near_a_band(inputs: Path, out: Path) -> str:
     """Julu's review file set aside all its findings but its error and 12 warnings, so that the
     unit scores just under 80 (中) and setting the error aside crosses into 良; returns the error's id."""
-    from perfaudit.audit import audit_dataset
+    from perfaudit.pipeline import audit
     from perfaudit.review.file import write_review
     from perfaudit.review.model import Review
 
-    findings = audit_dataset(ingest_paths([inputs]).dataset, load_settings()).for_unit(JULU).sort_values("finding_id")
+    findings = audit(ingest_paths([inputs]).dataset, load_settings()).audit.for_unit(JULU).sort_values("finding_id")
     error = findings.loc[findings["severity"] == "error", "finding_id"].iloc[0]
     weighed_alike = findings[(findings["severity"] == "warning") & ~findings["rule_id"].isin(["S01", "S02"])]
     keep = {error, *weighed_alike["finding_id"].iloc[:12]}
@@ -268,7 +268,7 @@ def test_a_reviewer_excludes_a_finding_in_chromium_and_sees_the_rebuilt_report(t
         while not browser.evaluate(f"!!document.querySelector('.pa-controls[data-finding=\"{error}\"]')"):
             assert time.monotonic() < deadline, "no controls on the page"
             time.sleep(0.2)
-        assert (_grade(browser), _conclusion(browser)) == ("中", "修改完善后通过")
+        assert (_grade(browser), _conclusion(browser)) == ("中", "中")  # the grade and the 88号 review result
         stale = "(e => e.hidden ? '' : e.textContent)(document.querySelector('.pa-stale'))"
         assert GONE in browser.evaluate(stale) and "旧版文件的意见" in browser.evaluate(stale)
 
@@ -296,7 +296,7 @@ def test_a_reviewer_excludes_a_finding_in_chromium_and_sees_the_rebuilt_report(t
             time.sleep(0.5)
         assert seen_progress
         text = browser.evaluate("document.body.innerText")
-        assert "12月底数据在附表中<b>" in text and "已排除和已整改的发现" in text and _conclusion(browser) == "通过"
+        assert "12月底数据在附表中<b>" in text and "已排除和已整改的发现" in text and _conclusion(browser) == "良"
         assert browser.evaluate("document.querySelectorAll('b').length") == 0  # the reason is text, never markup
         assert GONE in browser.evaluate(stale) and GONE in text  # the stale disposition: in the bar and the report
     finally:

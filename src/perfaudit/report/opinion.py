@@ -15,10 +15,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..audit.grade import largest_deductions
-from .bundle import UnitBundle
-from .department import DepartmentBundle
-from .sections import MISSING, SEVERITY_LABELS, amount, budget_year_text, projects_worst_first
+from ..bundle import DepartmentBundle, UnitBundle
+from ..terms import SEVERITIES, SEVERITY_ZH
+from .sections.format import MISSING, amount, budget_year_text, largest_deductions
+from .sections.summary import projects_worst_first
 
 TITLE = "项目支出绩效目标审核意见书"
 DEPARTMENT_TITLE = "部门项目支出绩效目标审核意见书"
@@ -31,7 +31,7 @@ BASIS = (
 FONT_CJK, FONT_LATIN = "宋体", "Times New Roman"
 _FIXED_TIME = datetime(2000, 1, 1)  # core properties: the same bytes for the same bundle
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 def _set_fonts(style) -> None:
@@ -76,7 +76,7 @@ def _findings_table(document, findings: pd.DataFrame) -> None:
     """Findings worst first: the problem, what is wrong with the text it quotes, and the fix."""
     ordered = findings.assign(_order=findings["severity"].map(_SEVERITY_ORDER)).sort_values(["_order", "rule_rank"], kind="stable")
     rows = [
-        [f"{SEVERITY_LABELS[f['severity']]}·{f['rule_name']}", f"{f['message']}\n原文：{f['evidence']}{_where(f)}", f["suggestion"]]
+        [f"{SEVERITY_ZH[f['severity']]}·{f['rule_name']}", f"{f['message']}\n原文：{f['evidence']}{_where(f)}", f["suggestion"]]
         for f in ordered.to_dict("records")
     ]
     _table(document, ["问题", "说明及原文", "修改意见"], rows, [3.0, 7.5, 5.5])
@@ -110,8 +110,8 @@ def _basis_and_conclusion(document, findings: pd.DataFrame, grade: dict) -> None
 
     conclusion = grade["conclusion"]
     _paragraph(document, "二、审核结论", bold=True, size=12)
-    _paragraph(document, f"审核结论（建议）：{conclusion['label']}。{conclusion['reason']}", bold=True)
-    counts = "，".join(f"{SEVERITY_LABELS[s]} {int((findings['severity'] == s).sum())} 项" for s in ("error", "warning", "info"))
+    _paragraph(document, f"审核结论（建议）：审核结果为“{conclusion['action']}”，{conclusion['consequence']}。{conclusion['reason']}", bold=True)
+    counts = "，".join(f"{SEVERITY_ZH[s]} {int((findings['severity'] == s).sum())} 项" for s in SEVERITIES)
     _paragraph(document, f"机器建议等级：{grade['grade']}（综合得分 {grade['score']:.2f}，满分 100）；审核发现：{counts}。")
     deductions = largest_deductions(grade)
     if deductions:
@@ -151,9 +151,9 @@ def department_opinion_docx(department: DepartmentBundle) -> bytes:
     _basis_and_conclusion(document, findings, record)
 
     _paragraph(document, "三、各单位审核结论", bold=True, size=12)
-    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "建议结论"],
+    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "审核结果"],
            [[row["unit_name"], amount(row["budget"]), f"{row['grade']}（{row['score']:.2f}）",
-             " / ".join(str(row[s]) for s in SEVERITY_LABELS), row["conclusion"]] for row in unit_rows(department)],
+             " / ".join(str(row[s]) for s in SEVERITY_ZH), row["conclusion"]] for row in unit_rows(department)],
            [5.0, 2.5, 2.5, 3.0, 3.0])
 
     names = {unit.unit_id: unit.unit_name for unit in department.units}
@@ -166,7 +166,7 @@ def department_opinion_docx(department: DepartmentBundle) -> bytes:
         _paragraph(document, f"修改意见：{problem['suggestion']}")
 
     _paragraph(document, "五、预算数核对", bold=True, size=12)
-    wrong = [r for r in unit_totals(department).itertuples(index=False) if mismatched(r.diff)]
+    wrong = [r for r in unit_totals(department).itertuples(index=False) if mismatched(r.diff, department.tolerance)]
     if not wrong:
         _paragraph(document, "各单位申报的预算数与其项目之和一致（或文件未列出单位行）。")
     for row in wrong:
@@ -220,7 +220,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     _paragraph(document, "（二）各项目（问题多者在前）" if len(unit_level) else "各项目（问题多者在前）", bold=True)
     for number, project in enumerate(projects, start=1):
         label = project["conclusion"]["label"] if project["conclusion"] else MISSING
-        _paragraph(document, f"{number}. {project['project_name']}（预算 {amount(project['budget_total'])} 万元）——建议：{label}", bold=True)
+        _paragraph(document, f"{number}. {project['project_name']}（预算 {amount(project['budget_total'])} 万元）——审核结果：{label}", bold=True)
         own = project["findings"]
         own = own[~own["finding_id"].isin(in_common)]
         if own.empty:

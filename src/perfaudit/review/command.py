@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..audit.registry import SEVERITY_ZH
+from ..bundle import bundled_unit_ids, read_findings, read_meta
 from ..errors import PerfauditError
-from ..report import BUNDLES_DIR
-from ..report.bundle import FINDINGS_FILE, bundled_unit_ids, read_meta
+from ..outdir import OutputFolder
+from ..terms import SEVERITY_ZH
 from .apply import apply_reviews, counting, review_counts, set_aside, stale
-from .file import read_review, review_lock, review_path, reviewed_unit_ids, write_review
+from .file import read_review, review_lock, write_review
 from .model import EXCLUDED, Disposition, Review, SignOff, status_label
 
 UNIT_LEVEL = "单位整体"
@@ -27,7 +27,7 @@ class ReviewUsageError(PerfauditError):
 
 
 def _bundle_root(out_dir: Path) -> Path:
-    return Path(out_dir) / BUNDLES_DIR
+    return OutputFolder(out_dir).bundles.root
 
 
 def _unit_findings(out_dir: Path, unit_id: str) -> tuple[str, pd.DataFrame]:
@@ -38,7 +38,7 @@ def _unit_findings(out_dir: Path, unit_id: str) -> tuple[str, pd.DataFrame]:
     except PerfauditError:
         known = ", ".join(bundled_unit_ids(root)) or "none"
         raise ReviewUsageError(f"{out_dir}: no unit {unit_id!r} (units: {known}; `perfaudit run` builds them)") from None
-    findings = pd.read_parquet(root / unit_id / FINDINGS_FILE)
+    findings = read_findings(root, unit_id)
     return meta["unit_name"], apply_reviews(findings, {unit_id: read_review(out_dir, unit_id)})
 
 
@@ -82,7 +82,7 @@ def stale_lines(out_dir: Path, unit_id: str | None = None) -> list[str]:
     """Every disposition whose finding no longer exists, including those of review files whose
     unit is not in the output folder (any more)."""
     bundled = set(bundled_unit_ids(_bundle_root(out_dir)))
-    units = [unit_id] if unit_id else sorted(set(reviewed_unit_ids(out_dir)) | bundled)
+    units = [unit_id] if unit_id else sorted(set(OutputFolder(out_dir).reviewed_unit_ids()) | bundled)
     lines = []
     for unit in units:
         review = read_review(out_dir, unit)
@@ -104,7 +104,7 @@ def record(out_dir: Path, unit_id: str, finding_id: str, *, status: str | None =
         known = finding_id in set(findings["finding_id"])
         if clear:
             if finding_id not in review.dispositions:
-                raise ReviewUsageError(f"{review_path(out_dir, unit_id)}: no disposition for finding {finding_id}")
+                raise ReviewUsageError(f"{OutputFolder(out_dir).review_file(unit_id)}: no disposition for finding {finding_id}")
             path = write_review(out_dir, review.without_disposition(finding_id))
             return f"cleared {unit_id} {finding_id} ({path})"
         if not known:

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from ..errors import PerfauditError
+from ..outdir import OutputFolder
 
 DEFAULT_PORT = 8765
 
@@ -32,7 +33,7 @@ def serve(out_dir: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, a
 
     warning = check_bind(host, allow_remote)
     out_dir = Path(out_dir)
-    if not (out_dir / "manifest.json").is_file():
+    if not OutputFolder(out_dir).manifest.is_file():
         raise PerfauditError(f"{out_dir}: not an output folder of `perfaudit run` (no manifest.json)")
     for path in inputs or ():
         if not path.exists():

@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import PerfauditError
+from ..outdir import REPORT_STEM, OutputFolder
 from .pages import ASSETS_PREFIX, NotAReport, workspace_page
 from .rebuild import Rebuilder
 from .security import host_allowed, resolve_under
@@ -47,8 +48,6 @@ MAX_TEXT = 2000  # characters of a reason, a note or a name
 UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 FINDING_ID = re.compile(r"[0-9a-f]{16}")
 STATUSES = ("confirmed", "excluded", "resolved")
-# Files of the output folder that are no one's business in a browser (the folder's internals).
-HIDDEN_TOP = {"bundles", "reviews", "logs"}
 # Whatever else is served: no script, no plug-in, no framing, no referrer (the HTML pages carry
 # their own stricter policy as a <meta>; both apply).
 BASE_HEADERS = {
@@ -159,21 +158,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def _get_file(self, url_path: str) -> None:
         root = self.workspace.out_dir
+        folder = OutputFolder(root)
         target = resolve_under(root, url_path)
-        if target is None or (target != root and target.relative_to(root).parts[0] in HIDDEN_TOP):
+        # the folder's internals (bundles, reviews, logs) are no one's business in a browser
+        internals = (folder.bundles.root, folder.reviews, folder.logs)
+        if target is None or any(target == inner or inner in target.parents for inner in internals):
             raise Refused(HTTPStatus.NOT_FOUND, "not a file of this output folder")
-        if target.is_dir():
-            target = target / "index.html"
+        if target == root:
+            target = folder.index("html")
         if not target.is_file():
             raise Refused(HTTPStatus.NOT_FOUND, "no such file")
         data = target.read_bytes()
-        parts = target.relative_to(root).parts
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or target.suffix in (".json", ".ipynb"):
             content_type = f"{content_type}; charset=utf-8"
-        if len(parts) == 3 and parts[0] == "units" and parts[2] == "report.html" and parts[1] in self.workspace.units():
+        unit_id = target.parent.name
+        if target == folder.unit_report(unit_id) / f"{REPORT_STEM}.html" and unit_id in self.workspace.units():
             try:
-                data = workspace_page(data.decode("utf-8"), parts[1], self.workspace.token).encode("utf-8")
+                data = workspace_page(data.decode("utf-8"), unit_id, self.workspace.token).encode("utf-8")
             except (NotAReport, UnicodeDecodeError):
                 pass  # served as it is: a page that is not a report gets no controls
         self._send(HTTPStatus.OK, data, content_type)

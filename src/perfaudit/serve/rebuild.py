@@ -26,11 +26,12 @@ import time
 from collections import deque
 from pathlib import Path
 
+from ..outdir import OutputFolder
+
 EXIT_LOCKED = 3  # cli.EXIT_LOCKED: another run holds the output folder
 LOCKED_RETRY_SECONDS = 2.0
 STOP_WAIT_SECONDS = 60.0
 TAIL_LINES = 20
-RUN_JSON = "run.json"  # batch/outcome.py: per unit its status and reason
 
 
 class Rebuilder:
@@ -132,7 +133,7 @@ class Rebuilder:
         if code in (0, 1):
             try:
                 statuses = {u["unit_id"]: (u["status"], u.get("reason")) for u in
-                            json.loads((self.out_dir / RUN_JSON).read_text(encoding="utf-8"))["units"]}
+                            json.loads(OutputFolder(self.out_dir).run_record.read_text(encoding="utf-8"))["units"]}
             except (OSError, ValueError, KeyError, TypeError):
                 statuses = {}
             outcomes = {unit: statuses.get(unit, ("failed", "not in run.json")) for unit in sorted(units)}

@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, ReportError
-from ..settings import Settings
+from .errors import ConfigError, ReportError
+from .settings import Settings
 
 AUTO = "auto"
 FONT_NAME = "NotoSansCJK-Regular.ttc"
