@@ -6,7 +6,7 @@
 In one run, on the same corpus (``corpus.py``) and in the same environment, it times
 
 (a) the naive baseline: a shell loop that, per unit, prepares the unit the way a user would with
-    single-unit commands (``python -m perfaudit.report.prepare`` writes its bundle: ingest,
+    single-unit commands (``python -m perfaudit.pipeline`` writes its bundle: ingest,
     validation, audit), runs the ``papermill`` CLI on ``notebooks/unit_audit.ipynb``, then
     ``jupyter nbconvert --to html`` with the report's template and ``jupyter nbconvert --to
     perfaudit_pdf``; with ``--naive-units K`` only the first K units, extrapolated per unit;
@@ -57,7 +57,7 @@ set -euo pipefail
 cd {work}
 for doc in {documents}; do
   name=$(basename "$doc" .txt)
-  {python} -m perfaudit.report.prepare "naive/bundles/$name" "$doc" >/dev/null
+  {python} -m perfaudit.pipeline "naive/bundles/$name" "$doc" >/dev/null
   unit=$(ls "naive/bundles/$name" | grep -vx departments)  # the bundle folder also holds departments/
   {bin}/papermill --no-progress-bar {notebook} "naive/$name.ipynb" -p unit_id "$unit" -p bundle_dir "$PWD/naive/bundles/$name" 2>/dev/null
   {bin}/jupyter nbconvert --to html --template perfaudit --TemplateExporter.extra_template_basedirs={templates} \\

@@ -398,7 +398,7 @@ def _refused_cases() -> dict[str, Case]:
         "binary": refused(bytes(range(256)) * 40, "binary"),
         # Read by content: a zip holding word/document.xml is a Word file, "%PDF-" a PDF.
         "binary docx": refused(_zip("word/document.xml", julu, zipfile.ZIP_DEFLATED), "not a readable Word", sample="julu"),
-        "binary zip stored": refused(_zip("document.txt", julu, zipfile.ZIP_STORED), "binary", sample="julu"),
+        "binary zip stored": refused(_zip("document.txt", julu, zipfile.ZIP_STORED), "the file is a ZIP archive, not a .txt document", sample="julu"),
         "binary pdf": refused(_pdf(julu), "not a readable PDF", sample="julu"),
         "unknown layout": refused("总体说明\n本文件不含表格\n".encode(), "supported layouts: A"),
         "unknown layout front part only": refused(_utf8(jl[:51]), "supported layouts: A", sample="julu"),

@@ -20,7 +20,8 @@ def every_rendered_html_is_safe(tmp_path_factory):
 def chart_fonts():
     """Charts drawn with the report's CJK font, as the notebooks configure it when they open a
     bundle (tests that draw charts without a notebook would get DejaVu Sans and no CJK glyphs)."""
-    from perfaudit.report import charts, fonts
+    from perfaudit import fonts
+    from perfaudit.report import charts
     from perfaudit.settings import load_settings
 
     report = load_settings().section("report")

@@ -31,8 +31,8 @@ def messy_dataset(confidential: bool = False):
 
 
 def test_catalogue_is_complete_and_ordered():
-    expected = [f"S{i:02d}" for i in range(1, 14)] + [f"A{i:02d}" for i in range(1, 12)] + [f"Q{i:02d}" for i in range(1, 12)]
-    expected += [f"C{i:02d}" for i in range(1, 14)] + ["D01", "D02", "D03", "D04", "X01", "X02"]
+    expected = [f"S{i:02d}" for i in range(1, 18)] + [f"A{i:02d}" for i in range(1, 17)] + [f"Q{i:02d}" for i in range(1, 13)]
+    expected += [f"C{i:02d}" for i in range(1, 19)] + ["D01", "D02", "D03", "D04", "D05", "X01", "X02", "X03"]
     rules = catalogue()
     assert [r.id for r in rules] == expected
     for r in rules:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfaudit.audit.grade import check_grade_config, grade_unit, largest_deductions, letter
+from perfaudit.audit.grade import check_grade_config, grade_unit, letter
 from perfaudit.audit.registry import CRITERIA, SEVERITIES
 from perfaudit.errors import ConfigError
 from perfaudit.settings import load_settings
@@ -86,11 +86,11 @@ def test_mostly_unmeasurable_benefits_cap_the_grade():
     assert grade_unit([], 10, CONFIG, unmeasurable=(6, 12))["grade"] == "优"  # half is not "mostly"
 
 
-def test_largest_deductions_are_labelled_and_sum_to_the_loss():
+def test_deductions_are_largest_first_labelled_and_sum_to_the_loss():
     items = [("完整性", "error", "S02"), ("可行性", "warning", "Q02"), ("可行性", "warning", "Q02"), ("相关性", "warning", "C09"),
              ("相关性", "info", "D03")]
     result = grade_unit(items, 2, CONFIG)
-    top = largest_deductions(result)
+    top = result["deductions"][:3]  # what the reports show
     assert [d["rule_id"] for d in top] == ["S02", "Q02", "C09"]
     assert top[1]["label"] == "Q02 是/否型指标值" and top[1]["findings"] == 2
     assert sum(d["points"] for d in result["deductions"]) == pytest.approx(100 - result["score"], abs=0.05)
@@ -102,3 +102,39 @@ def test_invalid_grade_configuration():
         check_grade_config(broken)
     with pytest.raises(ConfigError):
         check_grade_config({**CONFIG, "zero_at": 0.0})
+
+
+# --- projects and the unit derived from them (issue 23) ------------------------------------------
+from perfaudit.audit.grade import grade_project, grade_projects  # noqa: E402
+
+
+def _graded(projects: dict) -> dict:
+    return {pid: {"findings": items, "budget": budget, "grade": grade_project(items, CONFIG)} for pid, (items, budget) in projects.items()}
+
+
+@given(findings)
+@settings(max_examples=100)
+def test_a_one_project_unit_without_unit_level_findings_is_its_project(items):
+    triples = [(criterion, severity, "R00") for criterion, severity in items]
+    unit = grade_projects(_graded({"p1": (triples, 12.0)}), [], CONFIG)
+    project = grade_project(triples, CONFIG)
+    assert unit["score"] == pytest.approx(project["score"], abs=0.02) and unit["grade"] == project["grade"]
+    assert unit["lowered_by"] == []
+
+
+@given(findings, findings, finding)
+@settings(max_examples=100)
+def test_a_unit_level_finding_never_raises_the_units_score(first, second, extra):
+    graded = _graded({"p1": ([(c, s, "R00") for c, s in first], 30.0), "p2": ([(c, s, "R00") for c, s in second], 10.0)})
+    base = grade_projects(graded, [], CONFIG)
+    more = grade_projects(graded, [(*extra, "R01")], CONFIG)
+    assert more["score"] <= base["score"]
+    assert sum(d["points"] for d in more["deductions"]) == pytest.approx(100 - more["score"], abs=0.05)
+
+
+def test_the_unit_score_is_the_budget_weighted_mean_of_its_projects():
+    bad = [("完整性", "error", "S02"), ("相关性", "warning", "C08")]
+    unit = grade_projects(_graded({"big": (bad, 300.0), "small": ([], 100.0)}), [], CONFIG)
+    big = grade_project(bad, CONFIG)["score"]
+    assert unit["score"] == pytest.approx(0.75 * big + 0.25 * 100, abs=0.01) == unit["projects_score"]
+    assert unit["grade"] == letter(unit["score"], CONFIG["bands"])

@@ -35,7 +35,7 @@ def test_reference_documents_every_rule_and_its_configuration():
 def test_rules_command_lists_the_catalogue(capsys):
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(catalogue()) == 54
+    assert len(lines) == len(catalogue()) == 71
     assert lines[0].startswith("S01  error") and "缺少产出指标 — no output indicator" in lines[0]
 
 

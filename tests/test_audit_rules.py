@@ -224,7 +224,7 @@ CASES = [
     ("C11", ind((OUT, QTY, "纪检监察案件办理数", "≥3件"), name="专项工作经费"), 0),  # a project of no known kind
     ("C11", ind((OUT, QUA, "场馆消防设备有效率", "≥90%"), name="业务用房物业管理费"), 0),
     ("C12", ind((OUT, QTY, "编外人员到位率", "100%")), 1),
-    ("C12", ind((BEN, SOC, "施工安全事故率", "≤1%")), 1),
+    ("C12", ind((BEN, SOC, "施工安全事故率", "≤1%"), name="麓湖路13号物业修缮项目"), 1),  # in a training project it is C11's
     ("C12", ind((OUT, QUA, "参加培训人员", "≥300人")), 1),
     ("C12", ind((OUT, QTY, "任务完成率", "100%")), 0),
     ("C12", ind((OUT, QTY, "开展活动次数", "100%")), 0),  # C02's: the name is a count
@@ -372,12 +372,10 @@ def test_a04_and_s06_from_the_validation_result():
     assert s06["indicator"].tolist() == ["培训合格率"]
 
 
-def test_without_validation_the_validate_stage_would_run(monkeypatch):
-    import perfaudit.validate as validate
+def test_the_pipeline_validates_once_and_audits_with_that_validation(monkeypatch):
+    import perfaudit.pipeline as pipeline
 
-    calls = []
-    monkeypatch.setattr(validate, "validate_dataset", lambda dataset: calls.append(dataset) or af.validation())
-    from perfaudit.audit import audit_dataset
-
-    audit_dataset(one())
-    assert len(calls) == 1
+    calls, checked = [], af.validation()
+    monkeypatch.setattr(pipeline, "validate", lambda dataset: calls.append(dataset) or checked)
+    audited = pipeline.audit(one(), af.DEFAULTS)
+    assert len(calls) == 1 and audited.validation is checked

@@ -52,7 +52,7 @@ CATALOGUE_INSTANCES = [
     ("S03", GZ, "广州市文学艺术创作基地建设", None),
     ("S03", GZ, "麓湖路13号物业修缮项目", None),
     ("S04", GZ, "机构运行辅助经费", None),
-    ("S05", GZ, "机构运行辅助经费", None),
+    ("S05", GZ, "专项工作经费", None),
     ("S08", JL, "老研会书画活动经费", None),
     ("S11", JL, "2024 年县文联创先争优工作经费", "保障机关正常运转：调查问卷"),
     ("A05", JL, "2024 年县文联创先争优工作经费", None),
@@ -85,7 +85,7 @@ CATALOGUE_INSTANCES = [
     ("D03", TJ, None, "保障机构运行数"),
     ("S12", JL, None, "部门整体绩效目标"),
     ("S13", GZ, "专项工作经费", "发挥了"),
-    ("Q09", JL, "老研会书画活动经费", "开展活动次数：3 次"),
+    ("Q09", JL, None, "开展创先争优的次数：3 次"),
     ("Q10", JL, "老年诗词楹联协会经费", "提升开展活动的社会影响力：100%"),
     ("C12", GZ, "机构运行辅助经费", "编外人员到位率：100%"),
     ("X02", JL, None, "XXX 财政（厅/局）审核"),
@@ -121,8 +121,15 @@ def test_false_findings_of_issue_14_are_gone(findings):
     assert not findings["evidence"].str.contains("bookmark").any()
 
 
-def test_s05_names_the_missing_quality_dimension(findings):
-    assert hits(findings, "S05", GZ, "机构运行辅助经费")["message"].tolist() == ["产出指标缺少质量指标。"]
+def test_s05_names_the_missing_dimensions_and_not_a_misfiled_one(findings):
+    assert hits(findings, "S05", GZ, "专项工作经费")["message"].tolist() == ["产出指标缺少质量指标、时效指标。"]
+    # 机构运行辅助经费 has a quality rate under 数量 (编外人员到位率): C12 moves it, S05 does not call 质量 missing
+    assert hits(findings, "S05", GZ, "机构运行辅助经费").empty and len(hits(findings, "C12", GZ, "机构运行辅助经费", "编外人员到位率")) == 1
+
+
+def test_bare_values_are_one_note_per_unit(findings):
+    notes = findings[findings["rule_id"] == "Q09"]
+    assert len(notes) == 3 and notes["project_id"].isna().all() and set(notes["severity"]) == {"info"}
 
 
 def test_cli_exit_code_summary_and_files(run):
@@ -193,10 +200,60 @@ def test_d03_is_one_note_per_unit_and_d02_only_where_blocks_repeat(findings):
 
 def test_grades(run):
     grades = pd.read_csv(run[2] / "grades.csv", skiprows=[1], dtype={"unit_id": str}).set_index("unit_id")
-    assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(70.40, abs=0.01)
-    assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(61.46, abs=0.01)
-    # TJ loses little, but 11 of its 12 benefit indicators have no figure: no better than 中
-    assert grades.loc["c-363207-2da5064f", "grade"] == "中" and grades.loc["c-363207-2da5064f", "score"] == pytest.approx(94.48, abs=0.01)
+    # GZ: its 700 万元 业务用房物业管理费 (差: no benefit indicator, four misfiled, 场馆正常运行率 ≥60%) weighs 47 %
+    assert grades.loc["n-a68528022d76", "grade"] == "中" and grades.loc["n-a68528022d76", "score"] == pytest.approx(60.29, abs=0.01)
+    assert grades.loc["c-721001-9b9aa6fb", "grade"] == "中" and grades.loc["c-721001-9b9aa6fb", "score"] == pytest.approx(65.00, abs=0.01)
+    # TJ loses little, but each project's benefit indicators have no figure: no project, so no unit, better than 中
+    assert grades.loc["c-363207-2da5064f", "grade"] == "中" and grades.loc["c-363207-2da5064f", "score"] == pytest.approx(92.78, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def audited():
+    from perfaudit.ingest import ingest_paths
+    from perfaudit.pipeline import audit
+    from perfaudit.settings import load_settings
+
+    dataset = ingest_paths([EXAMPLES]).dataset
+    return dataset, audit(dataset, load_settings()).audit
+
+
+def test_every_project_has_an_88号_result_and_every_unit_agrees_with_its_projects(audited):
+    dataset, result = audited
+    letters = "优良中差"
+    for unit_id, record in result.records.items():
+        projects = set(dataset.projects.loc[dataset.projects["unit_id"] == unit_id, "project_id"])
+        results = record["project_conclusions"]
+        assert set(results) == projects and all(r["action"] in letters and r["consequence"] for r in results.values())
+        grades = [results[p]["action"] for p in projects]
+        best, worst = min(grades, key=letters.index), max(grades, key=letters.index)
+        unit = record["conclusion"]["action"]
+        assert letters.index(best) <= letters.index(unit), unit_id  # never better than its best project
+        # never worse than its worst project, unless a unit-level finding lowers it, and then it is named
+        assert letters.index(unit) <= letters.index(worst) or record["lowered_by"], unit_id
+        if record["lowered_by"]:
+            assert all(label in record["conclusion"]["reason"] for label in record["lowered_by"])
+    results = {r["unit_name"]: (r["conclusion"]["action"], r["conclusion"]["reason"]) for r in result.records.values()}
+    assert results["广州市文学艺术界联合会（本级）"] == ("中", "17 个项目中审核结果为“优”的 1 个、“良”的 3 个、“中”的 12 个、“差”的 1 个，按预算加权得 60.35 分，计入单位整体问题后为 60.29 分，单位审核结果为“中”。")
+    assert results["巨鹿县文学艺术界联合会本级"] == ("中", "3 个项目中审核结果为“中”的 3 个，按预算加权得 69.86 分，计入单位整体问题后为 65.00 分，单位审核结果为“中”。")
+
+
+# A suggestion that takes the indicator out of the table, and one that moves it to another 二级.
+_DELETES = re.compile(r"^删除“")
+_MOVES = re.compile(r"移到“([^”]+)”下")
+
+
+def test_one_suggestion_per_indicator_never_delete_and_move_nor_a_quantity_to_quality(findings):
+    on_indicators = findings[findings["indicator"].notna()]
+    for (_, indicator), own in on_indicators.groupby(["project_id", "indicator"]):
+        deletes = own["suggestion"].str.contains(_DELETES).any()
+        targets = {m for text in own["suggestion"] for m in _MOVES.findall(text)}
+        assert not (deletes and targets) and len(targets) <= 1, (indicator, own[["rule_id", "suggestion"]].values.tolist())
+    moved_to_quality = on_indicators[on_indicators["suggestion"].str.contains("质量指标”下", regex=False)]
+    from perfaudit.audit.lexicon import Lexicon, norm
+    from perfaudit.settings import load_settings
+
+    lexicon = Lexicon(load_settings().section("audit")["lexicon"])
+    assert not [name for name in moved_to_quality["indicator"] if lexicon.is_count(norm(name))]
 
 
 def test_findings_table(findings):

@@ -21,7 +21,7 @@ import pytest
 
 from perfaudit.batch import BatchOptions, run_batch
 from perfaudit.batch.lock import OutputLock
-from perfaudit.batch.manifest import JOURNAL_DIR, MANIFEST_FILE
+from perfaudit.outdir import OutputFolder
 from perfaudit.batch.plan import BUILD, KEEP_FAILED, SKIP, Selection, decide
 from perfaudit.batch.records import FAILED, OK, SKIPPED, UnitResult
 from perfaudit.batch.worker import WORKER_NICENESS, WorkerLost, WorkerProcess
@@ -78,6 +78,9 @@ class Scenario:
         self.inputs, self.out, self.flags = root / "inputs", root / "reports", root / "flags"
         shutil.copytree(EXAMPLES, self.inputs)
         (self.inputs / BROKEN).write_text("这不是绩效目标表。\n", encoding="utf-8")
+        # what a folder of documents also holds: skipped, never refused, never in the manifest
+        (self.inputs / "README.txt").write_text("2024年文件\n", encoding="utf-8")
+        (self.inputs / "fetch.log").write_text("downloaded 3 files\n", encoding="utf-8")
         self.flags.mkdir()
         self.notebook = failing_notebook(root, self.flags)
 
@@ -86,9 +89,9 @@ class Scenario:
         summary = run_batch([self.inputs], self.out, BatchOptions(workers=2, notebook=self.notebook, progress=False, **options))
         seconds = time.perf_counter() - started
         mtimes = {str(p.relative_to(self.out)): p.stat().st_mtime
-                  for p in self.out.rglob("*") if p.is_file() and JOURNAL_DIR not in p.parts}
+                  for p in self.out.rglob("*") if p.is_file() and ".journal" not in p.parts}
         read = lambda name: json.loads((self.out / name).read_text(encoding="utf-8"))  # noqa: E731
-        return Stage(summary, read("run.json"), read(MANIFEST_FILE), mtimes, seconds)
+        return Stage(summary, read("run.json"), read("manifest.json"), mtimes, seconds)
 
 
 def units_of(stage: Stage) -> dict[str, dict]:
@@ -145,6 +148,9 @@ def test_first_run_isolates_failing_units(first, scenario):
     assert "unknown layout" in first.run["refused_files"][0]["reason"]
     assert first.summary.exit_code == 1 and first.run["exit_code"] == 1
     assert first.run["counts"] == {"ok": 1, "failed": 2, "skipped": 0, "refused_files": 1, "orphaned": 0}
+    assert first.run["skipped_files"] == [{"source_file": "README.txt", "reason": "a README"},
+                                          {"source_file": "fetch.log", "reason": "a log file"}]
+    assert not {"README.txt", "fetch.log"} & set(first.manifest["files"])
 
 
 def test_first_run_writes_reports_logs_manifest_and_index(first, scenario):
@@ -171,13 +177,17 @@ def test_first_run_writes_reports_logs_manifest_and_index(first, scenario):
 
 # ------------------------------------------------------------------ no change: nothing rebuilt
 
-def test_unchanged_run_rebuilds_nothing(unchanged, first):
+def test_unchanged_run_rebuilds_only_what_the_machine_failed(unchanged, first):
     units = units_of(unchanged)
     assert units[GUANGZHOU]["status"] == SKIPPED and units[GUANGZHOU]["reason"] == "up to date"
+    # the notebook raised on Julu's data: its document's failure, kept until the document changes
     assert units[JULU]["status"] == FAILED and "--retry-failed" in units[JULU]["reason"]
+    # Tianjin's kernel was killed: a fault of the machine, rebuilt by the next plain run (killed again)
+    assert first.manifest["units"][TIANJIN]["error_class"] == "DeadKernelError"
+    assert unchanged.manifest["units"][TIANJIN]["finished"] != first.manifest["units"][TIANJIN]["finished"]
+    assert units[TIANJIN]["status"] == FAILED and "DeadKernelError" in units[TIANJIN]["reason"]
     assert unchanged.summary.exit_code == 1  # still failed units and a refused file
-    for name in ("units/n-a68528022d76/report.pdf", "index.html", "index.pdf"):
-        assert unchanged.mtimes[name] == first.mtimes[name]
+    assert unchanged.mtimes["units/n-a68528022d76/report.pdf"] == first.mtimes["units/n-a68528022d76/report.pdf"]
     assert unchanged.manifest["units"][JULU] == first.manifest["units"][JULU]  # reasons do not pile up
 
 
@@ -249,9 +259,8 @@ def test_decide(tmp_path, previous, selection, fingerprint, expected):
 
 def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     from perfaudit.batch.manifest import Manifest
-    from perfaudit.batch.fingerprint import unit_fingerprint
+    from perfaudit.fingerprint import unit_fingerprint
     from perfaudit.batch.run import _needs_reading
-    from perfaudit.review.file import review_path
 
     found = {"a.txt": (tmp_path / "a.txt", "sha-a")}
     interrupted = Manifest(recipe={"code": "1"}, files={"a.txt": {"sha256": "sha-a", "status": "ok", "units": ["u"]}})
@@ -262,8 +271,8 @@ def test_documents_are_read_only_when_something_is_to_build(tmp_path):
     assert not _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading({"a.txt": (tmp_path / "a.txt", "sha-b")}, interrupted, {"code": "1"}, Selection(), tmp_path)
     assert _needs_reading(found, interrupted, {"code": "2"}, Selection(), tmp_path)
-    review_path(tmp_path, "u").parent.mkdir()
-    review_path(tmp_path, "u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
+    OutputFolder(tmp_path).review_file("u").parent.mkdir()
+    OutputFolder(tmp_path).review_file("u").write_text('[findings.0123456789abcdef]\nstatus = "确认"\n', encoding="utf-8")
     assert _needs_reading(found, interrupted, {"code": "1"}, Selection(), tmp_path)  # its review file is new
 
 
@@ -357,7 +366,7 @@ def test_run_killed_midway_completes_without_redoing_finished_units(tmp_path):
                                      "run_batch([Path(sys.argv[1])], Path(sys.argv[2]), BatchOptions(workers=1, progress=False))",
                str(inputs), str(out)]
     driver = subprocess.Popen(command)
-    journal = out / JOURNAL_DIR
+    journal = OutputFolder(out).journal
     deadline = time.monotonic() + 180
     while not (journal.is_dir() and any(journal.glob("*.json"))):
         assert driver.poll() is None and time.monotonic() < deadline, "the run ended before finishing a unit"
@@ -383,7 +392,7 @@ def test_run_killed_midway_completes_without_redoing_finished_units(tmp_path):
 def test_sort_ranks_order_units_with_missing_values_last():
     import pandas as pd
 
-    from perfaudit.batch.portfolio import SORT_ORDERS, sort_ranks
+    from perfaudit.report.portfolio import SORT_ORDERS, sort_ranks
 
     units = pd.DataFrame({
         "unit_id": ["a", "b", "c"], "unit_name": ["乙", "甲", "丙"], "department": ["部门二", "部门一", "部门一"],

@@ -5,6 +5,11 @@ run.json and index as with local workers."""
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import distributed
@@ -59,3 +64,94 @@ def test_summary_counts_the_workers_the_cluster_has(tmp_path):
     assert summary.exit_code == 0 and summary.workers == 1
     assert summary_lines(summary)[-2].endswith("(dask, 1 worker)")
     assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["workers"] == 1
+
+
+# ------------------------------------------------------------------ a scheduler lost mid-run
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(*args: str, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", *args], stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+
+
+def _end(process: subprocess.Popen) -> None:
+    """End a process and everything it started (a Dask worker's nanny starts the worker), by PID."""
+    from perfaudit.batch.worker import kill_tree
+
+    kill_tree(process.pid)
+    process.wait(timeout=30)
+
+
+class Cluster:
+    """A Dask scheduler and one single-threaded worker on 127.0.0.1, as separate processes."""
+
+    def __init__(self, root: Path, port: int):
+        self.address = f"tcp://127.0.0.1:{port}"
+        self.scheduler = _start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                "--no-dashboard", log=root / "scheduler.log")
+        self.worker = _start("distributed.cli.dask_worker", self.address, "--nthreads", "1", "--nworkers", "1",
+                             "--no-dashboard", log=root / "worker.log")
+        with distributed.Client(self.address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+
+    def end(self) -> None:
+        for process in (self.worker, self.scheduler):
+            if process.poll() is None:
+                _end(process)
+
+
+def _run(inputs: Path, out: Path, address: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "perfaudit", "run", str(inputs), "--out", str(out),
+                             "--executor", "dask", "--scheduler", address, "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_lost_scheduler_ends_the_run_with_its_summary_and_the_next_run_heals(tmp_path):
+    from perfaudit.batch.manifest import JOURNAL_DIR
+
+    inputs, out = tmp_path / "inputs", tmp_path / "reports"
+    inputs.mkdir()
+    for name in ("guangzhou_wenlian_2024.txt", "julu_wenlian_2024.txt", "tianjin_qunyiguan_2025.txt"):
+        shutil.copy(EXAMPLES / name, inputs)
+    port = _free_port()
+    cluster = Cluster(tmp_path, port)
+    try:
+        driver = _run(inputs, out, cluster.address)
+        deadline = time.monotonic() + 300
+        while not ((out / JOURNAL_DIR).is_dir() and any((out / JOURNAL_DIR).glob("*.json"))):
+            assert driver.poll() is None and time.monotonic() < deadline, "the run ended before finishing a unit"
+            time.sleep(0.05)
+        _end(cluster.scheduler)  # lost: killed with its whole process tree
+        stdout, stderr = driver.communicate(timeout=240)
+    finally:
+        cluster.end()
+    assert driver.returncode == 1, stderr
+    assert "Traceback" not in stderr and "distributed.client" not in stderr
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["exit_code"] == 1 and run["index_error"] is None
+    assert (out / "index.html").is_file() and (out / "index.pdf").is_file()
+    statuses = {unit["unit_id"]: unit["status"] for unit in run["units"]}
+    lost = sorted(unit_id for unit_id, status in statuses.items() if status != OK)
+    assert OK in statuses.values() and lost, statuses  # one finished before the loss, the others did not
+    for line in stderr.splitlines():
+        assert line.startswith(("FAILED", "REFUSED")) or not line.strip(), line  # one line per failed job
+    assert any(line.startswith("3 units:") for line in stdout.splitlines())
+
+    # the next plain run (a new cluster on the same address) rebuilds what the lost scheduler left unbuilt
+    cluster = Cluster(tmp_path, port)
+    try:
+        again = _run(inputs, out, cluster.address)
+        stdout, stderr = again.communicate(timeout=300)
+    finally:
+        cluster.end()
+    assert again.returncode == 0, stderr
+    healed = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    by_id = {unit["unit_id"]: unit for unit in healed["units"]}
+    assert all(by_id[unit_id]["status"] == OK for unit_id in lost)
+    assert all("a reason of the machine" in by_id[unit_id]["reason"] for unit_id in lost)

@@ -17,13 +17,13 @@ from perfaudit.audit.department import budget_weights, department_grade, roll_up
 from perfaudit.audit.grade import letter
 from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import make_table
-from perfaudit.report.department import read_department, totals_check, unit_totals, write_department_bundle
-from perfaudit.report.department_sections import (
-    chart_section, common_problems_section, summary, targets_section, unit_report_link,
-)
+from perfaudit.bundle import read_department
+from perfaudit.outdir import unit_report_link_from_department as unit_report_link
+from perfaudit.pipeline import write_department_bundle, write_department_bundles, write_unit_bundles
+from perfaudit.report.department import totals_check, unit_totals
 from perfaudit.report.markup import render
 from perfaudit.report.opinion import department_opinion_docx
-from perfaudit.report.prepare import write_department_bundles, write_unit_bundles
+from perfaudit.report.sections.department import chart_section, common_problems_section, summary, targets_section
 from perfaudit.settings import load_settings
 
 pytestmark = pytest.mark.usefixtures("chart_fonts")
@@ -111,7 +111,7 @@ def test_roll_up_states_a_problem_of_most_units_once_with_their_list():
     record = roll_up(grades, {u: 10.0 for u in grades}, findings, 3, config)
     assert [(p["rule_id"], p["unit_ids"]) for p in record["common_problems"]] == [("S04", ["u1", "u3"])]
     assert record["grade"] == "良" and record["units"] == 3 and record["error"] == 1
-    assert record["conclusion"]["action"] == "revise"  # 良 with one error: the unit rule
+    assert record["conclusion"]["action"] == "良" and record["conclusion"]["reason"].startswith("3 个单位中审核结果为“良”的 3 个")
 
 
 # ---------------------------------------------------------------- bundles and report content
@@ -191,10 +191,11 @@ def test_department_opinion_has_the_conclusion_units_and_common_problems(departm
     document = docx.Document(io.BytesIO(data))
     text = "\n".join([p.text for p in document.paragraphs] +
                      [c.text for t in document.tables for row in t.rows for c in row.cells])
-    assert "部门项目支出绩效目标审核意见书" in text and f"被审核部门：{DEPARTMENT}" in text
-    assert department.record["conclusion"]["label"] in text
+    assert "部门项目支出绩效目标审核意见书" in text and f"{DEPARTMENT}：" in text  # 主送 the department
+    conclusion = department.record["conclusion"]
+    assert f"审核结果为“{conclusion['action']}”，{conclusion['consequence']}。" in text
     assert all(unit.unit_name in text for unit in department.units)
-    assert "3 个单位缺少效益指标" in text
+    assert "缺少效益指标（全部3个单位）" in text
 
 
 def test_a_stale_department_bundle_is_refused(department_root, tmp_path):
@@ -231,7 +232,7 @@ def _planned(found, manifest, files, units, out_dir):
 
 def _built_manifest(out_dir: Path, units: dict[str, dict], sha: dict[str, str]):
     """A manifest as a run over ``units`` leaves it, with their report files in place."""
-    from perfaudit.batch.fingerprint import department_fingerprint, unit_fingerprint
+    from perfaudit.fingerprint import department_fingerprint, unit_fingerprint
     from perfaudit.batch.manifest import Manifest
     from perfaudit.batch.records import DEPARTMENT, UnitResult
 

@@ -36,12 +36,12 @@ import pytest
 
 from faults_helpers import EVERY_FILE, FAULT_CELL_ID, UNIT_NOTEBOOK, clone_document, faulty_notebook, full_disk_env
 from perfaudit import __version__
-from perfaudit.batch.fingerprint import RECIPE_LABELS, config_fingerprint, dependencies_fingerprint
-from perfaudit.batch.lock import LOCK_FILE, OutputLock
-from perfaudit.batch.manifest import JOURNAL_DIR, MANIFEST_FILE
+from perfaudit.fingerprint import RECIPE_LABELS, config_fingerprint, dependencies_fingerprint
+from perfaudit.batch.lock import OutputLock
+from perfaudit.outdir import OutputFolder
 from perfaudit.batch.records import FAILED, OK, SKIPPED
 from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED, EXIT_OK, main
-from perfaudit.report.prepare import suites_fingerprint
+from perfaudit.fingerprint import settings_fingerprint, suites_fingerprint
 from perfaudit.settings import load_settings
 from ids import julu_copy
 
@@ -161,7 +161,7 @@ class Batch:
         units = self.out / "units"
         return Stage(
             returncode=done.returncode, stdout=done.stdout, stderr=done.stderr,
-            run=_read_json(self.out / "run.json"), manifest=_read_json(self.out / MANIFEST_FILE),
+            run=_read_json(self.out / "run.json"), manifest=_read_json(OutputFolder(self.out).manifest),
             files={folder.name: {path.name for path in folder.iterdir()} for folder in units.iterdir()},
             provenance={path.parent.name: _read_json(path) for path in units.glob("*/provenance.json")},
             fault_cell_errors={path.parent.name: _fault_cell_errors(path) for path in units.glob("*/report.ipynb")},
@@ -203,7 +203,7 @@ def faulty(batch) -> Stage:
 def interrupted(batch, faulty) -> Interrupted:
     """The retry of the failed units (good notebook, disk no longer full), its process group
     SIGKILLed as soon as one unit of it is in place."""
-    journal = batch.out / JOURNAL_DIR
+    journal = OutputFolder(batch.out).journal
     with open(batch.root / "interrupted.log", "w", encoding="utf-8") as log:
         driver = subprocess.Popen(batch.command("--retry-failed"), stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)
@@ -219,7 +219,7 @@ def interrupted(batch, faulty) -> Interrupted:
     return Interrupted(
         pid=driver.pid,
         finished={path.stem for path in journal.glob("*.json")},
-        lock_holder=_read_json(batch.out / LOCK_FILE),
+        lock_holder=_read_json(OutputFolder(batch.out).lock),
         survivors=[f"{process.pid} {process.name()}" for process in alive if _running(process)],
         half_written=half_written(batch.out),
     )
@@ -290,7 +290,7 @@ def test_restarted_run_is_not_blocked_and_builds_only_what_was_left(resumed, int
 def test_restarted_run_clears_what_the_killed_run_left_half_done(resumed, batch):
     assert not [name for name in resumed.files if name.startswith(".")]
     assert not list((batch.out / "bundles").glob(".*"))
-    assert not list((batch.out / JOURNAL_DIR).glob("*"))
+    assert not list(OutputFolder(batch.out).journal.glob("*"))
 
 
 # ------------------------------------------------------------------ one run at a time (CLI)
@@ -350,7 +350,7 @@ def test_report_records_input_hashes_versions_and_configuration(faulty, batch, u
     provenance = faulty.provenance[unit_id]
     assert provenance["sources"] == [{"file": SOURCES[unit_id], "sha256": _sha256(EXAMPLES / SOURCES[unit_id])}]
     assert provenance["perfaudit_version"] == __version__
-    assert provenance["fingerprints"]["rules"] == load_settings().fingerprint()
+    assert provenance["fingerprints"]["rules"] == settings_fingerprint(load_settings())
     assert provenance["fingerprints"]["suites"] == suites_fingerprint()
     locked = _locked()
     assert provenance["packages"] and {name: locked[_normal(name)] for name in provenance["packages"]} == provenance["packages"]

@@ -16,7 +16,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from perfaudit.report import live
-from perfaudit.report.bundle import UnitBundle
+from perfaudit.bundle import UnitBundle
 from perfaudit.report.render import render_html
 from perfaudit.settings import load_settings
 

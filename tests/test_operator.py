@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from perfaudit.batch.manifest import JOURNAL_DIR, MANIFEST_FILE
+from perfaudit.outdir import OutputFolder
 from perfaudit.cli import EXIT_INPUT, main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -111,13 +111,13 @@ def terminated(tmp_path_factory):
     driver = subprocess.Popen([*PERFAUDIT, "run", str(inputs), "--out", str(out), "--workers", "1", "--no-progress"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
-    while not ((out / JOURNAL_DIR).is_dir() and any((out / JOURNAL_DIR).glob("*.json"))):
+    while not (OutputFolder(out).journal.is_dir() and any(OutputFolder(out).journal.glob("*.json"))):
         assert driver.poll() is None and time.monotonic() < deadline, "the run ended before finishing a unit"
         time.sleep(0.02)
     driver.send_signal(signal.SIGTERM)
     stdout, stderr = driver.communicate(timeout=120)
     read = lambda name: json.loads((out / name).read_text(encoding="utf-8"))  # noqa: E731
-    return driver.returncode, stderr, read("run.json"), read(MANIFEST_FILE)
+    return driver.returncode, stderr, read("run.json"), read("manifest.json")
 
 
 def test_sigterm_stops_the_run_with_exit_143(terminated):
@@ -125,6 +125,7 @@ def test_sigterm_stops_the_run_with_exit_143(terminated):
     assert code == 128 + signal.SIGTERM
     assert stderr.strip().splitlines()[-1] == "perfaudit: stopped by SIGTERM"
     assert "Traceback" not in stderr and run["interrupted"] is True
+    assert run["exit_code"] == code  # the code the process really exits with
 
 
 def test_run_json_after_an_interrupt_lists_every_unit_the_manifest_has(terminated):

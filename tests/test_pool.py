@@ -1,4 +1,4 @@
-"""The worker's reused report kernel (``batch/pool.py``) keeps units apart.
+"""The worker's reused report kernel (``report/kernels/pool.py``) keeps units apart.
 
 A unit that changes the kernel — globals, ``rcParams``, the package (a module function and a
 class method), working directory, environment, ``sys.path``, warning filters, logging, pandas
@@ -16,11 +16,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from perfaudit.batch.kernel import ForkedReportKernelManager, ForkProvisioner, use_zygote
-from perfaudit.batch.pool import KernelPool
-from perfaudit.report import report_unit, unit_report_dir
-from perfaudit.report.execute import run_notebook
-from perfaudit.report.prepare import main as prepare_bundles
+from perfaudit.outdir import OutputFolder
+from perfaudit.pipeline import main as prepare_bundles
+from perfaudit.report import report_unit
+from perfaudit.report.kernels import NewKernels
+from perfaudit.report.kernels.execute import run_notebook
+from perfaudit.report.kernels.fork import Zygote
+from perfaudit.report.kernels.pool import KernelPool
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +36,7 @@ import logging, os, sys, warnings
 import matplotlib, pandas
 from matplotlib._pylab_helpers import Gcf
 from matplotlib_inline.config import InlineBackend
-import perfaudit.report.sections, perfaudit.report.markup
+import perfaudit.report.sections.cover, perfaudit.report.markup
 print("globals", sorted(name for name in globals() if not name.startswith("_")))
 print("execution count", get_ipython().execution_count)
 print("rcParams", matplotlib.rcParams["font.size"], matplotlib.rcParams["axes.facecolor"])
@@ -46,7 +48,7 @@ print("sys.path", sys.path[-1])
 print("warning filters", len(warnings.filters))
 print("log handlers", len(logging.root.handlers))
 print("pandas max_rows", pandas.get_option("display.max_rows"))
-print("sections.cover", perfaudit.report.sections.cover.__name__)
+print("sections.cover", perfaudit.report.sections.cover.cover.__name__)
 print("Element.__html__", perfaudit.report.markup.Element.__html__.__name__)
 print("new module", "perfaudit.leaked" in sys.modules)
 """
@@ -54,7 +56,7 @@ HOSTILE = """\
 import logging, os, sys, types, warnings
 import matplotlib, pandas
 import matplotlib.pyplot as plt
-import perfaudit.report.sections, perfaudit.report.markup
+import perfaudit.report.sections.cover, perfaudit.report.markup
 leaked_global = 1
 matplotlib.rcParams["font.size"] = 30
 matplotlib.rcParams["axes.facecolor"] = "#ff0000"
@@ -68,7 +70,7 @@ warnings.simplefilter("ignore")
 logging.root.addHandler(logging.NullHandler())
 pandas.set_option("display.max_rows", 3)
 def patched_cover(bundle): return perfaudit.report.markup.element("p", "patched")
-perfaudit.report.sections.cover = patched_cover
+perfaudit.report.sections.cover.cover = patched_cover
 def patched_html(self): return "<p>patched</p>"
 perfaudit.report.markup.Element.__html__ = patched_html
 sys.modules["perfaudit.leaked"] = types.ModuleType("perfaudit.leaked")
@@ -95,11 +97,9 @@ def bundles(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def zygote():
     """Kernels forked from a zygote of this process, as in a worker (stopped afterwards)."""
-    use_zygote()
-    yield
-    if ForkProvisioner.zygote is not None:
-        ForkProvisioner.zygote.stop()
-        ForkProvisioner.zygote = None
+    zygote = Zygote()
+    yield zygote
+    zygote.stop()
 
 
 @pytest.fixture(scope="module")
@@ -113,18 +113,17 @@ def notebooks(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def render(bundles: Path, unit_id: str, out: Path, notebook: Path, pool: KernelPool | None) -> tuple[str, str]:
-    """(status, HTML) of one unit, on the pool's kernel or (no pool) on a fresh forked kernel."""
-    record = report_unit(bundles, unit_id, out, notebook=notebook, kernel_manager_class=ForkedReportKernelManager,
-                         kernel_pool=pool)
-    html = unit_report_dir(out, unit_id) / "report.html"
+def render(bundles: Path, unit_id: str, out: Path, notebook: Path, kernels) -> tuple[str, str]:
+    """(status, HTML) of one unit, on the kernels of ``kernels`` (a pool, or a new forked kernel each)."""
+    record = report_unit(bundles, unit_id, out, notebook=notebook, kernels=kernels)
+    html = OutputFolder(out).unit_report(unit_id) / "report.html"
     return record.status, html.read_text(encoding="utf-8") if html.is_file() else ""
 
 
 @pytest.fixture(scope="module")
 def fresh(bundles, zygote, notebooks, tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("fresh")
-    status, html = render(bundles, TIANJIN, out, notebooks["probe"], None)
+    status, html = render(bundles, TIANJIN, out, notebooks["probe"], NewKernels(zygote))
     assert status == "ok"
     return {"probe": html}
 
@@ -136,7 +135,7 @@ def probe_lines(html: str) -> list[str]:
 
 def test_a_unit_after_a_hostile_one_on_the_same_kernel_renders_as_on_a_fresh_kernel(bundles, zygote, notebooks,
                                                                                      fresh, tmp_path):
-    pool = KernelPool()
+    pool = KernelPool(zygote)
     try:
         for round_ in range(2):
             status, hostile_html = render(bundles, JULU, tmp_path / f"hostile-{round_}", notebooks["hostile"], pool)
@@ -157,7 +156,7 @@ def test_a_unit_after_a_hostile_one_on_the_same_kernel_renders_as_on_a_fresh_ker
 
 
 def test_a_unit_after_a_crash_or_a_timeout_gets_a_new_kernel(bundles, zygote, notebooks, fresh, tmp_path):
-    pool = KernelPool()
+    pool = KernelPool(zygote)
     try:
         assert render(bundles, JULU, tmp_path / "killed", notebooks["killer"], pool)[0] == "failed"
         assert render(bundles, TIANJIN, tmp_path / "after-kill", notebooks["probe"], pool) == ("ok", fresh["probe"])
@@ -165,7 +164,7 @@ def test_a_unit_after_a_crash_or_a_timeout_gets_a_new_kernel(bundles, zygote, no
         hang = notebook_with(tmp_path / "hang.ipynb", "import time\ntime.sleep(60)")
         marker = tmp_path / "done"
         execution = run_notebook(hang, tmp_path / "hang-out.ipynb", {"unit_id": JULU, "bundle_dir": str(bundles),
-                                 "done_marker": str(marker)}, done_marker=marker, cell_timeout=2, kernel_pool=pool)
+                                 "done_marker": str(marker)}, done_marker=marker, cell_timeout=2, kernels=pool)
         assert execution.error is not None and "Timeout" in str(execution.error)
         assert render(bundles, TIANJIN, tmp_path / "after-timeout", notebooks["probe"], pool) == ("ok", fresh["probe"])
         assert pool.started == 3
@@ -174,7 +173,7 @@ def test_a_unit_after_a_crash_or_a_timeout_gets_a_new_kernel(bundles, zygote, no
 
 
 def test_kernels_are_replaced_after_recycle_after_units(bundles, zygote, notebooks, fresh, tmp_path):
-    pool = KernelPool(recycle_after=2)
+    pool = KernelPool(zygote, recycle_after=2)
     try:
         for number in range(3):
             assert render(bundles, TIANJIN, tmp_path / str(number), notebooks["probe"], pool) == ("ok", fresh["probe"])

@@ -130,10 +130,10 @@ def test_duplicate_project_names_get_distinct_ids(read_cases, samples):
 
 def test_audit_finds_the_totals_that_do_not_add_up(read_cases):
     """The right findings: the audit stage reports A01/A02 on the lines the corpus names."""
-    from perfaudit.audit import audit_dataset
+    from perfaudit.pipeline import audit
 
     names = [name for name, case in READ.items() if case.findings]
-    findings = audit_dataset(Dataset.concat([read_cases[name] for name in names]), SETTINGS).findings
+    findings = audit(Dataset.concat([read_cases[name] for name in names]), SETTINGS).audit.findings
     found = set(zip(findings.source_file, findings.rule_id, findings.source_line))
     for name in names:
         for rule, line in badinputs.CASES[name].findings:

@@ -14,8 +14,9 @@ import nbformat
 import pytest
 
 from perfaudit.cli import EXIT_FAILED, EXIT_INPUT, EXIT_OK, main
-from perfaudit.report import BUNDLES_DIR, FAILED, unit_report_dir
-from perfaudit.report.bundle import bundled_unit_ids, read_bundle
+from perfaudit.outdir import OutputFolder
+from perfaudit.report import FAILED
+from perfaudit.bundle import bundled_unit_ids, read_bundle
 from perfaudit.report.markup import element, lines, table
 from perfaudit.report.pdf import render_pdf
 from browser import Browser
@@ -103,13 +104,13 @@ def run_dir(tmp_path_factory, hostile_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def units(run_dir) -> list[str]:
-    ids = bundled_unit_ids(run_dir / BUNDLES_DIR)
+    ids = bundled_unit_ids(OutputFolder(run_dir).bundles.root)
     assert len(ids) == 4 and HOSTILE_UNIT in ids
     return ids
 
 
 def report_file(run_dir: Path, unit_id: str, ext: str) -> Path:
-    return unit_report_dir(run_dir, unit_id) / f"report.{ext}"
+    return OutputFolder(run_dir).unit_report(unit_id) / f"report.{ext}"
 
 
 # ------------------------------------------------------------------ markup (no notebook)
@@ -128,7 +129,7 @@ def test_markup_escapes_text_and_attributes():
 def test_every_unit_has_notebook_html_pdf_opinion_and_provenance(run_dir, units):
     files = ["opinion.docx", "report.html", "report.ipynb", "report.pdf"]
     for unit_id in units:
-        folder = unit_report_dir(run_dir, unit_id)
+        folder = OutputFolder(run_dir).unit_report(unit_id)
         assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "provenance.json"])
         provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         assert provenance["status"] == "ok" and provenance["host"] and provenance["started"]
@@ -168,7 +169,7 @@ def test_html_is_self_contained_and_names_no_local_path(run_dir, units):
 
 def test_pdf_shows_unit_name_and_every_findings_evidence(run_dir, units):
     for unit_id in units:
-        bundle = read_bundle(run_dir / BUNDLES_DIR, unit_id)
+        bundle = read_bundle(OutputFolder(run_dir).bundles.root, unit_id)
         text = flat(pdf_text(report_file(run_dir, unit_id, "pdf")))
         assert flat(bundle.unit_name) in text
         assert not bundle.findings.empty
@@ -196,7 +197,7 @@ def test_pdf_is_a4_with_page_numbers_running_header_and_bookmarks(run_dir, units
         second_page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
                                      check=True, capture_output=True, text=True).stdout
         assert f"第2页共{pages}页" in flat(second_page)
-        assert flat(read_bundle(run_dir / BUNDLES_DIR, unit_id).unit_name) in flat(second_page)
+        assert flat(read_bundle(OutputFolder(run_dir).bundles.root, unit_id).unit_name) in flat(second_page)
         titles = pdf_outline_titles(pdf)
         assert all(title in titles for title in SECTIONS), titles
 
@@ -210,7 +211,7 @@ def test_hostile_text_is_text_in_html_and_pdf(run_dir, units, tmp_path):
     assert "&lt;p&gt;开展活动覆盖率&lt;/p&gt;" in html
     assert "<title>巨鹿县&lt;i&gt;文联&lt;/i&gt;&amp;amp;本级 " in html
     # the goals are in the appendix, which the report's PDF leaves out by default: set it too
-    settings = read_bundle(run_dir / BUNDLES_DIR, HOSTILE_UNIT).report_settings
+    settings = read_bundle(OutputFolder(run_dir).bundles.root, HOSTILE_UNIT).report_settings
     pdf = tmp_path / "with-appendix.pdf"
     pdf.write_bytes(render_pdf(nbformat.read(report_file(run_dir, HOSTILE_UNIT, "ipynb"), as_version=4), title="t",
                                cjk_font_file=settings["cjk_font_file"], font_family=settings["cjk_font_family"],
@@ -241,15 +242,17 @@ def test_report_command_refuses_an_unknown_unit(tmp_path, capsys):
 
 
 def test_a_failing_unit_is_listed_and_keeps_its_executed_notebook_with_the_error(tmp_path, capsys):
-    """A CJK font that is not installed: the kernel raises, the unit fails, the batch goes on."""
+    """A CJK font that is not installed, met in the kernel: the unit fails and keeps its executed
+    notebook. (``perfaudit run`` checks the font before any work: tests/test_cli_conventions.py.)"""
     config = tmp_path / "config.toml"
     config.write_text('[report]\ncjk_font_file = "/nonexistent/NotoSansCJK.ttc"\n', encoding="utf-8")
     out = tmp_path / "out"
-    code = main(["run", str(EXAMPLES / "julu_wenlian_2024.txt"), "--config", str(config), "--out", str(out)])
+    code = main(["report", str(EXAMPLES / "julu_wenlian_2024.txt"), "--unit", "c-721001-9b9aa6fb",
+                 "--config", str(config), "--out", str(out)])
     assert code == EXIT_FAILED
     error = capsys.readouterr().err
     assert "FAILED  c-721001-9b9aa6fb" in error and "/nonexistent/NotoSansCJK.ttc" in error and "Traceback" not in error
-    folder = unit_report_dir(out, "c-721001-9b9aa6fb")
+    folder = OutputFolder(out).unit_report("c-721001-9b9aa6fb")
     assert sorted(p.name for p in folder.iterdir()) == ["provenance.json", "report.ipynb"]
     notebook = nbformat.read(folder / "report.ipynb", as_version=4)
     errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"]
@@ -279,11 +282,15 @@ def test_conclusion_grade_and_every_error_are_on_pages_one_and_two(run_dir, unit
     """The reviewer's verdict first: the suggested conclusion, the grade and every error by name
     are in the first two pages of every unit's PDF."""
     for unit_id in units:
-        bundle = read_bundle(run_dir / BUNDLES_DIR, unit_id)
+        bundle = read_bundle(OutputFolder(run_dir).bundles.root, unit_id)
         pdf = report_file(run_dir, unit_id, "pdf")
         first_pages = flat(subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "2", str(pdf), "-"],
                                           check=True, capture_output=True, text=True).stdout)
-        assert flat(bundle.grade["conclusion"]["label"]) in first_pages
+        conclusion = bundle.grade["conclusion"]
+        assert flat(f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}") in first_pages
+        whole = flat(pdf_text(pdf))
+        for result in bundle.grade["project_conclusions"].values():  # each project's 88号 result
+            assert flat(result["label"]) in whole
         assert flat(f"建议等级{bundle.grade['grade']}") in first_pages
         for error in bundle.findings[bundle.findings["severity"] == "error"].to_dict("records"):
             assert flat(error["rule_name"]) in first_pages and flat(error["message"])[:20] in first_pages, error["message"]
@@ -310,7 +317,7 @@ def test_a_20_project_unit_prints_in_at_most_half_its_former_pages(run_dir):
 
 
 def test_common_problems_are_stated_once(run_dir):
-    bundle = read_bundle(run_dir / BUNDLES_DIR, GUANGZHOU)
+    bundle = read_bundle(OutputFolder(run_dir).bundles.root, GUANGZHOU)
     common = bundle.grade["common_problems"]
     assert common
     text = flat(pdf_text(report_file(run_dir, GUANGZHOU, "pdf")))

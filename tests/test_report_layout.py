@@ -14,11 +14,11 @@ from perfaudit.audit.grade import project_points
 from perfaudit.cli import APPENDIX_CHOICES, build_parser
 from perfaudit.errors import ConfigError
 from perfaudit.report.charts import wrap_label
-from perfaudit.report.fonts import report_settings
+from perfaudit.fonts import report_settings
 from perfaudit.report.fragment import Fragment
 from perfaudit.report.markup import element, table
 from perfaudit.report.render import APPENDIX_TAG, render_html
-from perfaudit.report.sections import category_counts
+from perfaudit.report.sections.format import category_counts
 from perfaudit.report.typeset import code
 from perfaudit.settings import load_settings
 
@@ -110,7 +110,7 @@ def test_a_heading_followed_by_a_table_is_one_typst_call_that_keeps_them_togethe
 
 def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
     from perfaudit.audit.grade import grade_unit
-    from perfaudit.report.sections import grade_block
+    from perfaudit.report.sections.summary import grade_block
 
     items = [("完整性", "warning", "S03"), ("相关性", "error", "C01")]
     record = {**grade_unit(items, 2, GRADE), "findings": 3}  # and one X01, not scored
@@ -122,9 +122,10 @@ def test_the_criterion_table_adds_up_with_context_findings_listed_apart():
 def test_a_unit_of_two_projects_has_no_charts_and_its_sections_are_numbered_without_them():
     from dataclasses import replace
 
-    from perfaudit.report.bundle import read_bundle
+    from perfaudit.bundle import read_bundle
     from perfaudit.report.examples import example_bundle_root
-    from perfaudit.report.sections import chart_section, section_title
+    from perfaudit.report.sections.format import section_title
+    from perfaudit.report.sections.summary import chart_section
 
     bundle = read_bundle(example_bundle_root(), "c-721001-9b9aa6fb")  # Julu: three projects
     assert chart_section(bundle) is not None and section_title(bundle, "findings") == "三、审核发现"
@@ -132,3 +133,19 @@ def test_a_unit_of_two_projects_has_no_charts_and_its_sections_are_numbered_with
     two = replace(bundle, dataset=replace(bundle.dataset, projects=kept))
     assert chart_section(two) is None
     assert section_title(two, "summary") == "一、审核概况" and section_title(two, "findings") == "二、审核发现"
+
+
+def test_the_bundle_carries_each_projects_points_and_an_older_bundle_without_them_is_refused(tmp_path):
+    import shutil
+
+    from perfaudit.bundle import read_bundle
+    from perfaudit.errors import ReportError
+    from perfaudit.report.examples import example_bundle_root
+
+    bundle = read_bundle(example_bundle_root(), "c-721001-9b9aa6fb")
+    expected = project_points(bundle.findings, bundle.grade["config"])  # what the pipeline wrote, from the findings
+    pd.testing.assert_frame_equal(bundle.points, expected, check_names=False, check_index_type=False)
+    shutil.copytree(example_bundle_root() / bundle.unit_id, tmp_path / bundle.unit_id)
+    (tmp_path / bundle.unit_id / "points.parquet").unlink()
+    with pytest.raises(ReportError, match="points.parquet .*rebuild it"):
+        read_bundle(tmp_path, bundle.unit_id)

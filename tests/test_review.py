@@ -14,16 +14,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfaudit.audit import audit_dataset
 from perfaudit.batch import BatchOptions, run_batch
 from perfaudit.cli import main
 from perfaudit.errors import ReviewFileError
 from perfaudit.ingest import ingest_paths
-from perfaudit.report import BUNDLES_DIR
-from perfaudit.report.bundle import read_bundle
-from perfaudit.report.prepare import write_unit_bundles
+from perfaudit.outdir import OutputFolder
+from perfaudit.bundle import read_bundle
+from perfaudit.pipeline import audit, write_unit_bundles
 from perfaudit.review.apply import apply_reviews, counting, set_aside, stale
-from perfaudit.review.file import parse_review, read_review, review_path, write_review
+from perfaudit.review.file import parse_review, read_review, write_review
 from perfaudit.review.model import CONFIRMED, EXCLUDED, RESOLVED, Disposition, Review, SignOff
 from perfaudit.settings import load_settings
 
@@ -40,7 +39,7 @@ def dataset():
 @pytest.fixture(scope="module")
 def plain(dataset):
     """The audit without any review."""
-    return audit_dataset(dataset, load_settings())
+    return audit(dataset, load_settings()).audit
 
 
 def _errors(audit, unit_id):
@@ -84,7 +83,7 @@ note = "  待单位说明  "
 ])
 def test_a_malformed_file_is_refused_naming_file_and_line(tmp_path, text, line, says):
     out = tmp_path / "out"
-    path = review_path(out, JULU)
+    path = OutputFolder(out).review_file(JULU)
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ReviewFileError) as caught:
@@ -94,7 +93,7 @@ def test_a_malformed_file_is_refused_naming_file_and_line(tmp_path, text, line, 
 
 
 def test_a_malformed_file_is_never_written_over(tmp_path):
-    path = review_path(tmp_path, JULU)
+    path = OutputFolder(tmp_path).review_file(JULU)
     path.parent.mkdir()
     path.write_bytes(b'[findings.aaaaaaaaaaaaaaaa]\nstatus = "\xe7\xa1\xae\xe8\xae\xa4\n')  # an unclosed string
     before = path.read_bytes()
@@ -110,7 +109,7 @@ def test_the_unit_id_inside_must_name_the_files_unit(tmp_path):
 
 
 def test_writing_keeps_a_persons_comments_and_reads_back(tmp_path):
-    path = review_path(tmp_path, JULU)
+    path = OutputFolder(tmp_path).review_file(JULU)
     path.parent.mkdir()
     path.write_text('# 第一轮复核，李四\n[findings.aaaaaaaaaaaaaaaa]\nstatus = "确认"  # 属实\n', encoding="utf-8")
     review = read_review(tmp_path, JULU)
@@ -132,7 +131,7 @@ def replace_signoff(review: Review) -> Review:
 
 def test_a_write_interrupted_before_the_rename_leaves_the_old_file(tmp_path, monkeypatch):
     write_review(tmp_path, Review(JULU, {GONE: Disposition(GONE, CONFIRMED)}))
-    path = review_path(tmp_path, JULU)
+    path = OutputFolder(tmp_path).review_file(JULU)
     before = path.read_bytes()
 
     def crash(src, dst):
@@ -149,25 +148,27 @@ def test_a_write_interrupted_before_the_rename_leaves_the_old_file(tmp_path, mon
 
 def test_excluded_and_resolved_findings_count_in_neither_grade_nor_conclusion(dataset, plain):
     errors = _errors(plain, JULU)
-    assert len(errors) and plain.records[JULU]["conclusion"]["reason"].count("错误")
+    assert len(errors)
+    project = errors["project_id"].iloc[0]  # A05 of 2024 年县文联创先争优工作经费
     excluded = {fid: Disposition(fid, EXCLUDED, "核实无误") for fid in errors["finding_id"]}
-    reviewed = audit_dataset(dataset, load_settings(), reviews={JULU: Review(JULU, excluded)})
+    reviewed = audit(dataset, load_settings(), {JULU: Review(JULU, excluded)}).audit
     record, before = reviewed.records[JULU], plain.records[JULU]
     assert record["error"] == 0 and record["findings"] == before["findings"] - len(errors)
     assert record["score"] > before["score"]
-    assert "错误" not in record["conclusion"]["reason"]
+    assert record["project_grades"][project]["score"] > before["project_grades"][project]["score"]
+    assert record["project_conclusions"][project]["reason"] == f"项目得分 {record['project_grades'][project]['score']:.2f}。"
     assert not set(errors["finding_id"]) & set(counting(reviewed.for_unit(JULU))["finding_id"])
     assert reviewed.records[GUANGZHOU] == plain.records[GUANGZHOU]  # other units untouched
     # 已整改 weighs the same as 排除; 确认 the same as no decision
     resolved = {fid: Disposition(fid, RESOLVED) for fid in errors["finding_id"]}
-    assert audit_dataset(dataset, load_settings(), reviews={JULU: Review(JULU, resolved)}).records[JULU]["score"] == record["score"]
+    assert audit(dataset, load_settings(), {JULU: Review(JULU, resolved)}).audit.records[JULU]["score"] == record["score"]
     confirmed = {fid: Disposition(fid, CONFIRMED) for fid in plain.for_unit(JULU)["finding_id"]}
-    assert audit_dataset(dataset, load_settings(), reviews={JULU: Review(JULU, confirmed)}).records[JULU] == before
+    assert audit(dataset, load_settings(), {JULU: Review(JULU, confirmed)}).audit.records[JULU] == before
 
 
 def test_setting_every_finding_aside_scores_the_unit_as_one_without_findings(dataset, plain):
     every = {fid: Disposition(fid, RESOLVED) for fid in plain.for_unit(TIANJIN)["finding_id"]}
-    record = audit_dataset(dataset, load_settings(), reviews={TIANJIN: Review(TIANJIN, every)}).records[TIANJIN]
+    record = audit(dataset, load_settings(), {TIANJIN: Review(TIANJIN, every)}).audit.records[TIANJIN]
     assert record["findings"] == 0 and record["score"] == 100 and record["deductions"] == []
     # the cap for benefit indicators without a figure reads the indicators, not the findings: it stays
     assert record["grade"] == plain.records[TIANJIN]["grade"] == record["cap"]["grade"]
@@ -194,7 +195,7 @@ def test_a_disposition_whose_finding_is_gone_is_stale(plain):
 @pytest.fixture()
 def out(dataset, tmp_path):
     """An output folder with the examples' bundles, as `perfaudit run` leaves it."""
-    write_unit_bundles(dataset, tmp_path / BUNDLES_DIR, load_settings())
+    write_unit_bundles(dataset, OutputFolder(tmp_path).bundles.root, load_settings())
     return tmp_path
 
 
@@ -210,7 +211,7 @@ def test_review_command_round_trip(out, capsys, plain):
     code, listed, _ = _review(capsys, out, "--unit", JULU)
     assert code == 0 and fid in listed and f"{len(plain.for_unit(JULU))} open" in listed
     code, _, err = _review(capsys, out, "--unit", JULU, "--finding", fid, "--exclude")
-    assert code == 2 and "needs a reason" in err and not review_path(out, JULU).exists()
+    assert code == 2 and "needs a reason" in err and not OutputFolder(out).review_file(JULU).exists()
     code, _, err = _review(capsys, out, "--unit", JULU, "--finding", GONE, "--confirm")
     assert code == 2 and f"has no finding {GONE}" in err
     assert _review(capsys, out, "--unit", JULU, "--finding", fid, "--exclude", "--reason", "附表已列", "--note", "见附表2")[0] == 0
@@ -231,10 +232,10 @@ def test_review_command_round_trip(out, capsys, plain):
 
 
 def test_review_command_lists_stale_and_refuses_a_malformed_file(out, capsys):
-    path = review_path(out, JULU)
+    path = OutputFolder(out).review_file(JULU)
     path.parent.mkdir()
     path.write_text(f'[findings.{GONE}]\nstatus = "排除"\nreason = "旧版文件的问题"\n', encoding="utf-8")
-    review_path(out, "c-000000-00000000").write_text(f'[findings.{GONE}]\nnote = "单位已撤销"\n', encoding="utf-8")
+    OutputFolder(out).review_file("c-000000-00000000").write_text(f'[findings.{GONE}]\nnote = "单位已撤销"\n', encoding="utf-8")
     code, listed, _ = _review(capsys, out, "--stale")
     assert code == 0
     assert f"stale  {JULU}  {GONE}  [排除]  理由：旧版文件的问题" in listed
@@ -247,7 +248,7 @@ def test_review_command_lists_stale_and_refuses_a_malformed_file(out, capsys):
 
 
 def test_the_bundle_shows_set_aside_findings_stale_dispositions_and_the_signoff(dataset, plain, tmp_path):
-    from perfaudit.report import sections
+    from perfaudit.report.sections import cover, findings as findings_sections, summary
     from perfaudit.report.markup import render
 
     fid = _errors(plain, JULU)["finding_id"].iloc[0]
@@ -257,11 +258,11 @@ def test_the_bundle_shows_set_aside_findings_stale_dispositions_and_the_signoff(
     bundle = read_bundle(tmp_path, JULU)
     assert list(bundle.set_aside["finding_id"]) == [fid] and fid not in set(bundle.findings["finding_id"])
     assert bundle.review["stale"] == [{"finding_id": GONE, "status": CONFIRMED, "reason": None, "note": "旧"}]
-    html = render(sections.findings_section(bundle))
+    html = render(findings_sections.findings_section(bundle))
     assert "已排除和已整改的发现（1 条" in html and "附表&lt;已列&gt;" in html and "失效的审核意见（1 条）" in html
     assert GONE in html and "reviews/c-721001-9b9aa6fb.toml" in html
-    assert "张三" in render(sections.cover(bundle)) and "2026-12-01" in render(sections.cover(bundle))
-    assert "排除 1 条" in sections.review_state(bundle) and "张三 于 2026-12-01 签署" in sections.review_state(bundle)
+    assert "张三" in render(cover.cover(bundle)) and "2026-12-01" in render(cover.cover(bundle))
+    assert "排除 1 条" in summary.review_state(bundle) and "张三 于 2026-12-01 签署" in summary.review_state(bundle)
 
 
 # ---------------------------------------------------------------- the batch (slow)
@@ -279,7 +280,7 @@ def test_dispositions_survive_reruns_and_rebuild_only_their_unit(tmp_path, capsy
     first, manifest = run()
     assert all(u.result.ok for u in first.values())
     before = manifest["units"][JULU]["summary"]
-    findings = pd.read_parquet(out / BUNDLES_DIR / JULU / "findings.parquet")
+    findings = pd.read_parquet(OutputFolder(out).bundles.unit_file(JULU, "findings.parquet"))
     error_id = findings.loc[findings["severity"] == "error", "finding_id"].iloc[0]
     assert main(["review", str(out), "--unit", JULU, "--finding", error_id, "--exclude", "--reason", "附表已列"]) == 0
     pdf_mtimes = {u: (out / "units" / u / "report.pdf").stat().st_mtime_ns for u in first}
@@ -302,7 +303,7 @@ def test_dispositions_survive_reruns_and_rebuild_only_their_unit(tmp_path, capsy
     assert third[JULU].status == "ok" and manifest["units"][JULU]["summary"]["review"]["set_aside"] == 1
 
     # a stale disposition (hand-written) is kept in the file and listed in report and index
-    path = review_path(out, JULU)
+    path = OutputFolder(out).review_file(JULU)
     path.write_text(path.read_text(encoding="utf-8") + f'\n[findings.{GONE}]\nstatus = "确认"\n', encoding="utf-8")
     fourth, manifest = run()
     assert fourth[JULU].status == "ok" and manifest["units"][JULU]["summary"]["review"]["stale"] == [GONE]

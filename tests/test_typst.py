@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from perfaudit.errors import ReportError
-from perfaudit.report import charts, fonts
+from perfaudit import fonts
+from perfaudit.report import charts
 from perfaudit.report.fragment import TYPST_MIME, Fragment
 from perfaudit.report.markup import element, lines, table
 from perfaudit.report.pdf import TypstPDFExporter, render_pdf
-from perfaudit.report.sections import figure
+from perfaudit.report.sections.format import figure
 from perfaudit.report.typeset import code, literal
 from perfaudit.settings import load_settings
 

@@ -52,7 +52,29 @@ class SuiteError(PerfauditError):
 
 
 class ReportError(PerfauditError):
-    """A report that could not be produced for one unit."""
+    """A report that could not be produced for one unit. ``cause`` names the class of the
+    underlying failure where there is one (``DeadKernelError``, ``CellTimeoutError``), so a batch
+    can tell a fault of the machine from one of the document."""
+
+    def __init__(self, message: str, cause: str | None = None):
+        super().__init__(message)
+        self.cause = cause
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (str(self), self.cause))
+
+
+class EnvironmentFault(PerfauditError):
+    """The machine, not a document, is at fault (an output folder that cannot be written, a missing
+    font, a PDF engine that does not load): one line naming what, and the next run heals once it
+    is fixed."""
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError as one line naming the path: ``/out/units: permission denied``."""
+    what = (error.strerror or str(error)).lower()
+    paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {what}" if paths else what
 
 
 class RunLockedError(PerfauditError):

@@ -6,8 +6,7 @@ typo in a threshold must not silently fall back to the default).
 
 from __future__ import annotations
 
-import hashlib
-import json
+import fnmatch
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -34,6 +33,37 @@ def _thaw(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_thaw(v) for v in value]
     return value
+
+
+# The range a number must lie in, by its dotted key (fnmatch pattern, first match wins): (lowest,
+# highest or None, whether the lowest itself is excluded). A number no pattern names must be >= 0.
+RANGES: tuple[tuple[str, float, float | None, bool], ...] = (
+    ("*timeout", 0, None, True),
+    ("*_share", 0, 1, False),
+    ("*_share_floor", 0, 1, False),
+    ("*similarity", 0, 1, False),
+    ("*jaccard", 0, 1, False),
+    ("audit.grade.bands.*", 0, 100, False),
+    ("audit.thresholds.quality_rate_floor", 0, 100, False),
+)
+
+
+def _check_ranges(data: Mapping, origin: str, path: str = "") -> None:
+    for key, value in data.items():
+        where = f"{path}{key}"
+        if isinstance(value, Mapping):
+            _check_ranges(value, origin, where + ".")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        lowest, highest, exclusive = next(
+            ((lo, hi, ex) for pattern, lo, hi, ex in RANGES if fnmatch.fnmatchcase(where, pattern)), (0, None, False))
+        too_low = value <= lowest if exclusive else value < lowest
+        if too_low or (highest is not None and value > highest):
+            bound = f"greater than {lowest:g}" if exclusive else f"at least {lowest:g}"
+            if highest is not None:
+                bound = f"between {lowest:g} and {highest:g}"
+            raise ConfigError(f"{origin}: '{where}' must be {bound}, got {value:g}")
 
 
 def _merge(base: dict, override: dict, origin: str, path: str = "") -> dict:
@@ -77,12 +107,9 @@ class Settings:
     def overridden(self, override: dict, origin: str) -> "Settings":
         """These settings with ``override`` merged over them (checked like a configuration file);
         ``origin`` names where it came from (a command-line option)."""
-        return Settings(data=_freeze(_merge(self.as_dict(), override, origin)), origin=f"{self.origin}, {origin}")
-
-    def fingerprint(self) -> str:
-        """SHA-256 of the effective configuration: part of every report's provenance."""
-        canonical = json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        merged = _merge(self.as_dict(), override, origin)
+        _check_ranges(merged, origin)
+        return Settings(data=_freeze(merged), origin=f"{self.origin}, {origin}")
 
 
 def load_settings(config_file: Path | None = None) -> Settings:
@@ -98,4 +125,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
             raise ConfigError(f"{config_file}: not valid TOML ({exc})") from None
         data = _merge(data, override, str(config_file))
         origin = str(config_file)
+    _check_ranges(data, origin)
     return Settings(data=_freeze(data), origin=origin)

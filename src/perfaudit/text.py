@@ -7,7 +7,6 @@ import unicodedata
 
 # Layout characters that word processors leave inside text; they carry no content.
 _LAYOUT_CHARS = re.compile("[\u2028\u2029\f\v\u0085\ufeff\u200b]")
-_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 
 def remove_layout_chars(text: str) -> str:
@@ -29,10 +28,6 @@ def nfkc(text: str | None) -> str:
 def squash(text: str | None) -> str:
     """NFKC without any white space: for matching labels that line wraps split (``资金支出计 划``)."""
     return re.sub(r"\s+", "", nfkc(text))
-
-
-def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
 
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")

@@ -1,6 +1,6 @@
 """The audit stage: the rule catalogue (S/A/Q/C/D/X) -> findings table + unit grade.
 
-Entry point: ``audit_dataset(dataset, settings=None, validation=None) -> AuditResult`` with
+Entry point: ``audit_dataset(dataset, settings, validation) -> AuditResult`` with
 ``findings`` (one row per finding: rule, severity, criterion, unit, project, indicator, the
 evidence quoted from the source with file and line, and Chinese message and suggestion) and
 ``grades`` (one row per unit: score 0–100, 优/良/中/差, points per review criterion).

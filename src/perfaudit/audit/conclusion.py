@@ -1,7 +1,11 @@
-"""The suggested conclusion (审核结论): an action for a unit and for each of its projects.
+"""The review result (审核结果) of each project and of the unit, with its consequence and why.
 
-Pure functions of the grade record and the findings; the thresholds and the wording are in
-``[audit.conclusion]`` of the configuration. The reviewer decides: this is the machine's suggestion.
+The result is the grade (``grade.py``: 优/良/中/差), and its consequence is that of 财预〔2015〕88号
+第二十五条, worded as ``[audit.conclusion.wording]`` (in full) and ``[audit.conclusion.label]`` (in
+tables) say. The unit's result follows from its projects' and its own unit-level findings, and its
+reason says so in one sentence: a one-project unit has its project's result unless a unit-level
+finding lowers it, and then names that finding. Pure functions of the grade records and the
+findings. The reviewer decides: this is the machine's suggestion.
 """
 
 from __future__ import annotations
@@ -11,72 +15,85 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..terms import ACTIONS  # noqa: F401  (re-exported: the results, best first: 优, 良, 中, 差)
+from .grade import LETTERS
 from .registry import REGISTRY, catalogue
-
-PASS, REVISE, RETURN = "pass", "revise", "return"
-ACTIONS = (PASS, REVISE, RETURN)
 
 
 @dataclass(frozen=True)
 class Conclusion:
-    action: str  # PASS, REVISE or RETURN
-    label: str  # the configured wording (通过 / 修改完善后通过 / 退回重报)
-    reason: str  # why, in Chinese
+    action: str  # the result: 优, 良, 中 or 差
+    label: str  # its short form for tables (优（直接进入预算安排流程） …)
+    consequence: str  # what 88号 attaches to it, as configured (直接进入下一步预算安排流程 …)
+    reason: str  # why, in Chinese: one sentence
 
 
-def _errors(findings: pd.DataFrame) -> pd.DataFrame:
-    return findings[findings["severity"] == "error"]
-
-
-def unit_conclusion(grade: Mapping[str, Any], findings: pd.DataFrame, projects: int, config: Mapping) -> Conclusion:
-    """The unit's suggested conclusion from its grade, its errors and how many projects have one."""
+def result(grade: str, reason: str, config: Mapping) -> Conclusion:
     check_conclusion_config(config)
-    wording = config["wording"]
-    errors = _errors(findings)
-    with_error = errors["project_id"].dropna().nunique()
-    share = with_error / projects if projects else 0.0
-    if grade["grade"] in config["return_grades"]:
-        return Conclusion(RETURN, wording[RETURN], f"评级为“{grade['grade']}”。")
-    if share > config["return_error_share"]:
-        return Conclusion(RETURN, wording[RETURN], f"{projects} 个项目中有 {with_error} 个存在错误（超过 {config['return_error_share']:.0%}）。")
-    if grade["grade"] in config["pass_grades"] and len(errors) <= config["pass_max_errors"]:
-        return Conclusion(PASS, wording[PASS], f"评级为“{grade['grade']}”，没有错误。" if errors.empty else f"评级为“{grade['grade']}”。")
-    reason = f"评级为“{grade['grade']}”" + (f"，有 {len(errors)} 项错误（涉及 {with_error} 个项目）" if len(errors) else "")
-    return Conclusion(REVISE, wording[REVISE], reason + "，修改完善后可通过。")
+    return Conclusion(grade, config["label"][grade], config["wording"][grade], reason)
 
 
-def project_conclusion(findings: pd.DataFrame, config: Mapping) -> Conclusion:
-    """A project's suggested conclusion from its own findings."""
-    wording = config["wording"]
-    errors = _errors(findings)
-    blocking = sorted(set(errors["rule_id"]) & set(config["return_rules"]))
-    if blocking:
-        return Conclusion(RETURN, wording[RETURN], "存在须重新编报的问题：" + "、".join(blocking) + "。")
-    if len(errors) or (findings["severity"] == "warning").any():
-        return Conclusion(REVISE, wording[REVISE], f"错误 {len(errors)} 项，警告 {(findings['severity'] == 'warning').sum()} 项。")
-    return Conclusion(PASS, wording[PASS], "无错误和警告。")
+def project_conclusion(record: Mapping[str, Any], config: Mapping) -> Conclusion:
+    """A project's result from its grade record (``grade.grade_project``)."""
+    reason = f"项目得分 {record['score']:.2f}。" + (record["cap"]["reason_zh"] if record.get("cap") else "")
+    return result(record["grade"], reason, config)
+
+
+def _tally(grades: list[str]) -> str:
+    """审核结果为“优”的 1 个、“中”的 2 个."""
+    return "审核结果为" + "、".join(f"“{g}”的 {grades.count(g)} 个" for g in LETTERS if g in grades)
+
+
+def unit_conclusion(record: Mapping[str, Any], names: Mapping[str, str], config: Mapping) -> Conclusion:
+    """The unit's result from its grade record (``grade.grade_projects``, with ``project_grades``)
+    and the names of its projects, in one sentence: its projects' results, and the unit-level
+    findings where they change its score or lower its result."""
+    grade, projects, score = record["grade"], record["project_grades"], record["score"]
+    lowered = (f"，计入单位整体问题（{'、'.join(record['lowered_by'])}）后为 {score:.2f} 分，单位审核结果由“{record['projects_grade']}”降为“{grade}”"
+               if record["lowered_by"] else "")
+    if not projects:
+        reason = f"单位没有项目，按单位整体的发现得 {score:.2f} 分，审核结果为“{grade}”。"
+    elif len(projects) == 1:
+        (project_id, only), = projects.items()
+        reason = f"单位唯一的项目“{names.get(project_id, project_id)}”审核结果为“{only['grade']}”" + (lowered or "，单位审核结果与之相同") + "。"
+    else:
+        reason = f"{len(projects)} 个项目中{_tally([p['grade'] for p in projects.values()])}，按预算加权得 {record['projects_score']:.2f} 分"
+        if not lowered:
+            own = f"，计入单位整体问题后为 {score:.2f} 分" if abs(score - record["projects_score"]) >= 0.005 else ""
+            capped = f"（各项目的审核结果最高为“{grade}”）" if record["bounded_by_best"] else ""
+            reason += f"{own}，单位审核结果为“{grade}”{capped}"
+        reason += lowered + "。"
+    return result(grade, reason, config)
+
+
+def department_conclusion(record: Mapping[str, Any], grades: Mapping[str, Mapping[str, Any]], config: Mapping) -> Conclusion:
+    """A department's result from its grade (``department.department_grade``) and its units' grades."""
+    letters = [g["grade"] for g in grades.values()]
+    reason = f"{len(grades)} 个单位中{_tally(letters)}，按预算加权得 {record['score']:.2f} 分，部门审核结果为“{record['grade']}”。"
+    return result(record["grade"], reason, config)
 
 
 def check_conclusion_config(config: Mapping) -> None:
-    """Refuse a configuration whose wording misses an action or whose thresholds are out of range."""
-    missing = [action for action in ACTIONS if not str(config["wording"].get(action, "")).strip()]
-    if missing:
-        raise ValueError(f"[audit.conclusion.wording] needs a text for {', '.join(missing)}")
-    if not 0.0 <= float(config["return_error_share"]) <= 1.0:
-        raise ValueError("[audit.conclusion] return_error_share must be between 0 and 1")
+    """Refuse a configuration whose wording or labels miss a result or whose share is out of range."""
+    for key in ("wording", "label"):
+        missing = [grade for grade in LETTERS if not str(config[key].get(grade, "")).strip()]
+        if missing:
+            raise ValueError(f"[audit.conclusion.{key}] needs a text for {', '.join(missing)}")
+    if not 0.0 <= float(config["common_share"]) <= 1.0:
+        raise ValueError("[audit.conclusion] common_share must be between 0 and 1")
 
 
 def conclude(records: dict[str, dict], findings: pd.DataFrame, projects: pd.DataFrame, config: Mapping) -> None:
     """Add to each unit's grade record its ``conclusion``, its projects' (``project_conclusions``,
     by project id, in the unit's order) and its ``common_problems``."""
+    names = dict(zip(projects["project_id"], projects["project_name"]))
     for unit_id, record in records.items():
         own = findings[findings["unit_id"] == unit_id]
-        project_ids = list(projects.loc[projects["unit_id"] == unit_id, "project_id"])
-        record["conclusion"] = asdict(unit_conclusion(record, own, record["projects"], config))
+        record["conclusion"] = asdict(unit_conclusion(record, names, config))
         record["project_conclusions"] = {
-            project_id: asdict(project_conclusion(own[own["project_id"] == project_id], config)) for project_id in project_ids
+            project_id: asdict(project_conclusion(grade, config)) for project_id, grade in record["project_grades"].items()
         }
-        record["common_problems"] = common_problem_records(own, project_ids, config)
+        record["common_problems"] = common_problem_records(own, list(record["project_grades"]), config)
 
 
 def common_problem_records(findings: pd.DataFrame, members: list[str], config: Mapping, *, by: str = "project_id") -> list[dict]:

@@ -21,7 +21,7 @@ from .lexicon import Lexicon, has_digit, norm
 from .registry import Hit
 
 if TYPE_CHECKING:  # the validate package may import GX; the audit only reads its plain result
-    from ..validate.result import ValidationResult
+    from ..validation import ValidationResult
 
 COST_LEVEL2 = ("成本指标", *LEVEL2_BY_LEVEL1[COST])
 BENEFIT_LEVEL2 = LEVEL2_BY_LEVEL1[BENEFIT]

@@ -14,9 +14,8 @@ criterion by criterion, and its letter comes from that score with the unit bands
                                            units must not read better than every one of them
     lost_r   = Σ_u w_u × points the unit lost to rule r      (the department's largest deductions)
 
-so a 15 万元 unit graded 优 does not lift a 1,500 万元 unit graded 差. The suggested conclusion is
-the unit rule (``conclusion.unit_conclusion``) applied to the department's grade and to all its
-units' findings and projects; a rule that hits more than ``common_share`` of its units (at least
+so a 15 万元 unit graded 优 does not lift a 1,500 万元 unit graded 差. The department's review
+result is its grade with 88号's consequence (``conclusion.department_conclusion``); a rule that hits more than ``common_share`` of its units (at least
 two) is a common problem, stated once with the units (``conclusion.common_problems``).
 """
 
@@ -27,18 +26,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .conclusion import common_problem_records, unit_conclusion
-from .grade import LETTERS, letter
+from .conclusion import common_problem_records, department_conclusion
+from .grade import LETTERS, budget_weights, letter
 from .registry import SEVERITIES
-
-
-def budget_weights(budgets: Mapping[str, float | None]) -> dict[str, float]:
-    """Each unit's weight (see the module docstring); the weights sum to 1."""
-    positive = {unit_id: float(b) for unit_id, b in budgets.items() if b is not None and not pd.isna(b) and b > 0}
-    if not positive:
-        return {unit_id: 1.0 / len(budgets) for unit_id in budgets} if budgets else {}
-    total = sum(positive.values())
-    return {unit_id: positive.get(unit_id, 0.0) / total for unit_id in budgets}
 
 
 def department_grade(grades: Mapping[str, Mapping[str, Any]], budgets: Mapping[str, float | None],
@@ -95,7 +85,7 @@ def roll_up(grades: Mapping[str, Mapping[str, Any]], budgets: Mapping[str, float
         "findings": len(findings),
         **{s: int((findings["severity"] == s).sum()) for s in SEVERITIES},
     })
-    record["conclusion"] = asdict(unit_conclusion(record, findings, projects, config["conclusion"]))
+    record["conclusion"] = asdict(department_conclusion(record, grades, config["conclusion"]))
     record["common_problems"] = common_problem_records(ordered, list(grades), config["conclusion"], by="unit_id")
     return record
 
@@ -105,7 +95,7 @@ def formula_zh(unit_formula: str) -> str:
     return (
         "部门得分为所属各单位得分按预算加权的平均值（逐个审核要点加权，权重 = 单位预算数 ÷ 各单位预算数之和；"
         "没有预算数的单位权重为 0，各单位均无预算数时等权），按单位评级的分数段确定等级；"
-        "部门建议结论按单位规则，依据部门得分及全部单位的错误和项目数给出。单位计分方法：" + unit_formula
+        "部门审核结果即部门等级，其处理按财预〔2015〕88号第二十五条。单位计分方法：" + unit_formula
     )
 
 

@@ -20,7 +20,7 @@ from .registry import SEVERITIES, Rule, catalogue, rule_order
 
 if TYPE_CHECKING:
     from ..review.model import Review
-    from ..validate.result import ValidationResult
+    from ..validation import ValidationResult
 
 
 @dataclass(frozen=True)
@@ -65,23 +65,19 @@ def enabled_rules(config) -> list[Rule]:
 
 
 def audit_dataset(
-    dataset: Dataset, settings: Settings | None = None, validation: "ValidationResult | None" = None,
+    dataset: Dataset, settings: Settings | None, validation: "ValidationResult",
     reviews: "Mapping[str, Review] | None" = None,
 ) -> AuditResult:
     """Findings and grades for every unit of ``dataset``.
 
-    A01, A02, A04 and S06 take their findings from ``validation`` (the validate stage's result for
-    this dataset); when it is not given, the validate stage is run here (it imports GX: seconds).
-    ``reviews`` (unit id -> a reviewer's dispositions): the findings get the review columns, and
-    those set aside (排除, 已整改) count in neither the grade nor the conclusion.
+    A01, A02, A04 and S06 take their findings from ``validation``, the validate stage's result for
+    this dataset (``pipeline.audit`` runs both). ``settings`` None: the defaults. ``reviews`` (unit
+    id -> a reviewer's dispositions): the findings get the review columns, and those set aside
+    (排除, 已整改) count in neither the grade nor the conclusion.
     """
     settings = settings or load_settings()
     config = settings.section("audit")
     selected = enabled_rules(config)
-    if validation is None and any(r.uses_validation for r in selected):
-        from ..validate import validate_dataset
-
-        validation = validate_dataset(dataset)
     data = build_input(dataset, config, validation)
     confidential = {p["project_id"] for p in data.projects if p["confidential"]}
     disclosed = data.without(confidential)

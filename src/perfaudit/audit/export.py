@@ -20,29 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..terms import FINDING_COLUMNS
 from .grade import GRADE_COLUMNS as GRADE_IDS
 from .registry import CRITERIA, SEVERITIES, SEVERITY_ZH, catalogue
 
-# id -> (Chinese header, what the column holds); the order is the order of the files' columns.
-FINDING_COLUMNS = {
-    "finding_id": ("编号", "发现的稳定编号（规则、单位、项目、指标与原文的哈希），跨运行不变"),
-    "rule_id": ("规则", "规则编号（S01…X02，见 docs/rules.md）"),
-    "rule_name": ("规则名称", "规则的中文名称"),
-    "severity": ("严重程度", "错误 / 警告 / 提示"),
-    "criterion": ("审核要点", "完整性 / 相关性 / 适当性 / 可行性 / 背景信息"),
-    "unit_id": ("单位标识", "单位的稳定标识（c-<单位编码>-<哈希>、k-<哈希> 或 n-<哈希>）"),
-    "unit_name": ("单位名称", "文件中的单位名称"),
-    "project_id": ("项目标识", "<单位标识>-p<序号>"),
-    "project_name": ("项目名称", "文件中的项目名称"),
-    "indicator": ("指标", "涉及的绩效指标名称（如有）"),
-    "evidence": ("原文", "文件中的原文"),
-    "source_file": ("文件", "来源文件"),
-    "source_line": ("行号", "原文在来源文件中的行号"),
-    "source_ref": ("位置", "原文在来源文件中的位置（行号、单元格、表格行列或页码）"),
-    "message": ("问题", "发现的问题"),
-    "suggestion": ("整改建议", "建议的改正方式"),
-    "related_rules": ("同因规则", "同一处、同一原因触发并合并到本条的其他规则（逗号分隔）"),
-}
+# id -> (Chinese header, what the column holds); the order is the order of the files' columns
+# (the findings' columns: ``terms.FINDING_COLUMNS``).
 GRADE_COLUMNS = {
     "unit_id": ("单位标识", "单位的稳定标识"),
     "unit_name": ("单位名称", "文件中的单位名称"),

@@ -91,6 +91,7 @@ class Lexicon:
         self._markup = _compile(self.words("markup_patterns"), "markup_patterns")
         self._finance = _compile(self.words("finance_management_patterns"), "finance_management_patterns")
         self._not_target = _compile(self.words("goal_not_target_patterns"), "goal_not_target_patterns")
+        self._pays_on_time = _compile((config["payment_timeliness_pattern"],), "payment_timeliness_pattern")
         adverbs = "|".join(map(re.escape, sorted(self.words("vague_adverbs"), key=len, reverse=True))) or "(?!)"
         verbs = "|".join(map(re.escape, sorted(self.words("vague_verbs"), key=len, reverse=True))) or "(?!)"
         # 有效促进, 持续发挥作用 (an adverb and a verb anywhere); 提升服务能力, 进一步丰富 (a verb first)
@@ -136,9 +137,6 @@ class Lexicon:
     def names_time(self, name: str) -> bool:
         return bool(self._timeliness_name.search(name))
 
-    def is_operation(self, text: str) -> bool:
-        return bool(self._operation.search(text))
-
     def operation_phrase(self, text: str) -> str | None:
         """The words of ``text`` that describe operations or inputs (正常运行, 经费保障), if any."""
         match = self._operation.search(text)
@@ -148,6 +146,10 @@ class Lexicon:
         """The words of ``text`` that make it a finance-management requirement (资金支付及时率, 合规率)."""
         match = self._finance.search(text)
         return match.group(0) if match else None
+
+    def pays_on_time(self, name: str) -> bool:
+        """The name is about paying (or handing out) money on time: 资金支付及时率, 补贴发放及时性."""
+        return bool(self._pays_on_time.search(name))
 
     def not_target_phrase(self, text: str) -> str | None:
         """Words of a goal that state necessity, background or past results (发挥了, 是…的桥梁)."""

@@ -10,7 +10,7 @@ import sys
 from typing import Any, Mapping
 
 from ..settings import Settings, load_settings
-from .grade import formula_zh, grade_unit, letter
+from .grade import formula_zh, grade_project, grade_projects, letter
 from .registry import CRITERIA, CRITERION_ZH, REGISTRY, SEVERITY_ZH, Rule, catalogue
 
 FAMILIES = {
@@ -73,35 +73,46 @@ def _rule_section(rule: Rule, config: Mapping) -> list[str]:
     return lines + [""]
 
 
-# A unit of 2 projects, 10 benefit indicators of which 6 have no figure: the findings of the example.
-_EXAMPLE = [("S02", "error"), ("S04", "warning"), ("Q02", "warning"), ("Q02", "warning"), ("Q03", "warning"),
-            ("C09", "warning"), ("D03", "info"), ("Q09", "warning")]
+# A unit of two projects and its own notes: the findings of the example, by member.
+_EXAMPLE = {
+    "p1": (300.0, [("S02", "error"), ("S04", "warning"), ("Q02", "warning"), ("Q02", "warning"), ("Q03", "warning")]),
+    "p2": (100.0, [("C09", "warning"), ("A05", "error")]),
+    None: (None, [("D03", "info"), ("Q09", "info")]),
+}
 
 
 def worked_example(grade_config: Mapping) -> list[str]:
     """The formula applied to a small unit, computed with the configured numbers (so it stays true)."""
-    items = [(REGISTRY[r].criterion_zh, severity, r) for r, severity in _EXAMPLE]
-    result = grade_unit(items, 2, grade_config, unmeasurable=(6, 10))
+    items = {member: [(REGISTRY[r].criterion_zh, s, r) for r, s in found] for member, (_, found) in _EXAMPLE.items()}
+    graded = {pid: {"findings": items[pid], "budget": budget, "grade": grade_project(items[pid], grade_config)}
+              for pid, (budget, _) in _EXAMPLE.items() if pid}
+    unit = grade_projects(graded, items[None], grade_config)
+    described = "; ".join(
+        (f"project {pid} ({budget:g} 万元): " if pid else "the unit as a whole: ") + ", ".join(f"{r} ({s})" for r, s in found)
+        for pid, (budget, found) in _EXAMPLE.items()
+    )
     lines = [
-        "**Worked example.** A unit of 2 projects; one project has no benefit indicator (S02, error) and",
-        "no cost indicator (S04); the findings are " + ", ".join(f"{r} ({s})" for r, s in _EXAMPLE) + ";",
-        "6 of its 10 benefit indicators have no figure.",
+        f"**Worked example.** A unit of two projects; {described}.",
         "",
-        "| criterion | weight | findings | points | penalty per project | score |",
-        "|---|---|---|---|---|---|",
+        "| member | weight | " + " | ".join(f"{label} {key}" for key, label in CRITERIA.items()) + " | score | grade |",
+        "|---|---|" + "---|" * len(CRITERIA) + "---|---|",
     ]
-    for item in result["breakdown"]:
-        own = [(r, s) for r, s in _EXAMPLE if REGISTRY[r].criterion == item["criterion"]]
-        points = " + ".join(f"{grade_config['rule_points'].get(r, grade_config['points'][s]):g}" for r, s in own) or "0"
+    for pid, project in graded.items():
+        record = project["grade"]
         lines.append(
-            f"| {item['label']} {item['criterion']} | {item['weight']:g} | {', '.join(r for r, _ in own) or '—'} | {points} "
-            f"| {item['penalty']:g} | {item['score']:.2f} |"
+            f"| {pid} | {unit['weights'][pid]:.2f} | " + " | ".join(f"{item['score']:.2f}" for item in record["breakdown"])
+            + f" | {record['score']:.2f} | {record['grade']}" + (f" ({record['cap']['reason_zh']})" if record["cap"] else "") + " |"
         )
-    top = "; ".join(f"{d['label']} −{d['points']:.2f}" for d in result["deductions"][:3])
+    lines.append(
+        "| unit | 1 | " + " | ".join(f"{item['score']:.2f}" for item in unit["breakdown"]) + f" | {unit['score']:.2f} | {unit['grade']} |"
+    )
+    top = "; ".join(f"{d['label']} −{d['points']:.2f}" for d in unit["deductions"][:3])
     lines += [
         "",
-        f"Score {result['score']:.2f} → band “{letter(result['score'], grade_config['bands'])}”; "
-        + (f"capped: {result['cap']['reason_zh']} Grade **{result['grade']}**." if result["cap"] else f"grade **{result['grade']}**."),
+        f"The projects weighted: {unit['projects_score']:.2f} → “{unit['projects_grade']}”; with the unit-level notes "
+        f"(points shared over the 2 projects) {unit['score']:.2f} → band “{letter(unit['score'], grade_config['bands'])}”; "
+        f"unit grade **{unit['grade']}**"
+        + (f", lowered by {', '.join(unit['lowered_by'])}." if unit["lowered_by"] else "."),
         f"The report explains it by the three largest deductions: {top}.",
     ]
     return lines
@@ -163,7 +174,7 @@ def markdown(settings: Settings | None = None) -> str:
         *(f"- {' → '.join(group)}" for group in config["same_cause"]),
         "",
         "D03 is one note per unit listing the indicators whose description repeats the name; Q09 is one",
-        "finding per project listing its values without an operator; D01 and D02",
+        "note per unit listing its values without an operator (their direction is plain from the name); D01 and D02",
         "are reported once per project that has a near-copy, naming the other projects. Q01 is the",
         "residual rule for unquantified values: a value that Q02 (yes/no), Q03 (vague), Q04 (unit only),",
         "Q05 (timeliness) or Q07 (scoring rule) explains is not reported again under Q01. Q and C rules",
@@ -171,18 +182,34 @@ def markdown(settings: Settings | None = None) -> str:
         "Rows named as template filler (`lexicon.placeholder_names`: 无, /, —) are not indicators and are",
         "left out; a value that is only a dash or slash (`lexicon.empty_values`) is an empty value (S09).",
         "",
-        "## Unit grade",
+        "## Grades and review results (审核结果)",
         "",
         formula_zh(config["grade"]),
         "",
         "```",
-        "points(f) = rule_points[rule] if configured, else points[severity]",
-        "penalty_c = (Σ points of non-info findings of c + min(Σ points of info findings of c, info_cap × P)) / P,  P = max(1, projects)",
-        "score_c   = weight_c × max(0, 1 − penalty_c / zero_at)",
-        "score     = Σ score_c  over " + ", ".join(f"{label} {key}" for key, label in CRITERIA.items()),
-        "grade     = band of score, no better than unmeasurable_benefit_grade when more than",
-        "            unmeasurable_benefit_share of the unit's benefit indicators have no figure",
+        "points(f)    = rule_points[rule] if configured, else points[severity]",
+        "penalty_c(m) = Σ points of non-info findings of member m and criterion c + min(Σ points of its info findings, info_cap)",
+        "               (a member: one project; or the unit's findings that belong to no project)",
+        "score_c(p)   = weight_c × max(0, 1 − penalty_c(p) / zero_at)           score(p) = Σ_c score_c(p)",
+        "grade(p)     = band of score(p), no better than error_ceiling with an error, rule_ceilings[r] with an error of r,",
+        "               unmeasurable_benefit_grade when more than unmeasurable_benefit_share of its benefit indicators have no figure",
+        "w_p          = budget_p / Σ budgets   (a project without a budget weighs 0; equal weights when none has one)",
+        "score_c      = Σ_p w_p × weight_c × max(0, 1 − (penalty_c(p) + penalty_c(unit) / P) / zero_at)",
+        "score        = Σ score_c  over " + ", ".join(f"{label} {key}" for key, label in CRITERIA.items()),
+        "grade        = band of Σ_p w_p × score(p), no better than the best grade(p); lowered to the band of score",
+        "               and to the ceilings of the unit-level errors (those findings are then named)",
         "```",
+        "",
+        "The grade of a project, and of a unit, is its review result (审核结果) in the sense of 财预〔2015〕88号",
+        "第二十五条; the reports state it with the consequence the article attaches to it (`[audit.conclusion.wording]`,",
+        "short forms in `[audit.conclusion.label]`; local rules may reword them):",
+        "",
+        *(f"- **{grade}**: {config['conclusion']['wording'][grade]}" for grade in "优良中差"),
+        "",
+        "A unit's result is explained in one sentence: its projects' results and their weighted score",
+        "(a one-project unit: its project's result, “单位审核结果与之相同”), and the unit-level findings",
+        "that lowered it, if any, by name. A department's result is its grade (the budget-weighted mean of",
+        "its units' scores, never better than its best unit) with the same consequence.",
         "",
         "Configuration `[audit.grade]`: "
         + "; ".join(

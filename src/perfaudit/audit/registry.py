@@ -11,18 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-
-# Review criteria of 财预〔2015〕88号 (key used in configuration, Chinese label used in findings).
-CRITERIA = {
-    "completeness": "完整性",
-    "relevance": "相关性",
-    "appropriateness": "适当性",
-    "feasibility": "可行性",
-}
-CONTEXT = "context"  # X01: reported for context, not scored
-CRITERION_ZH = {**CRITERIA, CONTEXT: "背景信息"}
+from ..terms import CONTEXT, CRITERIA, CRITERION_ZH, SEVERITIES, SEVERITY_ZH  # noqa: F401  (re-exported)
 
 # A confidential project keeps the rules about its money and spending plan, which are disclosed,
 # and X01 itself; every other rule reads goal or indicator text that is redacted by design, so its

@@ -24,13 +24,14 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ConfigError
+from ..outdir import OutputFolder
 from .records import UnitResult, UnitTask
-from .task import LOGS_DIR
-from .worker import WorkerProcess, run_unit_guarded
+from .worker import WorkerLost, WorkerProcess, run_unit_guarded
 
 TICK = 0.5  # seconds between progress redraws while waiting
 
@@ -61,9 +62,9 @@ class LocalExecutor(_Results):
     def __init__(self, workers: int, timeout: float, out_dir: Path):
         super().__init__()
         self.timeout = timeout
-        log_dir = out_dir / LOGS_DIR
-        log_dir.mkdir(parents=True, exist_ok=True)
-        self.workers = [WorkerProcess(log_dir / f"worker-{slot + 1}.log") for slot in range(workers)]
+        out = OutputFolder(out_dir)
+        out.logs.mkdir(parents=True, exist_ok=True)
+        self.workers = [WorkerProcess(out.log(f"worker-{slot + 1}")) for slot in range(workers)]
         self._pending: queue.Queue[UnitTask | None] = queue.Queue()
         for worker in self.workers:
             worker.start()  # they import the report stack while the driver prepares the bundles
@@ -96,24 +97,24 @@ class LocalExecutor(_Results):
 _GUARD: WorkerProcess | None = None  # in a Dask worker process: its guarded worker
 
 
-def _dask_guard(log_dir: str) -> WorkerProcess:
+def _dask_guard(out_dir: str) -> WorkerProcess:
     global _GUARD
     if _GUARD is None:
-        _GUARD = WorkerProcess(Path(log_dir) / f"dask-worker-{os.getpid()}.log")
+        _GUARD = WorkerProcess(OutputFolder(Path(out_dir)).log(f"dask-worker-{os.getpid()}"))
         _GUARD.start()
     return _GUARD
 
 
-def start_on_dask_worker(log_dir: str) -> int | None:
-    return _dask_guard(log_dir).pid
+def start_on_dask_worker(out_dir: str) -> int | None:
+    return _dask_guard(out_dir).pid
 
 
-def run_unit_on_dask_worker(task: UnitTask, timeout: float, log_dir: str) -> UnitResult:
-    return run_unit_guarded(_dask_guard(log_dir), task, timeout)
+def run_unit_on_dask_worker(task: UnitTask, timeout: float, out_dir: str) -> UnitResult:
+    return run_unit_guarded(_dask_guard(out_dir), task, timeout)
 
 
-def call_on_dask_worker(function: Callable, args: tuple, timeout: float, log_dir: str) -> Any:
-    return _dask_guard(log_dir).call(function, args, timeout)
+def call_on_dask_worker(function: Callable, args: tuple, timeout: float, out_dir: str) -> Any:
+    return _dask_guard(out_dir).call(function, args, timeout)
 
 
 class DaskExecutor(_Results):
@@ -126,12 +127,19 @@ class DaskExecutor(_Results):
         from distributed import Client, LocalCluster
 
         super().__init__()
+        # distributed logs a lost scheduler as it retries; the run says it once, per unit
+        self._quiet = _quiet_distributed()
+        self._quiet.__enter__()
         self.timeout = timeout
-        self.log_dir = str(out_dir / LOGS_DIR)
-        (out_dir / LOGS_DIR).mkdir(parents=True, exist_ok=True)
+        self.out_dir = str(out_dir)  # the Dask workers' logs go to its logs/
+        OutputFolder(out_dir).logs.mkdir(parents=True, exist_ok=True)
         self.cluster = None
         if scheduler:
-            self.client = _connect(Client, scheduler, connect_timeout)
+            try:
+                self.client = _connect(Client, scheduler, connect_timeout)
+            except ConfigError:
+                self._quiet.__exit__(None, None, None)
+                raise
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=":0", silence_logs=logging.ERROR)
@@ -150,13 +158,18 @@ class DaskExecutor(_Results):
                 f"Dask workers {', '.join(crowded)} run several threads; perfaudit needs one task at a time "
                 "per worker process (start them with 'dask worker ADDRESS --nthreads 1')"
             )
-        self.client.run(start_on_dask_worker, self.log_dir)
+        self.client.run(start_on_dask_worker, self.out_dir)
 
     def submit(self, tasks: list[UnitTask]) -> None:
         self.outstanding += len(tasks)
         for task in tasks:
-            future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.log_dir,
-                                        key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False)
+            try:
+                future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.out_dir,
+                                            key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False)
+            except Exception as error:  # the client has lost its scheduler: the unit fails, the run goes on
+                lost = WorkerLost(f"Dask cluster lost: {_one_line(error)}")
+                self.finished.put(UnitResult.failed(task, lost.reason, lost))
+                continue
             future.add_done_callback(lambda done, task=task: self.finished.put(self._result(done, task)))
 
     @staticmethod
@@ -164,23 +177,43 @@ class DaskExecutor(_Results):
         try:
             return future.result()
         except Exception as error:  # the Dask worker itself was lost, or the task cancelled
-            return UnitResult.failed(task, f"Dask task failed: {type(error).__name__}: {error}", error)
+            return UnitResult.failed(task, f"Dask task failed: {_one_line(error)}", error)
 
     def call(self, function: Callable, *args: Any) -> Any:
-        return self.client.submit(call_on_dask_worker, function, args, self.timeout, self.log_dir, pure=False).result()
+        from .worker import JobError
+
+        try:
+            future = self.client.submit(call_on_dask_worker, function, args, self.timeout, self.out_dir, pure=False)
+            return future.result()
+        except JobError:
+            raise
+        except Exception as error:  # the scheduler or the worker is gone: say so in one line
+            raise WorkerLost(f"Dask cluster lost: {_one_line(error)}") from None
 
     def worker_count(self) -> int:
         return len(self.client.scheduler_info()["workers"])
 
     def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        # A lost scheduler makes closing log and raise: the run is over either way.
+        with _quiet_distributed():
+            try:
+                self.client.close(timeout=5)
+            except Exception:  # noqa: BLE001 (nothing left to close on a lost cluster)
+                pass
+            if self.cluster is not None:
+                self.cluster.close()
+        self._quiet.__exit__(None, None, None)
 
 
-def _connect(client_class, address: str, timeout: float):
-    """A client of the scheduler at ``address``, or one ConfigError line when none answers in time
-    (distributed logs each failed attempt and raises after its own 30 s default otherwise)."""
+def _one_line(error: BaseException) -> str:
+    """``FutureCancelledError: … cancelled for reason: scheduler-connection-lost.``: the first line."""
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+@contextmanager
+def _quiet_distributed() -> Iterator[None]:
+    """distributed's client logs every failed attempt to reach a scheduler: the run says it once."""
     import logging
 
     quiet = [logging.getLogger(name) for name in ("distributed.client", "distributed.comm", "distributed.core")]
@@ -188,13 +221,21 @@ def _connect(client_class, address: str, timeout: float):
     for logger in quiet:
         logger.setLevel(logging.CRITICAL)
     try:
-        return client_class(address, timeout=timeout)
-    except (OSError, ValueError) as error:  # nothing answered in time, or an address it cannot use
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ConfigError(f"--scheduler {address}: {reason} ([batch] scheduler_timeout = {timeout:g} s)") from None
+        yield
     finally:
         for logger, level in zip(quiet, levels):
             logger.setLevel(level)
+
+
+def _connect(client_class, address: str, timeout: float):
+    """A client of the scheduler at ``address``, or one ConfigError line when none answers in time
+    (distributed raises after its own 30 s default otherwise)."""
+    with _quiet_distributed():
+        try:
+            return client_class(address, timeout=timeout)
+        except (OSError, ValueError) as error:  # nothing answered in time, or an address it cannot use
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise ConfigError(f"--scheduler {address}: {reason} ([batch] scheduler_timeout = {timeout:g} s)") from None
 
 
 def make_executor(kind: str, workers: int, timeout: float, out_dir: Path, scheduler: str | None = None,

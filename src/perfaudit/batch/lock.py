@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import RunLockedError
+from ..outdir import OutputFolder
 
-LOCK_FILE = ".perfaudit.lock"
 
 
 def _holder(fd: int) -> str:
@@ -33,7 +33,7 @@ class OutputLock:
     """``with OutputLock(out_dir):`` — raises RunLockedError naming the running process."""
 
     def __init__(self, out_dir: Path):
-        self.path = out_dir / LOCK_FILE
+        self.path = OutputFolder(out_dir).lock
         self._fd: int | None = None
 
     def __enter__(self) -> "OutputLock":

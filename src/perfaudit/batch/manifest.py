@@ -14,30 +14,20 @@ loading the manifest applies these first: a run that is killed midway loses no f
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_json
+from ..outdir import OutputFolder
 from .records import DEPARTMENT, UnitResult
 
-MANIFEST_FILE = "manifest.json"
-JOURNAL_DIR = ".journal"
 FORMAT = 1
-
-
-def write_json_atomic(path: Path, value: Any) -> None:
-    """Write JSON next to ``path`` and rename it into place: readers never see half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def journal_result(out_dir: Path, result: UnitResult) -> None:
     """Record one finished unit (called by the worker that built it)."""
-    folder = out_dir / JOURNAL_DIR
-    folder.mkdir(exist_ok=True)
-    write_json_atomic(folder / f"{result.unit_id}.json", result.to_dict())
+    write_json(OutputFolder(out_dir).journal / f"{result.unit_id}.json", result.to_dict())
 
 
 @dataclass
@@ -54,7 +44,7 @@ class Manifest:
         """The manifest with the journal of an interrupted run applied (an unreadable or foreign
         manifest counts as none: every unit is rebuilt)."""
         manifest = cls()
-        path = out_dir / MANIFEST_FILE
+        path = OutputFolder(out_dir).manifest
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -93,16 +83,16 @@ class Manifest:
         once at its end, when the journal may hold a unit whose result never reached the driver.
         """
         self._apply_journal(out_dir)
-        path = out_dir / MANIFEST_FILE
-        write_json_atomic(path, self.to_dict())
-        for entry in (out_dir / JOURNAL_DIR).glob("*.json"):
+        path = OutputFolder(out_dir).manifest
+        write_json(path, self.to_dict())
+        for entry in OutputFolder(out_dir).journal.glob("*.json"):
             entry.unlink(missing_ok=True)
         return path
 
 
 def _journal(out_dir: Path) -> dict[str, UnitResult]:
     results = {}
-    for entry in sorted((out_dir / JOURNAL_DIR).glob("*.json")):
+    for entry in sorted(OutputFolder(out_dir).journal.glob("*.json")):
         try:
             result = UnitResult.from_dict(json.loads(entry.read_text(encoding="utf-8")))
         except (ValueError, TypeError):

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .manifest import write_json_atomic
+from ..atomic import write_json
+from ..outdir import OutputFolder
 from .plan import Plan
 from .records import FAILED, OK, SKIPPED, UnitResult
 
-RUN_FILE = "run.json"
 MAX_TABLE_ROWS = 40  # units listed in the printed table; run.json lists them all
 
 
@@ -35,6 +35,7 @@ class BatchSummary:
     index: dict[str, str] = field(default_factory=dict)  # kind -> path relative to out_dir
     index_error: str | None = None
     interrupted: bool = False
+    stopped_by: int | None = None  # the signal that stopped the run (SIGINT, SIGTERM)
     error: str | None = None  # why the run stopped before its end (it then exits 2)
     seconds: float = 0.0
     run_json: Path | None = None
@@ -50,6 +51,10 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
+        """What the process exits with: 128 + the signal that stopped it, 2 a run that could not go
+        on, 1 a failure, else 0 (the CLI's codes)."""
+        if self.stopped_by is not None:
+            return 128 + self.stopped_by
         return 2 if self.error else 1 if self.failed else 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,6 +83,7 @@ class BatchSummary:
             ],
             "refused_files": [{"source_file": name, "status": FAILED, "reason": reason}
                               for name, reason in sorted(self.plan.refused.items())],
+            "skipped_files": [{"source_file": name, "reason": why} for name, why in sorted(self.plan.skipped.items())],
             "orphaned": self.plan.orphaned,
             "index": self.index,
             "index_error": self.index_error,
@@ -98,9 +104,7 @@ def _run_entry(run: UnitRun) -> dict[str, Any]:
 
 
 def write_run_json(out_dir: Path, summary: BatchSummary) -> Path:
-    path = out_dir / RUN_FILE
-    write_json_atomic(path, summary.to_dict())
-    return path
+    return write_json(OutputFolder(out_dir).run_record, summary.to_dict())
 
 
 # The table's columns: header, at most how many terminal columns (None: as wide as the text),
@@ -141,13 +145,16 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     if shown:  # rich is imported only here: a no-change run prints no table
         lines += _table_lines(shown[:MAX_TABLE_ROWS])
         if len(shown) > MAX_TABLE_ROWS:
-            lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or RUN_FILE}")
+            lines.append(f"… {len(shown) - MAX_TABLE_ROWS} more in {summary.run_json or OutputFolder(summary.out_dir).run_record}")
     for run in shown + [run for run in summary.departments if run.status == FAILED]:
         if run.status == FAILED:
             log = run.result.outputs.get("log")
             lines.append(f"FAILED  {run.result.unit_id}: {run.reason}" + (f" (log: {summary.out_dir / log})" if log else ""))
     for name, reason in sorted(summary.plan.refused.items()):
         lines.append(f"REFUSED {reason}" if reason.startswith(name) else f"REFUSED {name}: {reason}")
+    if summary.plan.skipped:
+        lines.append(f"skipped {len(summary.plan.skipped)} file(s) that are not documents: "
+                     + ", ".join(sorted(summary.plan.skipped)))
     if summary.index_error:
         lines.append(f"FAILED  portfolio index: {summary.index_error}")
     lines.append(

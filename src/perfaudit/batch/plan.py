@@ -1,9 +1,11 @@
 """What a run will do with each unit, and why: pure decisions over fingerprints and the manifest.
 
 A unit is *built* when it is new, when its fingerprint changed (its input file, its review
-file, or a part of the recipe), when its report files are missing, or when asked (``--force``, ``--retry-failed``); it
-is *skipped* when nothing changed; a unit whose last build failed stays *failed* until its input
-changes or ``--retry-failed`` asks for it, and so does a unit whose input file is refused now.
+file, or a part of the recipe), when its report files are missing, when its last build failed for
+a reason of the machine (a lost worker, scheduler or kernel, a timeout: ``records.INFRASTRUCTURE_ERRORS``),
+or when asked (``--force``, ``--retry-failed``); it is *skipped* when nothing changed; a unit whose
+document made its last build fail stays *failed* until its input changes or ``--retry-failed``
+asks for it, and so does a unit whose input file is refused now.
 Units whose input is gone are *orphaned*. ``--unit`` and ``--retry-failed`` narrow the run to
 the units they select: the others are skipped, whatever their state.
 
@@ -64,6 +66,7 @@ class Selection:
 class Plan:
     units: list[UnitPlan] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # source_file -> reason
+    skipped: dict[str, str] = field(default_factory=dict)  # files of an input folder that are not documents -> why
     orphaned: list[str] = field(default_factory=list)  # unit ids whose input is gone
     departments: list[UnitPlan] = field(default_factory=list)  # of kind DEPARTMENT
     orphaned_departments: list[str] = field(default_factory=list)  # department ids no unit has now
@@ -77,6 +80,7 @@ class Plan:
         words = {BUILD: "build", SKIP: "skip", KEEP_FAILED: "failed"}
         out = [f"{words[u.action]:<7}{u.unit_id:<{width}}  {u.unit_name}: {u.reason}" for u in self.units]
         out += [f"refused {name}: {reason}" for name, reason in sorted(self.refused.items())]
+        out += [f"skipped {name}: {why}" for name, why in sorted(self.skipped.items())]
         out += [f"orphan  {unit_id}: its input is gone; its reports move to orphaned/" for unit_id in self.orphaned]
         out += [f"{words[d.action]:<7}{d.unit_id:<{width}}  部门 {d.unit_name} ({len(d.members)} units): {d.reason}"
                 for d in self.departments]
@@ -123,6 +127,8 @@ def decide(
         changes = (["input file changed"] if input_changed else []) + [f"{c} changed" for c in recipe_changes]
         # neither the input nor the recipe: what is left of the fingerprint is the review file
         return BUILD, ", ".join(changes) or "review file changed"
+    if failed_before and previous.failed_by_infrastructure:
+        return BUILD, f"last build failed for a reason of the machine, not the document: {previous.reason}"
     if failed_before:
         if selection.retry_failed:
             return BUILD, f"--retry-failed (last build failed: {previous.reason})"

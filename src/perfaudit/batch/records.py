@@ -28,6 +28,16 @@ class UnitTask:
     department_id: str | None = None  # a unit's department
 
 
+# Failures of the machine, not of the document: a lost worker, scheduler or kernel, a timeout, a
+# cancelled Dask task. A unit that failed for one of these is rebuilt by the next plain run; a
+# unit whose own document made its report fail stays failed until the document changes.
+INFRASTRUCTURE_ERRORS = frozenset({
+    "WorkerLost", "DeadKernelError", "CellTimeoutError", "TimeoutError", "CancelledError",
+    "FutureCancelledError", "KilledWorker", "CommClosedError", "StreamClosedError", "MemoryError",
+    "ConnectionError", "ConnectionResetError", "BrokenPipeError", "OSError",
+})
+
+
 @dataclass(frozen=True)
 class UnitResult:
     """What became of one unit. ``reason`` is one short sentence for people; ``error_class`` and
@@ -54,6 +64,10 @@ class UnitResult:
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+    @property
+    def failed_by_infrastructure(self) -> bool:
+        return self.status == FAILED and self.error_class in INFRASTRUCTURE_ERRORS
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict for JSON, sharing their (plain) values: ``asdict``'s deep copy

@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError, Terminated
-from ..report.fonts import report_settings
-from ..review.file import read_reviews, review_digest, review_path
+from ..fingerprint import changed_components, department_fingerprint, recipe_fingerprint, sha256_bytes, unit_fingerprint
+from ..fonts import report_settings
+from ..outdir import OutputFolder
+from ..resources import DEPARTMENT_NOTEBOOK, PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, notebook as shipped_notebook
+from ..review.file import read_reviews, review_digest
 from ..settings import Settings, load_settings
-from ..resources import DEPARTMENT_NOTEBOOK, PORTFOLIO_NOTEBOOK, SUITES, UNIT_NOTEBOOK, data_dir, notebook as shipped_notebook
-from .fingerprint import changed_components, department_fingerprint, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
+from .preflight import report_engine, writable_folder
 from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
 from .records import DEPARTMENT, FAILED, SKIPPED, UnitResult
 
-ORPHANED_DIR = "orphaned"
 # Units whose bundles are prepared in one go (one validation and audit run), and submitted to the
 # workers while the next chunk is prepared. Validation has a fixed cost of ~1.5 s per run; taking
 # each unit's slice of the tables costs time in proportion to the rows of the whole chunk.
@@ -70,7 +71,7 @@ def default_workers(settings: Settings) -> int:
 
 def scan_inputs(paths: list[Path]) -> dict[str, tuple[Path, str | None]]:
     """Shown name -> (path, SHA-256 of its bytes, or None when it cannot be read: ingest refuses it)."""
-    from ..ingest import discover
+    from ..ingest.discovery import discover
 
     found = {}
     for source_file, path in discover(paths):
@@ -93,8 +94,9 @@ def _needs_reading(found: dict, manifest: Manifest, recipe: dict[str, str], sele
     if selection.unit_ids - set(known):
         return True  # asked for by id, unknown: maybe in a document not read yet
     return any(
-        decide(unit_id, unit_fingerprint(name, manifest.files[name]["sha256"], recipe, review_digest(review_path(out_dir, unit_id))),
-               previous, selection, input_changed=False, recipe_changes=[], out_dir=out_dir)[0] == BUILD
+        decide(unit_id, unit_fingerprint(name, manifest.files[name]["sha256"], recipe, review_digest(OutputFolder(out_dir).review_file(unit_id))),
+               previous, selection, input_changed=False, recipe_changes=[], out_dir=out_dir,
+               department_id=previous.department_id if previous else None)[0] == BUILD  # --department selects its units
         for unit_id, name in known.items() for previous in [manifest.units.get(unit_id)]
     )
 
@@ -122,6 +124,8 @@ def _files_and_units(found: dict, manifest: Manifest, ingested) -> tuple[dict[st
         by_file.setdefault(str(row.source_file), []).append(row.unit_id)
     files = {}
     for outcome in ingested.files:
+        if outcome.skipped:  # not a document: not an input of the run
+            continue
         entry = {"sha256": found.get(outcome.source_file, (None, None))[1], "units": sorted(by_file.get(outcome.source_file, []))}
         files[outcome.source_file] = {**entry, "status": "ok"} if outcome.ok else {**entry, "status": FAILED, "reason": outcome.error}
     return files, units
@@ -138,7 +142,7 @@ def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection
         old_file = manifest.files.get(previous.source_file, {}) if previous else {}
         input_changed = previous is not None and (
             previous.source_file != info["source_file"] or old_file.get("sha256") != sha256)
-        fingerprint = unit_fingerprint(info["source_file"], sha256, recipe, review_digest(review_path(out_dir, unit_id)))
+        fingerprint = unit_fingerprint(info["source_file"], sha256, recipe, review_digest(OutputFolder(out_dir).review_file(unit_id)))
         action, reason = decide(unit_id, fingerprint, previous, selection, input_changed=input_changed,
                                 recipe_changes=recipe_changes, out_dir=out_dir, department_id=info["department_id"])
         plan.units.append(UnitPlan(unit_id, info["unit_name"], info["department"], info["source_file"],
@@ -196,52 +200,39 @@ def _department_plans(plan: Plan, manifest: Manifest, selection: Selection, reci
 
 def _clear_staging(out_dir: Path) -> None:
     """Remove what a killed run left half-written (never in place: staging folders only)."""
-    from ..report import BUNDLES_DIR, DEPARTMENTS_DIR, UNITS_DIR
-    from .index import STAGING
+    for leftover in OutputFolder(out_dir).staging_folders():
+        shutil.rmtree(leftover, ignore_errors=True)
 
-    for folder in (out_dir / UNITS_DIR, out_dir / BUNDLES_DIR, out_dir / DEPARTMENTS_DIR):
-        for leftover in folder.glob(".*.staging"):
-            shutil.rmtree(leftover, ignore_errors=True)
-    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+
+def _move_aside(folder: Path, target: Path) -> None:
+    if folder.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, target)
 
 
 def _orphan(out_dir: Path, unit_ids: list[str]) -> None:
     """Move the reports of units whose input is gone to OUT/orphaned/ (replacing older ones)."""
-    from ..report import BUNDLES_DIR, unit_report_dir
-    from .task import unit_log_path
-
+    out = OutputFolder(out_dir)
     for unit_id in unit_ids:
-        folder = unit_report_dir(out_dir, unit_id)
-        if folder.is_dir():
-            target = out_dir / ORPHANED_DIR / unit_id
-            shutil.rmtree(target, ignore_errors=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(folder, target)
-        shutil.rmtree(out_dir / BUNDLES_DIR / unit_id, ignore_errors=True)
-        unit_log_path(out_dir, unit_id).unlink(missing_ok=True)
+        _move_aside(out.unit_report(unit_id), out.orphaned_unit(unit_id))
+        shutil.rmtree(out.bundles.unit(unit_id), ignore_errors=True)
+        out.log(unit_id).unlink(missing_ok=True)
 
 
 def _orphan_departments(out_dir: Path, department_ids: list[str]) -> None:
     """Move the reports of departments none of whose units is left to OUT/orphaned/departments/."""
-    from ..report import BUNDLES_DIR, department_report_dir
-    from ..report.department import remove_department_bundle
-    from .task import unit_log_path
-
+    out = OutputFolder(out_dir)
     for department_id in department_ids:
-        folder = department_report_dir(out_dir, department_id)
-        if folder.is_dir():
-            target = department_report_dir(out_dir / ORPHANED_DIR, department_id)
-            shutil.rmtree(target, ignore_errors=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(folder, target)
-        remove_department_bundle(out_dir / BUNDLES_DIR, department_id)
-        unit_log_path(out_dir, department_id).unlink(missing_ok=True)
+        _move_aside(out.department_report(department_id), out.orphaned_department(department_id))
+        shutil.rmtree(out.bundles.department(department_id), ignore_errors=True)
+        out.log(department_id).unlink(missing_ok=True)
 
 
 def _department_tasks(departments: list[UnitPlan], settings: Settings, bundle_root: Path, out_dir: Path) -> tuple[list, list[UnitResult]]:
     """Write the bundles of the departments to build (their units' bundles are written); returns
     their tasks, and the failed results of those whose bundle could not be written."""
-    from ..report.department import write_department_bundle
+    from ..pipeline import write_department_bundle
 
     tasks, failed = [], []
     for department in departments:
@@ -270,7 +261,7 @@ def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: li
     """Validate and audit the documents of these units, in one go (with their reviewers'
     dispositions), and write their bundles."""
     from ..model import Dataset
-    from ..report.prepare import write_unit_bundles
+    from ..pipeline import write_unit_bundles
 
     files = {unit.source_file for unit in to_build}
     subset = Dataset(**{name: frame[frame["source_file"].isin(files)].reset_index(drop=True)
@@ -280,9 +271,7 @@ def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: li
 
 def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path) -> str | None:
     """What the index shows and how; None when the index files are missing."""
-    from .index import INDEX_STEM
-
-    if not all((out_dir / f"{INDEX_STEM}.{kind}").is_file() for kind in ("html", "pdf")):
+    if not all(OutputFolder(out_dir).index(kind).is_file() for kind in ("html", "pdf")):
         return None
     content = manifest.to_dict()
     content.pop("index")
@@ -314,12 +303,17 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
     without_rfc3987_syntax()  # before Great Expectations is imported (by the bundles' validation)
     started = time.perf_counter()
     out_dir = out_dir.resolve()
+    if not options.dry_run:
+        writable_folder(out_dir)
     with nullcontext() if options.dry_run else OutputLock(out_dir), _terminate_as_interrupt():
         settings = load_settings(options.config)
         if options.appendix is not None:
             settings = settings.overridden({"report": {"appendix": list(options.appendix)}}, "--appendix")
+        if not options.dry_run:  # the CJK font found and the PDF engine loaded: before any work
+            resolved_report = report_settings(settings)
+            report_engine(resolved_report)
         notebook = (options.notebook or shipped_notebook(UNIT_NOTEBOOK)).resolve()
-        recipe = recipe_fingerprint(settings, notebook=notebook, suites_dir=data_dir(SUITES), options={"year": options.year})
+        recipe = recipe_fingerprint(settings, notebook=notebook, options={"year": options.year})
         selection = Selection(frozenset(options.unit_ids), options.force, options.retry_failed,
                               frozenset(options.department_ids))
         department_notebook = sha256_bytes(shipped_notebook(DEPARTMENT_NOTEBOOK).read_bytes())
@@ -330,21 +324,28 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
             manifest.save(out_dir)  # take in the journal of an interrupted run: it now holds only ours
         ingested = None
         if _needs_reading(found, manifest, recipe, selection, out_dir):
-            from ..ingest import ingest_paths
+            from ..pipeline import read_documents
 
-            ingested = ingest_paths(inputs, year=options.year, settings=settings)
+            ingested = read_documents(inputs, year=options.year, settings=settings)
         files, units = _files_and_units(found, manifest, ingested)
         plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
+        from ..ingest.discovery import scan
+
+        plan.skipped = {name: why for name, _, why in scan(inputs).skipped}
         summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor)
         if options.dry_run:
             summary.seconds = time.perf_counter() - started
             return summary
         manifest.recipe, manifest.files = recipe, files
-        manifest.report_settings = report_settings(settings)
+        manifest.report_settings = resolved_report
         try:
             _execute(plan, summary, manifest, ingested, settings, options, notebook)
         except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
             summary.error = str(error)
+            raise
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated): run.json has the real exit code
+            summary.interrupted = True
+            summary.stopped_by = int(getattr(stop, "signum", signal.SIGINT))
             raise
         finally:  # also when interrupted: run.json says what was done
             summary.seconds = time.perf_counter() - started
@@ -354,13 +355,13 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
 
 def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, settings: Settings,
              options: BatchOptions, notebook: Path) -> None:
-    from ..report import BUNDLES_DIR
     from .executors import make_executor
-    from .index import INDEX_STEM, build_index
     from .progress import Progress
+    from .task import build_index
     from .worker import JobError, WorkerLost
 
     out_dir = summary.out_dir
+    out = OutputFolder(out_dir)
     _orphan(out_dir, plan.orphaned)
     for unit_id in plan.orphaned:
         manifest.units.pop(unit_id, None)
@@ -381,7 +382,7 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
     departments_to_build = [d for d in plan.departments if d.action == BUILD]
     index_now = _index_fingerprint(manifest, manifest.recipe, out_dir)
     if not to_build and not departments_to_build and index_now is not None and index_now == manifest.index.get("fingerprint"):
-        summary.index = {kind: f"{INDEX_STEM}.{kind}" for kind in ("html", "pdf")}
+        summary.index = {kind: out.relative(out.index(kind)) for kind in ("html", "pdf")}
         manifest.save(out_dir)
         return
     if not plan.units:  # nothing read, nothing to show: no index (and none claimed)
@@ -399,7 +400,7 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
     reasons = {unit.unit_id: unit.reason for unit in to_build + departments_to_build}
     try:
         if to_build or departments_to_build:
-            bundle_root = out_dir / BUNDLES_DIR
+            bundle_root = out.bundles.root
 
             def collect(result: UnitResult) -> None:
                 records, runs = (manifest.departments, summary.departments) if result.kind == DEPARTMENT else (manifest.units, summary.units)
@@ -429,7 +430,10 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
         progress.close()
         manifest.save(out_dir)
         try:
-            summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+            try:
+                summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+            except WorkerLost:  # the cluster is gone: the index of what was built, made here
+                summary.index = build_index(str(out_dir), manifest.report_settings)
             manifest.index = {"fingerprint": _index_fingerprint(manifest, manifest.recipe, out_dir)}
         except (JobError, WorkerLost, PerfauditError) as error:
             summary.index_error = str(error).strip().splitlines()[-1]
@@ -448,7 +452,13 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
 def _take_in_journal(summary: BatchSummary, manifest: Manifest, before: dict[str, UnitResult | None],
                      reasons: dict[str, str]) -> None:
     """Units a worker finished (and journaled) whose result never reached the driver, because the
-    run was interrupted: the manifest has them, so run.json lists them too."""
+    run was interrupted or the Dask cluster was lost on the way back: the manifest has them, so
+    run.json lists them as the manifest does."""
+    for runs in (summary.units, summary.departments):
+        for position, run in enumerate(runs):
+            result = manifest.units.get(run.result.unit_id) or manifest.departments.get(run.result.unit_id)
+            if run.result.failed_by_infrastructure and result is not None and result.ok:
+                runs[position] = UnitRun(result.status, reasons.get(result.unit_id, run.reason), result)
     collected = {run.result.unit_id for run in summary.units + summary.departments}
     for unit_id, previous in before.items():
         result = manifest.units.get(unit_id) or manifest.departments.get(unit_id)

@@ -5,10 +5,11 @@ raises: whatever goes wrong becomes the unit's failure with its reason. It write
 (``OUT/logs/<unit_id>.log``: steps, timings, the error with its traceback, and the kernel's own
 output) and journals its result in the output folder as soon as the report is in place.
 
-Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported, the kernel zygote
-is started (``kernel.py``) and the worker's kernel pool made: units run one after another on a
-kernel forked from the zygote and reset between units, replaced every ``pool.RECYCLE_AFTER``
-units and after a unit that failed (``pool.py``).
+Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported and the report
+stage starts the worker's kernels (``report.kernels.start_worker``: a zygote and a kernel pool):
+units run one after another on a kernel forked from the zygote and reset between units,
+replaced every ``pool.RECYCLE_AFTER`` units and after a unit that failed. The portfolio index
+(``build_index``) runs on a kernel of its own.
 """
 
 from __future__ import annotations
@@ -22,36 +23,30 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Iterator
 
+from ..outdir import OutputFolder
 from .manifest import journal_result
 from .records import DEPARTMENT, OK, UnitResult, UnitTask
 
-if TYPE_CHECKING:
-    from .pool import KernelPool
-
-LOGS_DIR = "logs"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def unit_log_path(out_dir: Path, unit_id: str) -> Path:
-    return out_dir / LOGS_DIR / f"{unit_id}.log"
-
-
-_kernel_pool: KernelPool | None = None  # this worker's, made by ``warm_up``
-
-
 def warm_up() -> None:
-    """Import the report stack, start the kernel zygote and make the kernel pool, before the
-    first unit arrives. (Without it, as in a process that calls ``run_unit`` directly, every
-    unit gets a kernel of its own, started the usual way.)"""
-    global _kernel_pool
-    from ..report import execute, pdf, render  # noqa: F401  (imports papermill, nbconvert, Typst)
-    from .kernel import use_zygote
-    from .pool import KernelPool
+    """Import the report stack and start this worker's report kernels, before the first unit
+    arrives. (Without it, as in a process that calls ``run_unit`` directly, every unit gets a
+    kernel of its own, started the usual way.)"""
+    from ..report import kernels, pdf, render  # noqa: F401  (imports papermill, nbconvert, Typst)
+    from ..report.kernels import execute  # noqa: F401
 
-    use_zygote()
-    _kernel_pool = _kernel_pool or KernelPool()
+    kernels.start_worker()
+
+
+def build_index(out_dir: str, report_settings: dict[str, Any]) -> dict[str, str]:
+    """The portfolio index of ``out_dir`` (a job for a worker, where the report stack is loaded)."""
+    from ..report import kernels, report_portfolio
+
+    return report_portfolio(Path(out_dir), report_settings, kernels=kernels.fresh())
 
 
 @contextmanager
@@ -74,45 +69,37 @@ def _unit_log(path: Path) -> Iterator[logging.Logger]:
         handler.close()
 
 
-def _relative(path: Path, out_dir: Path) -> str:
-    return path.relative_to(out_dir).as_posix()
-
-
 def run_unit(task: UnitTask) -> UnitResult:
     """Build one unit's (or department's) report (see the module docstring)."""
-    from ..report import report_department, report_unit
-    from ..report.bundle import read_bundle
-    from ..report.department import read_department
-    from .kernel import ForkedReportKernelManager, ForkProvisioner
-    from .portfolio import department_figures, unit_figures
+    from ..bundle import read_bundle, read_department
+    from ..report import kernels, report_department, report_unit
+    from ..report.portfolio import department_figures, unit_figures
 
     started = time.perf_counter()
     out_dir, bundle_root = Path(task.out_dir), Path(task.bundle_root)
-    log_path = unit_log_path(out_dir, task.unit_id)
+    out = OutputFolder(out_dir)
+    log_path = out.log(task.unit_id)
     worker = f"{socket.gethostname()}:{os.getpid()}"
     with _unit_log(log_path) as log:
         log.info("unit %s (%s) from %s, worker %s", task.unit_id, task.unit_name, task.source_file, worker)
-        ForkProvisioner.log_file = str(log_path)
         figures = None
         try:
             if task.kind == DEPARTMENT:
                 figures = department_figures(read_department(bundle_root, task.unit_id))
-                report = report_department(bundle_root, task.unit_id, out_dir, kernel_manager_class=ForkedReportKernelManager,
-                                           kernel_pool=_kernel_pool)
+                report = report_department(bundle_root, task.unit_id, out_dir, kernels=kernels.reused(), log_file=log_path)
             else:
                 figures = unit_figures(read_bundle(bundle_root, task.unit_id))
                 report = report_unit(
                     bundle_root, task.unit_id, out_dir,
                     notebook=Path(task.notebook) if task.notebook else None,
-                    kernel_manager_class=ForkedReportKernelManager,
-                    kernel_pool=_kernel_pool,
+                    kernels=kernels.reused(), log_file=log_path,
                 )
         except Exception as error:  # a unit that cannot even start its report fails alone
             log.error("failed: %s", traceback.format_exc())
             result = UnitResult.failed(task, f"{type(error).__name__}: {error}", error, summary=figures)
         else:
             folder = Path(report.folder)
-            outputs = {Path(name).suffix.lstrip("."): _relative(folder / name, out_dir) for name in report.files}
+            outputs = {Path(name).suffix.lstrip("."): out.relative(folder / name) for name in report.files}
             result = UnitResult(
                 unit_id=task.unit_id,
                 status=report.status,
@@ -133,7 +120,7 @@ def run_unit(task: UnitTask) -> UnitResult:
                 log.error("report failed: %s: %s", report.error_class, report.error)
         seconds = {**result.seconds, "total": round(time.perf_counter() - started, 3)}
         result = replace(
-            result, seconds=seconds, outputs={**result.outputs, "log": _relative(log_path, out_dir)},
+            result, seconds=seconds, outputs={**result.outputs, "log": out.relative(log_path)},
             worker=worker, finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
         log.info("%s in %.2f s %s", result.status, seconds["total"], seconds)

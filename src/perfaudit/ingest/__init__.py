@@ -18,6 +18,7 @@ from ..text import squash
 from .assemble import assemble
 from .detect import detect
 from .interpret import interpret
+from .discovery import discover, scan
 from .sources import read_source, suffixes
 
 
@@ -48,6 +49,7 @@ class FileOutcome:
     source_file: str
     path: Path
     error: str | None = None
+    skipped: str | None = None  # why a file found in a folder is not read (not a document)
     layout: str | None = None
     units: int = 0
     projects: int = 0
@@ -55,12 +57,15 @@ class FileOutcome:
 
     @property
     def ok(self) -> bool:
+        """Read, or skipped as plainly not a document: neither is an error."""
         return self.error is None
 
     def summary_line(self) -> str:
         """One terminal line, whatever the file name holds (line breaks, controls, bidi overrides)."""
         if not self.ok:
             return printable(f"REFUSED {self.error}")
+        if self.skipped:
+            return printable(f"skipped {self.source_file}: {self.skipped}")
         return printable(
             f"ok      {self.source_file}: layout {self.layout}, {self.units} unit(s), "
             f"{self.projects} projects, {self.indicators} indicators"
@@ -84,40 +89,9 @@ class IngestResult:
     def refused(self) -> list[FileOutcome]:
         return [f for f in self.files if not f.ok]
 
-
-def _supported(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in suffixes()
-
-
-def unsupported_in(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(shown name, path) of the files a folder search does not take (hidden ones aside): they are
-    listed as refused, never skipped in silence."""
-    return [
-        (p.relative_to(path).as_posix(), p)
-        for path in paths if path.is_dir()
-        for p in sorted(path.rglob("*"))
-        if p.is_file() and not _supported(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    ]
-
-
-def discover(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(source_file, path) for every input: files as given, folders searched for every supported
-    suffix (sorted).
-
-    ``source_file`` is the name shown in tables and reports: the file name, or its path below the
-    folder given — never an absolute path of this machine.
-    """
-    found: list[tuple[str, Path]] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend((p.relative_to(path).as_posix(), p) for p in sorted(path.rglob("*")) if _supported(p))
-        else:
-            found.append((path.name, path))
-    names = [name for name, _ in found]
-    # Two inputs with the same shown name (same file name in two folders): keep the parent folder.
-    return [
-        ((p.parent.name + "/" + name) if names.count(name) > 1 else name, p) for name, p in found
-    ]
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.skipped]
 
 
 def _unit_clash(dataset: Dataset, seen: dict[str, tuple[str, str]]) -> str | None:
@@ -140,7 +114,8 @@ def ingest_paths(
     parts: list[Dataset] = []
     outcomes: list[FileOutcome] = []
     seen_units: dict[str, tuple[str, str]] = {}
-    for source_file, path in discover(paths):
+    found = scan(paths)
+    for source_file, path in found.documents:
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -169,10 +144,11 @@ def ingest_paths(
             )
         )
     kinds = ", ".join(sorted(set(suffixes())))
-    for source_file, path in unsupported_in(paths):
+    for source_file, path in found.unsupported:
         reason = f"unsupported file type {path.suffix or '(no suffix)'} (documents are {kinds})"
         outcomes.append(FileOutcome(source_file, path, error=f"{source_file}: {reason}"))
+    outcomes += [FileOutcome(source_file, path, skipped=why) for source_file, path, why in found.skipped]
     for path in paths:
-        if path.is_dir() and not any(_supported(p) for p in path.rglob("*")):
+        if path.is_dir() and not any(p.is_relative_to(path) for _, p in found.documents):
             outcomes.append(FileOutcome(str(path), path, error=f"{path}: no documents ({kinds}) in this folder"))
     return IngestResult(dataset=Dataset.concat(parts), files=outcomes)

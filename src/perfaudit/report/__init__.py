@@ -1,23 +1,25 @@
-"""Report stage: unit bundle -> executed notebook -> HTML and PDF.
+"""Report stage: bundle -> executed notebook -> HTML, PDF and the Word 审核意见书.
 
-Entry points:
+Three reports, one path (``_report``: execute the notebook, export HTML and PDF, stage, move into
+place): a unit's (``report_unit``: ``OUT/units/<unit_id>/``), a department's
+(``report_department``: ``OUT/departments/<id>/``) and the portfolio (``report_portfolio``:
+``OUT/index.{html,pdf}``). The first two are plain functions of paths, picklable for worker
+processes, and never raise for a report that fails: the ``UnitReport`` record says why, and the
+executed notebook with the error stays in the report's folder.
 
-- ``prepare.write_unit_bundles(dataset, root, settings)``: validate, audit and write one bundle
-  per unit (driver side, once per batch);
-- ``report_unit(bundle_root, unit_id, out_dir)``: a plain function of paths, picklable for worker
-  processes, writing ``out_dir/units/<unit_id>/report.{ipynb,html,pdf}``, ``opinion.docx`` (the
-  审核意见书) and ``provenance.json``
-  and returning a small ``UnitReport`` record. It never raises for a unit that fails: the record
-  says why, and the executed notebook with the error stays in the unit's folder.
+- ``sections/``, ``portfolio.py``: the content, from bundles only (``bundle.py``; report/ never
+  imports the audit or validate stages' code to show their results);
+- ``display.py``: what the notebooks call; ``markup.py``/``fragment.py``: one tree, HTML and Typst;
+- ``render.py`` (HTML), ``pdf.py`` + ``typeset.py`` (Typst PDF), ``opinion.py`` (Word);
+- ``kernels/``: where notebooks run (``acquire``/``release`` kernel sources, zygote, pool).
 
 The notebook kernel imports only ``display`` (and what it needs); papermill, nbconvert, Typst
-and pandas are imported when ``report_unit`` runs (a no-change batch run imports this package
-and needs none of them).
+and pandas are imported when a report is made (a no-change batch run imports this package and
+needs none of them).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import shutil
@@ -27,16 +29,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .. import __version__
+from ..atomic import replace_dir, write_bytes, write_text
+from ..errors import ReportError
+from ..fingerprint import sha256_bytes
+from ..outdir import OPINION_FILE, PROVENANCE_FILE, REPORT_STEM, OutputFolder, staging_dir
 
-BUNDLES_DIR = "bundles"
-UNITS_DIR = "units"
-DEPARTMENTS_DIR = "departments"  # OUT/departments/<department_id>/: the department reports
-REPORT_STEM = "report"
-OPINION_FILE = "opinion.docx"  # the 审核意见书, editable in Word
-PROVENANCE_FILE = "provenance.json"
+if TYPE_CHECKING:
+    from .kernels import KernelSource
+
 OK, FAILED = "ok", "failed"
 _RECORDED_PACKAGES = ("papermill", "nbconvert", "typst", "matplotlib", "pandas", "great_expectations")
 
@@ -59,14 +62,6 @@ class UnitReport:
         return self.status == OK
 
 
-def unit_report_dir(out_dir: Path, unit_id: str) -> Path:
-    return out_dir / UNITS_DIR / unit_id
-
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime) -> dict:
     return {
         "unit_id": record.unit_id,
@@ -81,117 +76,134 @@ def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime
         "packages": {name: version(name) for name in _RECORDED_PACKAGES},
         "sources": meta["sources"],
         "fingerprints": meta["fingerprints"],
-        "files": {name: _sha256_file(staging / name) for name in record.files},
+        "files": {name: sha256_bytes((staging / name).read_bytes()) for name in record.files},
     }
 
 
-def report_unit(
-    bundle_root: Path,
-    unit_id: str,
-    out_dir: Path,
-    *,
-    notebook: Path | None = None,
-    kernel_manager_class: type | None = None,
-    kernel_pool=None,
-) -> UnitReport:
+def report_unit(bundle_root: Path, unit_id: str, out_dir: Path, *, notebook: Path | None = None,
+                kernels: "KernelSource | None" = None, log_file: Path | None = None) -> UnitReport:
     """Write one unit's report files (see the module docstring); returns what happened.
 
-    ``notebook`` replaces ``notebooks/unit_audit.ipynb`` and ``kernel_manager_class`` the kernel
-    manager (``execute.ReportKernelManager`` or a subclass), e.g. for a batch's workers;
-    ``kernel_pool`` (``batch.pool.KernelPool``) runs the notebook on a worker's reused kernel.
+    ``notebook`` replaces ``notebooks/unit_audit.ipynb`` (tests); ``kernels`` is where the notebook
+    runs (default: a new kernel, ``kernels.fresh()``), ``log_file`` where the kernel's own output goes.
     """
+    from ..bundle import read_bundle, read_meta
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
-    from .bundle import read_bundle, read_meta
     from .opinion import opinion_docx
-    from .sections import REPORT_TITLE
+    from .sections.format import REPORT_TITLE
 
     meta = read_meta(bundle_root, unit_id)
     return _report(
         notebook or shipped_notebook(UNIT_NOTEBOOK), {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve())},
-        record_id=unit_id, final=unit_report_dir(out_dir, unit_id), title=f"{meta['unit_name']} {REPORT_TITLE}",
+        record_id=unit_id, final=OutputFolder(out_dir).unit_report(unit_id), title=f"{meta['unit_name']} {REPORT_TITLE}",
         settings=meta["report_settings"], opinion=lambda: opinion_docx(read_bundle(bundle_root, unit_id)),
         provenance={"sources": meta["sources"], "fingerprints": meta["fingerprints"]},
-        kernel_manager_class=kernel_manager_class, kernel_pool=kernel_pool,
+        kernels=kernels, log_file=log_file,
     )
 
 
-def department_report_dir(out_dir: Path, department_id: str) -> Path:
-    return out_dir / DEPARTMENTS_DIR / department_id
-
-
-def report_department(bundle_root: Path, department_id: str, out_dir: Path, *, kernel_manager_class: type | None = None,
-                      kernel_pool=None) -> UnitReport:
+def report_department(bundle_root: Path, department_id: str, out_dir: Path, *, kernels: "KernelSource | None" = None,
+                      log_file: Path | None = None) -> UnitReport:
     """Write one department's report files (``out_dir/departments/<id>/``, the same files as a
     unit's) from its department bundle and its units' bundles; returns what happened."""
+    from ..bundle import read_department
     from ..resources import DEPARTMENT_NOTEBOOK, notebook as shipped_notebook
-    from .department import read_department
-    from .department_sections import REPORT_TITLE
     from .opinion import department_opinion_docx
+    from .sections.department import REPORT_TITLE
 
     department = read_department(bundle_root, department_id)
     sources = sorted({(s["file"], s["sha256"]) for unit in department.units for s in unit.meta["sources"]})
     return _report(
         shipped_notebook(DEPARTMENT_NOTEBOOK), {"department_id": department_id, "bundle_dir": str(bundle_root.resolve())},
-        record_id=department_id, final=department_report_dir(out_dir, department_id),
+        record_id=department_id, final=OutputFolder(out_dir).department_report(department_id),
         title=f"{department.department_name} {REPORT_TITLE}", settings=department.report_settings,
         opinion=lambda: department_opinion_docx(department),
         provenance={"sources": [{"file": f, "sha256": h} for f, h in sources], "fingerprints": department.meta["fingerprints"]},
-        kernel_manager_class=kernel_manager_class, kernel_pool=kernel_pool,
+        kernels=kernels, log_file=log_file,
     )
 
 
-def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final: Path, title: str, settings: dict,
-            opinion: Callable[[], bytes], provenance: dict, kernel_manager_class: type | None, kernel_pool) -> UnitReport:
-    """Execute ``notebook`` with ``parameters`` (ids and paths), render it to HTML and PDF, write
-    the opinion, and move the files into ``final``; a failure is in the record, never raised."""
-    from .execute import ReportKernelManager, run_notebook
+def report_portfolio(out_dir: Path, report_settings: dict, *, kernels: "KernelSource | None" = None) -> dict[str, str]:
+    """Write the portfolio index (``OUT/index.html`` and ``index.pdf``) from the output folder's
+    manifest; returns {"html": ..., "pdf": ...} relative to ``out_dir``. Raises ReportError when
+    its notebook fails (the run reports it and exits 1)."""
+    from ..resources import PORTFOLIO_NOTEBOOK, notebook as shipped_notebook
+    from .portfolio import PAGE_TITLE
+
+    out = OutputFolder(out_dir)
+    staging = out.index_staging()
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    execution = _execute(shipped_notebook(PORTFOLIO_NOTEBOOK), {"out_dir": str(out.root)}, staging,
+                         settings=report_settings, kernels=kernels, log_file=None)
+    if execution.error is not None:
+        raise ReportError(f"portfolio index: {execution.error}")
+    html, pdf = _export(execution.notebook, title=PAGE_TITLE, settings=report_settings, appendix=None)
+    write_text(out.index("html"), html)
+    write_bytes(out.index("pdf"), pdf)
+    shutil.rmtree(staging, ignore_errors=True)
+    return {kind: out.relative(out.index(kind)) for kind in ("html", "pdf")}
+
+
+def _execute(notebook: Path, parameters: dict[str, str], staging: Path, *, settings: dict,
+             kernels: "KernelSource | None", log_file: Path | None):
+    """Execute ``notebook`` with ``parameters`` (ids and paths) into ``staging/report.ipynb``, on
+    a kernel of ``kernels`` (default: a new one); the notebook's own failure is in the result."""
+    from . import kernels as kernel_sources
+    from .kernels.execute import run_notebook
+
+    done_marker = staging / ".complete"
+    execution = run_notebook(
+        notebook, staging / f"{REPORT_STEM}.ipynb", {**parameters, "done_marker": str(done_marker)},
+        done_marker=done_marker, cell_timeout=settings["cell_timeout"], kernels=kernels or kernel_sources.fresh(),
+        log_file=log_file,
+    )
+    done_marker.unlink(missing_ok=True)
+    return execution
+
+
+def _export(notebook, *, title: str, settings: dict, appendix: tuple[bool, bool] | None,
+            seconds: dict[str, float] | None = None) -> tuple[str, bytes]:
+    """The executed notebook as HTML and PDF (``appendix``: whether each keeps the appendix cell;
+    None: the exporters' default); ``seconds`` gets the time each took."""
     from .pdf import render_pdf
     from .render import render_html
 
+    seconds = {} if seconds is None else seconds
+    fonts = {"font_family": settings["cjk_font_family"], "mono_font_family": settings["mono_font_family"]}
+    html_appendix, pdf_appendix = ({}, {}) if appendix is None else ({"appendix": appendix[0]}, {"appendix": appendix[1]})
+    clock = time.perf_counter()
+    html = render_html(notebook, title=title, **fonts, **html_appendix)
+    seconds["html"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
+    pdf = render_pdf(notebook, title=title, cjk_font_file=settings["cjk_font_file"], **fonts, **pdf_appendix)
+    seconds["pdf"] = round(time.perf_counter() - clock, 3)
+    return html, pdf
+
+
+def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final: Path, title: str, settings: dict,
+            opinion: Callable[[], bytes], provenance: dict, kernels: "KernelSource | None",
+            log_file: Path | None) -> UnitReport:
+    """Execute ``notebook`` with ``parameters`` (ids and paths), render it to HTML and PDF, write
+    the opinion, and move the files into ``final``; a failure is in the record, never raised."""
     started = datetime.now(timezone.utc)
-    staging = final.with_name(f".{final.name}.staging")
+    staging = staging_dir(final)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     executed, html_path, pdf_path = (staging / f"{REPORT_STEM}.{ext}" for ext in ("ipynb", "html", "pdf"))
     opinion_path = staging / OPINION_FILE
-    done_marker = staging / ".complete"
     seconds: dict[str, float] = {}
 
     clock = time.perf_counter()
-    execution = run_notebook(
-        notebook,
-        executed,
-        {**parameters, "done_marker": str(done_marker)},
-        done_marker=done_marker,
-        cell_timeout=settings["cell_timeout"],
-        kernel_manager_class=kernel_manager_class or ReportKernelManager,
-        kernel_pool=kernel_pool,
-    )
+    execution = _execute(notebook, parameters, staging, settings=settings, kernels=kernels, log_file=log_file)
     seconds["execute"] = round(time.perf_counter() - clock, 3)
-    done_marker.unlink(missing_ok=True)
     error: Exception | None = execution.error
     if error is None:
         try:
-            clock = time.perf_counter()
-            html = render_html(
-                execution.notebook,
-                title=title,
-                font_family=settings["cjk_font_family"],
-                mono_font_family=settings["mono_font_family"],
-                appendix="html" in settings["appendix"],
-            )
+            html, pdf = _export(execution.notebook, title=title, settings=settings,
+                                appendix=("html" in settings["appendix"], "pdf" in settings["appendix"]), seconds=seconds)
             html_path.write_text(html, encoding="utf-8")
-            seconds["html"] = round(time.perf_counter() - clock, 3)
-            clock = time.perf_counter()
-            pdf_path.write_bytes(render_pdf(
-                execution.notebook,
-                title=title,
-                cjk_font_file=settings["cjk_font_file"],
-                font_family=settings["cjk_font_family"],
-                mono_font_family=settings["mono_font_family"],
-                appendix="pdf" in settings["appendix"],
-            ))
-            seconds["pdf"] = round(time.perf_counter() - clock, 3)
+            pdf_path.write_bytes(pdf)
             clock = time.perf_counter()
             opinion_path.write_bytes(opinion())
             seconds["docx"] = round(time.perf_counter() - clock, 3)
@@ -204,7 +216,7 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
         status=OK if error is None else FAILED,
         folder=str(final),
         files=tuple(path.name for path in (executed, html_path, pdf_path, opinion_path) if path.is_file()),
-        error_class=type(error).__name__ if error else None,
+        error_class=(getattr(error, "cause", None) or type(error).__name__) if error else None,
         # the files the message names are read where they end up, not in the staging folder
         error=str(error).replace(str(staging), str(final)) if error else None,
         seconds=seconds,
@@ -215,24 +227,8 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _move_into_place(staging, final)
+    replace_dir(staging, final)
     return record
 
 
-def _move_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` by the complete ``staging`` folder by renames only.
-
-    The old report is renamed aside before the new one takes its place, so a run killed at any
-    moment leaves in ``final`` either the whole old report, the whole new one, or nothing (the
-    unit is then rebuilt by the next run, which clears the leftovers).
-    """
-    old = final.with_name(f".{final.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-__all__ = ["BUNDLES_DIR", "DEPARTMENTS_DIR", "FAILED", "OK", "UnitReport", "department_report_dir", "report_department",
-           "report_unit", "unit_report_dir"]
+__all__ = ["FAILED", "OK", "UnitReport", "report_department", "report_portfolio", "report_unit"]

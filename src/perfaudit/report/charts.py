@@ -159,10 +159,6 @@ def stacked_bars(
     return figure
 
 
-def _colours(keys: list[str]) -> dict[str, str]:
-    return {key: PALETTE[index % len(PALETTE)] for index, key in enumerate(keys)}
-
-
 def findings_by_rule(counts: pd.DataFrame, severity_labels: dict[str, str]) -> Figure:
     """Findings per rule stacked by severity; ``counts`` is indexed by rule label with one
     column per severity."""

@@ -2,7 +2,7 @@
 (or a department's) bundle, show the report's sections.
 
 The notebook passes only ASCII ids and paths; every text it shows comes from the bundle through
-``sections`` as a tree (``markup``), wrapped here as a ``Fragment`` that the notebook shows as
+``sections/`` as a tree (``markup``), wrapped here as a ``Fragment`` that the notebook shows as
 HTML and the PDF exporter reads as Typst. This module must stay cheap to import: it runs in
 every report kernel (no papermill, nbconvert, Typst or Great Expectations).
 """
@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import charts, department_sections, sections
-from .bundle import UnitBundle, read_bundle
-from .department import DEPARTMENTS_DIR, DepartmentBundle, read_department
+from ..bundle import DepartmentBundle, UnitBundle, read_bundle, read_department
+from ..outdir import BundleFolder
+from . import charts
 from .examples import example_bundle_root
 from .fragment import Fragment
+from .sections import appendix as appendix_sections, cover as cover_sections, findings as findings_sections
+from .sections import department as department_sections, notes, summary as summary_sections
 
 
 def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> UnitBundle:
@@ -31,7 +33,7 @@ def open_department(department_id: str | None = None, bundle_dir: str | None = N
     unit is a department of its own); without an id, the first department of the folder."""
     root = Path(bundle_dir) if bundle_dir else example_bundle_root()
     if department_id is None:
-        department_id = min((p.name for p in (root / DEPARTMENTS_DIR).iterdir() if not p.name.startswith(".")), default="")
+        department_id = min(BundleFolder(root).department_ids(), default="")
     return _with_fonts(read_department(root, department_id))
 
 
@@ -42,34 +44,34 @@ def _with_fonts(bundle):
 
 
 def cover(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.cover(bundle))
+    return Fragment(cover_sections.cover(bundle))
 
 
 def summary(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.summary(bundle))
+    return Fragment(summary_sections.summary(bundle))
 
 
 def charts_section(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.chart_section(bundle))
+    return Fragment(summary_sections.chart_section(bundle))
 
 
 def findings(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.findings_section(bundle))
+    return Fragment(findings_sections.findings_section(bundle))
 
 
 def technical_notes(bundle: UnitBundle) -> Fragment:
-    return Fragment(sections.technical_notes(bundle))
+    return Fragment(notes.technical_notes(bundle))
 
 
 def appendix(bundle: UnitBundle) -> Fragment:
     """The parsed-source appendix; its notebook cell is tagged ``appendix``, which the HTML and PDF
     exporters keep or drop by ``[report] appendix``."""
-    return Fragment(sections.appendix(bundle))
+    return Fragment(appendix_sections.appendix(bundle))
 
 
 def department_targets(bundle: UnitBundle) -> Fragment | None:
     """The 部门整体 goals, tasks and indicators (layout N4); nothing for other units."""
-    tree = sections.department_targets(bundle)
+    tree = appendix_sections.department_targets(bundle)
     return Fragment(tree) if tree is not None else None
 
 

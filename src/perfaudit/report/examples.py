@@ -8,7 +8,6 @@ The build runs in a child process: Great Expectations never enters the report ke
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -16,8 +15,9 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportError
-from ..resources import EXAMPLES, SUITES, data_dir, package_dir
-from .bundle import bundled_unit_ids
+from ..fingerprint import canonical_json, sha256_text, tree_fingerprint
+from ..resources import DATA, EXAMPLES, SUITES, data_dir, package_dir
+from ..bundle import bundled_unit_ids
 
 CACHE_ENV = "PERFAUDIT_CACHE_DIR"
 
@@ -29,25 +29,24 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfaudit"
 
 
-def _content_key(folders: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+def _content_key() -> str:
+    """What the example bundles are made from: the examples, the suites and the package's code."""
+    trees = [tree_fingerprint(data_dir(EXAMPLES)), tree_fingerprint(data_dir(SUITES)),
+             tree_fingerprint(package_dir(), leave_out=DATA)]
+    return sha256_text(canonical_json(trees))[:16]
 
 
 def example_bundle_root() -> Path:
     """The folder of the examples' unit bundles, built on first use."""
     examples = data_dir(EXAMPLES)
-    root = cache_dir() / f"examples-{_content_key([examples, data_dir(SUITES), package_dir()])}"
+    root = cache_dir() / f"examples-{_content_key()}"
     if bundled_unit_ids(root):
         return root
     staging = root.with_name(f".{root.name}.{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     print(f"首次使用：正在由 {examples.name}/ 中的示例文件生成数据包，约需半分钟……", flush=True)
     build = subprocess.run(
-        [sys.executable, "-m", "perfaudit.report.prepare", str(staging), str(examples)],
+        [sys.executable, "-m", "perfaudit.pipeline", str(staging), str(examples)],
         capture_output=True, text=True, check=False,
     )
     if build.returncode != 0 or not bundled_unit_ids(staging):

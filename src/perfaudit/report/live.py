@@ -17,7 +17,7 @@ import re
 
 from IPython.display import HTML, display
 
-from .bundle import UnitBundle
+from ..bundle import UnitBundle
 
 # Where Jupyter front ends render HTML outputs: JupyterLab / Notebook 7, classic notebook.
 OUTPUT_SCOPE = ".jp-OutputArea-output.jp-RenderedHTMLCommon, .output_html.rendered_html"
@@ -73,8 +73,7 @@ def _without_page_rules(css: str) -> str:
 
 def findings_frame(bundle: UnitBundle):
     """The unit's findings with the reviewer's Chinese headers and severities."""
-    from ..audit.export import FINDING_COLUMNS
-    from ..audit.registry import SEVERITY_ZH
+    from ..terms import FINDING_COLUMNS, SEVERITY_ZH
 
     findings = bundle.findings.assign(severity=bundle.findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)))
     return findings[list(SHOWN_COLUMNS)].rename(columns={c: FINDING_COLUMNS[c][0] for c in SHOWN_COLUMNS})

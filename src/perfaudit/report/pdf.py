@@ -28,7 +28,7 @@ from traitlets import Bool, Unicode
 
 from ..errors import ReportError
 from ..settings import load_settings
-from .fonts import find_cjk_font, report_settings
+from ..fonts import find_cjk_font, report_settings
 from .fragment import TYPST_MIME
 from .markup import element
 from .render import removed_tags

@@ -16,40 +16,68 @@ Format (TOML, UTF-8)::
 Reading uses ``tomllib``; anything else than the keys above is refused, with the file and line, so
 that a typo (``reson``) never silently drops a decision. Writing edits the existing file with
 ``tomlkit``, which keeps a person's comments and layout, re-reads the result and replaces the file
-atomically (a temporary file in the same folder, then ``os.replace``): a reader sees the old file or
-the new one, never half of one. A file that does not read is never written over.
+atomically (``atomic.write_bytes``): a reader sees the old file or the new one, never half of one.
+A file that does not read is never written over. Where the file is: ``outdir.OutputFolder``.
+
+A change is a read, an edit and a write; ``review_lock`` serializes these per unit across threads
+and processes (``perfaudit review``, ``perfaudit serve``), so two writers at once both land.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
+import fcntl
 import os
 import re
+import time
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
+from ..atomic import write_bytes
 from ..errors import ReviewFileError
+from ..fingerprint import sha256_bytes
+from ..outdir import OutputFolder
 from .model import STATUS_LABELS, EXCLUDED, Disposition, Review, SignOff
 
-REVIEWS_DIR = "reviews"
-SUFFIX = ".toml"
 FINDING_ID = re.compile(r"[0-9a-f]{16}")
 _STATUS_BY_WORD = {**{label: key for key, label in STATUS_LABELS.items()}, **{key: key for key in STATUS_LABELS}}
 _FINDING_KEYS = ("status", "reason", "note")
 _TOP_KEYS = ("unit_id", "signoff", "findings")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# How long a writer waits for another writer of the same unit (a write takes milliseconds).
+LOCK_TIMEOUT = 30.0
 
 
-def review_path(out_dir: Path, unit_id: str) -> Path:
-    return Path(out_dir) / REVIEWS_DIR / f"{unit_id}{SUFFIX}"
+@contextmanager
+def review_lock(out_dir: Path, unit_id: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the unit's write lock (``OUT/reviews/.<unit_id>.toml.lock``, an ``flock``) while its
+    review file is read, edited and written. Each holder opens the file anew, so threads of one
+    process exclude each other as processes do; the OS releases the lock when its holder dies.
+    The lock file stays (removing it would let two writers lock two different files)."""
+    path = OutputFolder(out_dir).review_file(unit_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReviewFileError(str(path), f"another writer has held this file for {timeout:g} s; nothing written") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def review_digest(path: Path) -> str | None:
     """SHA-256 of the file's bytes (None when there is none): part of the unit's fingerprint."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_bytes(path.read_bytes())
     except FileNotFoundError:
         return None
 
@@ -136,7 +164,7 @@ def _signoff(value: Any, path: Path, line: int | None) -> SignOff | None:
 
 def read_review(out_dir: Path, unit_id: str) -> Review:
     """The unit's review (an empty one when it has no file); ReviewFileError when it does not read."""
-    path = review_path(out_dir, unit_id)
+    path = OutputFolder(out_dir).review_file(unit_id)
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -157,11 +185,6 @@ def read_reviews(out_dir: Path, unit_ids: list[str]) -> tuple[dict[str, Review],
     return reviews, errors
 
 
-def reviewed_unit_ids(out_dir: Path) -> list[str]:
-    """The units that have a review file in ``out_dir``, sorted."""
-    return sorted(path.stem for path in (Path(out_dir) / REVIEWS_DIR).glob(f"*{SUFFIX}") if not path.name.startswith("."))
-
-
 HEADER = (
     "perfaudit review file: one reviewer's decisions on one unit (see README, 'Reviewing findings').\n"
     "status = 确认 | 排除 | 已整改; 排除 needs a reason; note is free text. Edit by hand or with `perfaudit review`."
@@ -179,7 +202,7 @@ def write_review(out_dir: Path, review: Review, context: Mapping[str, str] | Non
     does not read."""
     import tomlkit
 
-    path = review_path(out_dir, review.unit_id)
+    path = OutputFolder(out_dir).review_file(review.unit_id)
     on_disk = read_review(out_dir, review.unit_id)  # raises for a malformed file: never overwritten
     document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else _new_document(review.unit_id)
     if review.signoff is not None:
@@ -208,7 +231,7 @@ def write_review(out_dir: Path, review: Review, context: Mapping[str, str] | Non
     text = tomlkit.dumps(document)
     if parse_review(text, path, review.unit_id) != review:  # what we write must read back as meant
         raise ReviewFileError(str(path), "the edited file would not read back as written; left unchanged")
-    _replace_atomically(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"))
     return path
 
 
@@ -220,16 +243,3 @@ def _new_document(unit_id: str):
         document.add(tomlkit.comment(line))
     document["unit_id"] = unit_id
     return document
-
-
-def _replace_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

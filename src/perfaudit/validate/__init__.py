@@ -7,7 +7,7 @@ Entry point: ``validate_dataset(dataset, suites_dir=None, data_docs_dir=None) ->
 - ``derive.py``: pure pandas; adds the derived columns the suites check (sums, plan steps,
   level pairs, …) so that only built-in expectation types are needed.
 - ``gx_adapter.py``: the only module importing great_expectations, lazily.
-- ``result.py``: the plain result (no GX): per table, per expectation, offending rows by file
+- ``perfaudit/validation.py`` (outside this package: audit and report read it too): the plain result (no GX): per table, per expectation, offending rows by file
   and line; ``for_unit`` slices it for one unit's report; JSON round-trip.
 
 Importing this package does not import GX (GX costs seconds and ~200 MB per process): validate
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..model import PLAN_COLUMNS, Dataset
 from .derive import derived_tables
-from .result import ExpectationOutcome, OffendingRow, TableResult, ValidationResult
+from ..validation import ExpectationOutcome, OffendingRow, TableResult, ValidationResult
 from .suites import read_suites, suites_dir
 
 SOURCES_SUM = "projects.sources_sum"

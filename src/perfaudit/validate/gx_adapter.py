@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SuiteError
-from .result import ExpectationOutcome, OffendingRow, TableResult
+from ..validation import ExpectationOutcome, OffendingRow, TableResult
 from .suites import SuiteFile
 
 # Columns that tie an offending row to its file, line, unit, project and position.

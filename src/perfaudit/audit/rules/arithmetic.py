@@ -236,7 +236,7 @@ _CUMULATIVE = ("count", "quantity", "money")
 
 @rule(
     "A07", name_zh="实施周期值与年度值不一致", name_en="period vs annual", severity="warning", criterion="appropriateness",
-    check_zh="（A版式）同一指标的实施周期指标值与年度指标值类型不同（百分比/计数/文字…）或单位不同，或累计量的年度值大于实施周期值",
+    check_zh="（A版式）同一指标的实施周期指标值与年度指标值类型不同（百分比/计数/文字…）或单位不同，或累计量的年度值大于实施周期值；只差一个百分号的同一数值（“100%”与“100”）不报告",
     basis="财预〔2015〕88号（年度目标是实施期目标的组成部分，应相互衔接）",
     suggestion="统一两个指标值的口径（相同的指标性质和度量单位）；年度值不应大于实施周期值。",
 )
@@ -246,6 +246,8 @@ def a07(data: AuditInput):
         if not row["value_n"] or not row["period_n"] or row["value_n"] == row["period_n"]:
             continue
         evidence = f"{row['name']}：实施周期指标值:{row['period']}；年度指标值:{row['value']}"
+        if _percent_sign_left_out(row):
+            continue
         if annual != period:
             yield on_indicator(
                 row, f"实施周期指标值为{KIND_ZH.get(period, period)}，年度指标值为{KIND_ZH.get(annual, annual)}，口径不一致。",
@@ -259,6 +261,12 @@ def a07(data: AuditInput):
                 )
             elif row["number"] is not None and row["period_number"] is not None and row["number"] > row["period_number"]:
                 yield on_indicator(row, "年度指标值大于实施周期指标值，累计量的年度目标不应超过整个实施期目标。", evidence=evidence)
+
+
+def _percent_sign_left_out(row: dict) -> bool:
+    """``100%`` beside ``100``: one figure, the percent sign written once (no difference in kind)."""
+    units = {row["measure_unit"] or "", row["period_measure_unit"] or ""}
+    return row["number"] is not None and row["number"] == row["period_number"] and units == {"%", ""}
 
 
 # A span of years: 2023-2024年, 2023年至2024年, 2023年1月-2024年12月, 2023.9-2024.8, 2023—2024学年.

@@ -168,9 +168,44 @@ def _time_in(row: dict, lexicon) -> str | None:
     return None
 
 
+def count_under_quality(row: dict) -> bool:
+    """C08: a count (by its name) under 质量指标."""
+    return row["is_quality"] and row["name_count"] and not row["name_time_count"]
+
+
+def quality_rate_under_quantity(row: dict, lexicon) -> str | None:
+    """C08: the quality or timeliness rate word (合格率, 及时率) of a name under 数量指标."""
+    return lexicon.first_word(row["name_n"], "quality_not_quantity") if row["is_quantity"] else None
+
+
+def percent_under_quantity(row: dict, lexicon) -> bool:
+    """C12: a percentage under 数量指标 that is no share of a planned quantity (完成率, 出版率 are)."""
+    return (row["is_quantity"] and row["value_percent"] and not row["name_count"]
+            and not lexicon.has(row["name_n"], "quantity_rates"))
+
+
+def count_value_under_quality(row: dict) -> bool:
+    """C12: a count (by its value) under 质量指标."""
+    return row["is_quality"] and row["value_kind"] == "count" and not row["name_rate"]
+
+
+def misfiled_output_home(row: dict, lexicon) -> str | None:
+    """The 产出 二级 (数量/质量/时效) an indicator filed under 数量 or 质量 belongs to by its content,
+    when C08 or C12 moves it there (S05 counts it where it belongs: one cause, one finding)."""
+    if row["name_n"] and (count_under_quality(row) or count_value_under_quality(row)):
+        return "数量指标"
+    word = quality_rate_under_quantity(row, lexicon) if row["name_n"] else None
+    if word:
+        return "时效指标" if "及时" in word else "质量指标"
+    if row["name_n"] and percent_under_quantity(row, lexicon):
+        return "质量指标"
+    return None
+
+
 def _not_time_home(row: dict) -> str:
-    """Where an indicator under 时效 that is not about time belongs, by its value."""
-    return "数量指标" if row["value_kind"] in ("count", "quantity") else "质量指标"
+    """Where an indicator under 时效 that is not about time belongs, by its name or value: a count or
+    quantity (修缮面积) is never moved to 质量指标."""
+    return "数量指标" if row["name_count"] or row["value_kind"] in ("count", "quantity") else "质量指标"
 
 
 @rule(
@@ -187,13 +222,13 @@ def c08(data: AuditInput):
     lexicon = data.lexicon
     for row in data.indicators:
         name, level2 = row["name_n"], row["l2"]
-        words = name + row["description_n"]
+        words = name + row["description_n"] + row["value_n"]  # 无丢失、被盗 says what the name means
         if not name:
             continue
-        if row["is_quality"] and row["name_count"] and not row["name_time_count"]:
+        if count_under_quality(row):
             problem, home = "是数量类指标（名称以计数结尾），却设在质量指标下", "数量指标"
-        elif row["is_quantity"] and lexicon.has(name, "quality_not_quantity"):
-            word = lexicon.first_word(name, "quality_not_quantity")
+        elif quality_rate_under_quantity(row, lexicon):
+            word = quality_rate_under_quantity(row, lexicon)
             home = "时效指标" if "及时" in word else "质量指标"
             problem = f"是{home[:2]}类比率（“{word}”），却设在数量指标下"
         elif row["is_timeliness"] and _time_in(row, lexicon) is None:
@@ -258,14 +293,17 @@ def c09(data: AuditInput):
     check_zh="指标是财务管理要求而非项目绩效：资金支付及时率、支出进度、预算执行率、资金使用合规率、是否按标准采购等",
     basis="财预〔2015〕88号（绩效指标反映项目的产出和效果）；资金支付、预算执行和合规属于预算与财务管理的要求，在执行监控和评价中另行考核",
     suggestion="删除该指标，改设反映项目产出或效果的指标；成本指标写金额上限。",
-    config=("lexicon.finance_management_patterns",),
+    config=("lexicon.finance_management_patterns", "lexicon.payment_project_words", "lexicon.payment_timeliness_pattern"),
     examples=("广州 2024年办公设备购置经费：“14-成本指标；采购经费是否按标准进行采购：是”", "“资金支付及时率：100%”“预算执行率：100%”"),
 )
 def c10(data: AuditInput):
+    lexicon = data.lexicon
     for row in data.indicators:
-        phrase = data.lexicon.finance_phrase(row["name_n"])
+        phrase = lexicon.finance_phrase(row["name_n"])
         if not phrase:
             continue
+        if lexicon.pays_on_time(row["name_n"]) and is_payment_project(data.project(row["project_id"]), lexicon):
+            continue  # a project that pays wages or allowances: paying them on time is its output
         if row["is_cost"]:
             project = data.project(row["project_id"])
             suggestion = f"删除“{row['name']}”；成本指标改写项目的经济成本金额，如“{project['name'] if project else '项目'}支出{budget_cap(project)}”。"
@@ -275,6 +313,14 @@ def c10(data: AuditInput):
             row, f"“{row['name']}”（“{phrase}”）是资金管理和财务合规的要求，不是项目的绩效。",
             about_name=True, suggestion=suggestion,
         )
+
+
+def is_payment_project(project: dict | None, lexicon) -> bool:
+    """A project whose content is paying people (wages, allowances, subsidies to persons): its name,
+    资金用途 or goal names it (lexicon payment_project_words)."""
+    if project is None:
+        return False
+    return lexicon.has(norm(project["name"]) + norm(project.get("fund_use")) + norm(project["goal_text"]), "payment_project_words")
 
 
 def project_kinds(project: dict, kinds) -> list:
@@ -335,9 +381,9 @@ def c12(data: AuditInput):
         name = row["name_n"]
         if not name:
             continue
-        if row["is_quantity"] and row["value_percent"] and not row["name_count"] and not lexicon.has(name, "quantity_rates"):
+        if percent_under_quantity(row, lexicon):
             problem, home = f"设在数量指标下，指标值“{row['value']}”却是百分比：衡量的是比例或质量，不是数量", "质量指标"
-        elif row["is_quality"] and row["value_kind"] == "count" and not row["name_rate"]:
+        elif count_value_under_quality(row):
             problem, home = f"设在质量指标下，指标值“{row['value']}”却是计数", "数量指标"
         elif row["l1"] == BENEFIT and row["name_rate"] and lexicon.has(name, "safety_in_benefit_words"):
             word = lexicon.first_word(name, "safety_in_benefit_words")

@@ -12,7 +12,6 @@ from ..lexicon import norm
 from ..registry import rule
 
 BASIS_PERIOD = "财预〔2015〕88号（项目支出绩效目标申报表：中期目标与年度目标、中期资金与年度资金相互衔接）"
-_TOLERANCE = 0.005  # 万元, as the money sums of the validation suites
 _YEAR = re.compile(r"^(20\d{2})")
 BASIS_ATTRIBUTES = "财预〔2021〕101号（每项指标写明指标性质 ≥/≤/=/定性、指标值、度量单位；指标分值或权重合理分配）"
 _LOWER, _UPPER = ("≥", ">"), ("≤", "<")
@@ -26,11 +25,13 @@ _NUMERIC_KINDS = ("percent", "count", "money", "quantity", "duration")
     basis=BASIS_PERIOD,
     suggestion="核对中期资金总额与年度资金总额：中期资金总额是整个实施期的资金，应不少于年度资金总额。",
     examples=("项目资金（元）：中期资金总额 500000，年度资金总额 800000",),
+    config=("tolerance",),
 )
 def a10(data: AuditInput):
+    tolerance = data.config["tolerance"]  # 万元, as the money sums of the validation suites
     for project in data.projects:
         period, annual = project["period_budget_total"], project["budget_total"]
-        if period is None or annual is None or period >= annual - _TOLERANCE:
+        if period is None or annual is None or period >= annual - tolerance:
             continue
         yield on_project(
             project,

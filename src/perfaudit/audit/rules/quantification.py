@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..context import AuditInput, indicator_evidence, on_indicator, on_project
+from ..context import AuditInput, indicator_evidence, on_indicator
 from ..lexicon import Lexicon
-from ..registry import rule
+from ..registry import Hit, rule
 from ..suggest import budget_cap, example_value, fitting_value
+from .blocks import setting
+from .official import defines_grades
 
 BASIS_QUANT = "财预〔2015〕88号（细化量化）；财预〔2020〕10号（定性指标应能分档评价）；财预〔2021〕101号（指标性质、指标值、度量单位）"
 
@@ -41,10 +43,11 @@ def is_scoring_rule(row: dict, lexicon: Lexicon) -> bool:
 @rule(
     "Q01", name_zh="指标值未量化", name_en="not quantified", severity="warning", criterion="feasibility",
     also=("error",),
-    check_zh="指标值没有数字也不是时限，且不属于 Q02–Q05、Q07 的情形（二级指标为数量或成本时为错误）",
+    check_zh="指标值没有数字也不是时限，且不属于 Q02–Q05、Q07 的情形，描述也没有定义分级分档（二级指标为数量或成本时为错误）",
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值：写明指标性质（≥/≤/=）、数值和度量单位，如“≥95%”“不少于 3 场”“≤20 万元”。",
-    config=("lexicon.yes_no_values", "lexicon.vague_values", "lexicon.time_value_words", "lexicon.scoring_patterns"),
+    config=("lexicon.yes_no_values", "lexicon.vague_values", "lexicon.time_value_words", "lexicon.scoring_patterns",
+            "official.grade_patterns"),
 )
 def q01(data: AuditInput):
     lexicon = data.lexicon
@@ -55,6 +58,7 @@ def q01(data: AuditInput):
         explained = (
             is_yes_no(row, lexicon) or lexicon.is_vague(value) or lexicon.is_unit_only(value)
             or is_untimed(row, lexicon) or is_scoring_rule(row, lexicon)
+            or defines_grades(data, row["description_n"])  # 定性分级分档 (财预〔2020〕10号)
         )
         if explained:
             continue
@@ -91,14 +95,14 @@ def q02(data: AuditInput):
 
 @rule(
     "Q03", name_zh="模糊定性表述", name_en="vague value", severity="warning", criterion="feasibility",
-    check_zh="指标值是模糊定性表述（有效促进、持续推进、进一步丰富、有效提升、健全、良好…）",
+    check_zh="指标值是模糊定性表述（有效促进、持续推进、进一步丰富、有效提升、健全、良好…），且描述没有定义分级分档",
     basis=BASIS_QUANT,
     suggestion="改为可衡量的目标值；确需定性的，写明可分档评价的具体标准（如“建立并印发××制度”）。",
-    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs"),
+    config=("lexicon.vague_values", "lexicon.vague_adverbs", "lexicon.vague_verbs", "official.grade_patterns"),
 )
 def q03(data: AuditInput):
     for row in data.indicators:
-        if data.lexicon.is_vague(row["value_n"]):
+        if data.lexicon.is_vague(row["value_n"]) and not defines_grades(data, row["description_n"]):
             yield on_indicator(
                 row, f"指标值“{row['value']}”是模糊定性表述，无法衡量是否完成。",
                 suggestion=f"把“{row['value']}”改为可衡量的目标值，如{example_value(row, data.budget_year(row['project_id']))}；"
@@ -137,14 +141,16 @@ def q05(data: AuditInput):
 
 @rule(
     "Q06", name_zh="成本指标非金额", name_en="cost not in money", severity="warning", criterion="feasibility",
-    check_zh="二级（或一级）指标为成本指标，指标值的单位不是元/万元",
-    basis="财预〔2021〕101号（成本指标以金额衡量）",
+    check_zh="二级（或一级）指标为成本指标，指标值的单位不是元/万元（社会成本、生态环境成本指标除外：它们衡量负面影响）",
+    basis="财预〔2021〕101号（经济成本指标以金额衡量；社会成本、生态环境成本指标反映项目实施可能造成的负面影响）",
     suggestion="成本指标以金额表示，如“≤20 万元”“≤500 元/人”；费用标准、采购合规等内容可移到质量指标。",
+    config=("official.impact_level2",),
 )
 def q06(data: AuditInput):
+    impact_costs = setting(data, "official", "impact_level2")
     for row in data.indicators:
-        if not row["is_cost"] or not row["value_n"]:
-            continue
+        if not row["is_cost"] or not row["value_n"] or row["l2"] in impact_costs:
+            continue  # 社会成本/生态环境成本 measure negative impact, not money (财预〔2021〕101号)
         money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
         if not money:
             yield on_indicator(
@@ -199,28 +205,30 @@ _MEASURED = ("percent", "count", "quantity", "money", "duration")
 
 
 @rule(
-    "Q09", name_zh="缺少指标性质", name_en="operator missing", severity="warning", criterion="feasibility",
-    check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“3 次”；每个项目报告一次，列出这些指标",
+    "Q09", name_zh="缺少指标性质", name_en="operator missing", severity="info", criterion="feasibility",
+    check_zh="指标值有数值和单位，却没有写指标性质（≥、≤、=，或“不少于”“以上”“以内”等），如只写“95%”“4期”；"
+    "方向由指标含义即可看出，是填写规范问题，每个单位至多一条提示，列出这些指标",
     basis="财预〔2021〕101号（每项指标应写明指标性质 ≥/≤/=、指标值和度量单位）",
     suggestion="在数值前写明指标性质：正向指标用“≥”，成本和负向指标用“≤”，确定值用“=”。",
     config=("lexicon.operator_words",),
     examples=("巨鹿 老研会书画活动经费：“开展活动次数：3 次”“开展活动覆盖率：100%”",),
 )
 def q09(data: AuditInput):
-    for project in data.projects:
-        bare = [
-            row for row in data.indicators_of(project["project_id"])
-            if row["value_kind"] in _MEASURED and row["number"] is not None and not row["value_operator"]
-        ]
-        if not bare:
-            continue
-        fixes = "；".join(f"{row['name']}：“{row['value']}”→“{fitting_value(row)}”" for row in bare)
-        yield on_project(
-            project,
-            f"{len(bare)} 项指标的指标值没有写指标性质（≥、≤、=）：{'、'.join(row['name'] for row in bare)}。",
-            evidence="；".join(indicator_evidence(row) for row in bare),
-            line=bare[0]["value_line"] or bare[0]["source_line"],
-            suggestion=f"写明指标性质：{fixes}。",
+    bare: dict[str, list[dict]] = {}
+    for row in data.indicators:
+        if row["value_kind"] in _MEASURED and row["number"] is not None and not row["value_operator"]:
+            bare.setdefault(row["unit_id"], []).append(row)
+    for unit_id, rows in bare.items():
+        first = rows[0]
+        projects = len({row["project_id"] for row in rows})
+        fixes = "；".join(f"{row['name']}：“{row['value']}”→“{fitting_value(row)}”" for row in rows[:3])
+        yield Hit(
+            unit_id=unit_id, source_file=first["source_file"],
+            source_line=first["value_line"] or first["source_line"], source_ref=first["value_ref"] or first["source_ref"],
+            evidence=indicator_evidence(first),
+            message=f"{projects} 个项目的 {len(rows)} 项指标只写了数值，没有写指标性质（≥、≤、=）；"
+            "方向由指标含义可以看出，但财预〔2021〕101号要求写明。",
+            suggestion=f"在数值前写明指标性质，如{fixes}" + ("等" if len(rows) > 3 else "") + "。",
         )
 
 

@@ -10,6 +10,7 @@ from ..context import AuditInput, on_document, on_indicator, on_project, on_targ
 from ..lexicon import norm
 from ..registry import rule
 from ..suggest import budget_cap
+from .coherence import misfiled_output_home
 
 BASIS_2015 = "财预〔2015〕88号（绩效指标体系：产出、效益、满意度）；中发〔2018〕34号"
 
@@ -70,7 +71,7 @@ def s04(data: AuditInput):
 
 @rule(
     "S05", name_zh="产出二级指标不全", name_en="output dimension missing", severity="info", criterion="completeness",
-    check_zh="已设产出指标，但缺少数量、质量、时效中的某一类二级指标",
+    check_zh="已设产出指标，但缺少数量、质量、时效中的某一类二级指标；归错二级的指标（如设在数量指标下的合格率、到位率，见 C08、C12）算在其应属的二级指标下，不重复报告",
     basis="财预〔2015〕88号（产出指标包括数量、质量、时效、成本指标）",
     suggestion="在产出指标下补齐缺少的二级指标，使产出的数量、质量和完成时间都可衡量。",
     config=("lexicon.required_output_dimensions",),
@@ -79,7 +80,7 @@ def s05(data: AuditInput):
     required = data.lexicon.words("required_output_dimensions")
     for project in data.projects:
         outputs = [r for r in data.indicators_of(project["project_id"]) if r["l1"] == OUTPUT]
-        present = {r["l2"] for r in outputs}
+        present = {r["l2"] for r in outputs} | {misfiled_output_home(r, data.lexicon) for r in outputs}
         missing = [name for name in required if name not in present]
         if outputs and missing:
             examples = {"数量指标": "完成的数量（如“≥N 场”）", "质量指标": "达标或合格程度（如“验收合格率≥95%”）",

@@ -1,4 +1,4 @@
-"""The zygote of report kernels (see ``kernel.py``): ``python -m perfaudit.batch.zygote R W``.
+"""The zygote of report kernels (see ``fork.py``): ``python -m perfaudit.report.kernels.zygote R W``.
 
 Imports only the standard library until it preloads the modules report kernels import; it must
 never start a thread, an event loop or a ZeroMQ context, because it forks.
@@ -24,8 +24,8 @@ PRELOAD = (
     "matplotlib.backends.backend_agg",
     "matplotlib_inline.backend_inline",
     "perfaudit.report.display",
-    "perfaudit.batch.portfolio",
-    "perfaudit.batch.kernel_state",
+    "perfaudit.report.portfolio",
+    "perfaudit.report.kernels.state",
 )
 # ipykernel sets this in every kernel; matplotlib reads it when imported, i.e. in the zygote.
 INLINE_BACKEND = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}

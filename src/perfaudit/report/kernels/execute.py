@@ -1,4 +1,4 @@
-"""Run the report notebook for one unit with papermill.
+"""Run one report notebook with papermill, on a kernel from a kernel source (``kernels/``).
 
 The notebook gets ASCII ids and paths only (papermill writes parameters into code). Success is
 proven positively: the notebook's last cell writes a marker file, because papermill returns
@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import nbformat
 import papermill
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from ..errors import ReportError
+from ...errors import ReportError
 
 if TYPE_CHECKING:
-    from ..batch.pool import KernelPool
+    from . import KernelSource
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "perfaudit"
@@ -30,13 +31,31 @@ KERNEL_ENV = {"PYTHONHASHSEED": "0"}
 
 
 class ReportKernelManager(AsyncKernelManager):
-    """The kernel manager papermill uses for report notebooks: adds ``KERNEL_ENV``, and encrypts
-    the kernel's local TCP sockets when the kernel supports it (ipykernel warns otherwise)."""
+    """The kernel manager of report notebooks: adds ``KERNEL_ENV``, and encrypts the kernel's
+    local TCP sockets when the kernel supports it (ipykernel warns otherwise). It makes one client
+    and keeps it, so that whoever hands the kernel out can stop that client's channels when the
+    kernel is given back (papermill does not, for a kernel it did not make)."""
+
+    _report_client = None
 
     async def start_kernel(self, **kw):
         kw["env"] = {**kw.get("env", os.environ), **KERNEL_ENV}
         kw.setdefault("transport_encryption", "auto")
         return await super().start_kernel(**kw)
+
+    def client(self, **kwargs):
+        if self._report_client is None:
+            self._report_client = super().client(**kwargs)
+        return self._report_client
+
+    def stop(self) -> None:
+        """Stop the client's channels and the kernel (a kernel already dead is fine)."""
+        if self._report_client is not None:
+            self._report_client.stop_channels()
+        try:
+            run_sync(self.shutdown_kernel)(now=True)
+        except Exception:  # already dead: nothing left to stop
+            pass
 
 
 class _SavedWhenDone(NotebookExecutionManager):
@@ -83,24 +102,22 @@ def run_notebook(
     *,
     done_marker: Path,
     cell_timeout: int,
-    kernel_manager_class: type[AsyncKernelManager] = ReportKernelManager,
-    kernel_pool: KernelPool | None = None,
+    kernels: KernelSource,
+    log_file: Path | None = None,
 ) -> Execution:
     """Execute ``notebook`` into ``output`` (written even when it fails). ``parameters`` are ASCII
-    ids and paths; ``done_marker`` is the file the notebook's last cell writes. With
-    ``kernel_pool``, on the pool's reused kernel (``batch/pool.py``), else on a new kernel of
-    ``kernel_manager_class``."""
+    ids and paths; ``done_marker`` is the file the notebook's last cell writes. The kernel comes
+    from ``kernels`` and goes back to it; its own output (a crash report) goes to ``log_file``."""
     if not notebook.is_file():
         raise ReportError(f"{notebook}: notebook not found")
-    kernel = {"km": kernel_pool.acquire()} if kernel_pool else {"kernel_manager_class": kernel_manager_class}
-    execution = _execute(notebook, output, parameters, done_marker, cell_timeout, kernel)
-    if kernel_pool:
-        kernel_pool.release(clean=execution.error is None)
+    manager = kernels.acquire(log_file)
+    execution = _execute(notebook, output, parameters, done_marker, cell_timeout, manager)
+    kernels.release(manager, clean=execution.error is None)
     return execution
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, str], done_marker: Path, cell_timeout: int,
-             kernel: dict) -> Execution:
+             manager: AsyncKernelManager) -> Execution:
     try:
         executed = papermill.execute_notebook(
             notebook,
@@ -111,12 +128,13 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, str], done_mark
             progress_bar=False,
             execution_timeout=cell_timeout,
             shutdown_kernel="immediate",
-            **kernel,
+            km=manager,
         )
     except PapermillExecutionError as error:
         return Execution(None, ReportError(f"{output}: cell {error.exec_count} raised {error.ename}: {error.evalue}"))
     except Exception as error:  # kernel died, timed out or did not start: papermill leaves the notebook
-        return Execution(None, ReportError(f"{output}: notebook did not run: {type(error).__name__}: {error}"))
+        return Execution(None, ReportError(f"{output}: notebook did not run: {type(error).__name__}: {error}",
+                                           cause=type(error).__name__))
     if not done_marker.is_file():
         return Execution(executed, ReportError(f"{output}: notebook stopped before its last cell"))
     return Execution(executed, None)

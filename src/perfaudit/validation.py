@@ -18,7 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ..errors import SuiteError
+from .atomic import write_text
+from .errors import SuiteError
 
 RESULT_FILE = "validation.json"
 FORMAT_VERSION = 1
@@ -273,10 +274,7 @@ class ValidationResult:
 
     def write(self, directory: Path) -> Path:
         """Write ``directory/validation.json``; returns its path."""
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / RESULT_FILE
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
-        return path
+        return write_text(directory / RESULT_FILE, self.to_json() + "\n")
 
     @classmethod
     def read(cls, path: Path) -> "ValidationResult":

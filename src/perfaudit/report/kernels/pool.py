@@ -1,12 +1,12 @@
 """A worker's report kernel, reused across units with a reset in between.
 
-A kernel forked from the zygote (``kernel.py``) still costs every unit a kernel start: the
+A kernel forked from the zygote (``fork.py``) still costs every unit a kernel start: the
 IPython shell, ZeroMQ sockets, the client's channels and handshake (≈0.3–0.5 s of wall clock
 per unit on 2 cores, measured in benchmarks/README.md). The pool keeps one kernel per worker
 and its client, connected, and runs unit after unit on it; before every unit but the first the
-kernel is put back as it was when it started (``kernel_state.restore``: user namespace and
+kernel is put back as it was when it started (``state.restore``: user namespace and
 execution count, working directory, environment, the package's modules, matplotlib and pandas
-settings, open figures; the list and what it leaves out are in ``kernel_state``). The tests of
+settings, open figures; the list and what it leaves out are in ``state.py``). The tests of
 ``tests/test_pool.py`` render a unit after units that change each of these and compare its HTML
 with a fresh kernel's, byte for byte.
 
@@ -18,17 +18,19 @@ A kernel is replaced (a new one forked from the zygote):
 - when the reset itself fails or the kernel is no longer alive.
 
 A hung unit still fails alone: the worker's own timeout kills the worker with its zygote and
-kernel (``worker.py``), and the next unit gets a new worker and so a new pool.
+kernel (``batch/worker.py``), and the next unit gets a new worker and so a new pool.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 from traitlets import Type
 
-from ..errors import ReportError
-from .kernel import ForkedReportKernelManager, ForkProvisioner
+from ...errors import ReportError
+from .fork import ForkedReportKernelManager, Zygote
 
 # Units per kernel before it is replaced: chosen, not tuned — one start per 50 units is 2 % of
 # the starts of a kernel per unit, and a bound on whatever a reset does not cover. A kernel's
@@ -37,8 +39,8 @@ RECYCLE_AFTER = 50
 # Seconds the reset (or the snapshot after start) may take before the kernel is given up.
 RESET_TIMEOUT = 60.0
 
-SNAPSHOT_CODE = "import perfaudit.batch.kernel_state as _perfaudit_state\n_perfaudit_state.snapshot()\ndel _perfaudit_state"
-RESTORE_CODE = "import perfaudit.batch.kernel_state as _perfaudit_state\n_perfaudit_state.restore({log!r})\n"
+SNAPSHOT_CODE = "import perfaudit.report.kernels.state as _perfaudit_state\n_perfaudit_state.snapshot()\ndel _perfaudit_state"
+RESTORE_CODE = "import perfaudit.report.kernels.state as _perfaudit_state\n_perfaudit_state.restore({log!r})\n"
 
 
 class PooledKernelClient(AsyncKernelClient):
@@ -54,59 +56,51 @@ class PooledKernelManager(ForkedReportKernelManager):
     """A forked report kernel whose client is made once and handed to each notebook run."""
 
     client_factory = Type(PooledKernelClient, klass=AsyncKernelClient)
-    _pool_client: PooledKernelClient | None = None
-
-    def client(self, **kwargs) -> PooledKernelClient:
-        if self._pool_client is None:
-            self._pool_client = super().client(**kwargs)
-        return self._pool_client
 
 
 class KernelPool:
-    """One worker's reused kernel (see the module docstring)."""
+    """One worker's reused kernel (see the module docstring), forked from ``zygote`` (None: started
+    the usual way). A kernel source (``kernels.KernelSource``)."""
 
-    def __init__(self, recycle_after: int = RECYCLE_AFTER):
+    def __init__(self, zygote: Zygote | None, recycle_after: int = RECYCLE_AFTER):
+        self.zygote = zygote
         self.recycle_after = recycle_after
         self._manager: PooledKernelManager | None = None
         self._units = 0  # units run on the current kernel
         self.started = 0  # kernels started so far (the tests read it)
 
-    def acquire(self) -> PooledKernelManager:
-        """A started kernel in the state its first unit found, for the next unit."""
+    def acquire(self, log_file: Path | None = None) -> PooledKernelManager:
+        """A started kernel in the state its first unit found, for the next unit; its own output
+        goes to ``log_file`` (the unit's log)."""
+        log = str(log_file) if log_file else None
         manager = self._manager
         if manager is not None and (self._units >= self.recycle_after or not run_sync(manager.is_alive)()):
             self.discard()
         elif manager is not None:
             try:
-                self._run_silently(RESTORE_CODE.format(log=ForkProvisioner.log_file))
+                self._run_silently(RESTORE_CODE.format(log=log))
             except ReportError:
                 self.discard()
         if self._manager is None:
-            self._start()
+            self._start(log)
         self._units += 1
         return self._manager
 
-    def release(self, *, clean: bool) -> None:
+    def release(self, manager: PooledKernelManager, *, clean: bool) -> None:
         """After a unit: ``clean`` False (it failed, stopped or timed out) replaces the kernel."""
         if not clean:
             self.discard()
 
     def discard(self) -> None:
         manager, self._manager, self._units = self._manager, None, 0
-        if manager is None:
-            return
-        if manager._pool_client is not None:
-            manager._pool_client.stop_channels()
-        try:
-            run_sync(manager.shutdown_kernel)(now=True)
-        except Exception:  # already dead: nothing left to stop
-            pass
+        if manager is not None:
+            manager.stop()
 
     def close(self) -> None:
         self.discard()
 
-    def _start(self) -> None:
-        manager = PooledKernelManager(kernel_name="python3")
+    def _start(self, log: str | None) -> None:
+        manager = PooledKernelManager(kernel_name="python3", zygote=self.zygote, output_log=log)
         run_sync(manager.start_kernel)()
         self._manager, self._units = manager, 0
         self.started += 1

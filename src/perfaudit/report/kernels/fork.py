@@ -13,7 +13,9 @@ which has never run code of another unit: a fork copies the zygote, never an ear
 The kernel manager's provisioner talks to the zygote instead of ``Popen``; kernels are not the
 worker's children, so they are watched through a pidfd. When the kernel command is not the
 plain ipykernel launcher of this interpreter, or the platform has no pidfd, the kernel is
-started the usual way. The zygote itself is ``zygote.py``.
+started the usual way. The zygote itself is ``zygote.py``. The zygote and the file the kernel's
+own output goes to are given to each kernel manager (``ForkedReportKernelManager``), never set
+for the process.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from ..report.execute import KERNEL_ENV, ReportKernelManager
+from .execute import KERNEL_ENV, ReportKernelManager
 from .zygote import INLINE_BACKEND
 
 LAUNCHER = ("-m", "ipykernel_launcher")
@@ -40,11 +42,14 @@ class Zygote:
     """A running zygote, started with the report kernels' environment."""
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         requests_read, requests_write = os.pipe()
         replies_read, replies_write = os.pipe()
         env = {**os.environ, **KERNEL_ENV, **INLINE_BACKEND}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "perfaudit.batch.zygote", str(requests_read), str(replies_write)],
+            [sys.executable, "-m", "perfaudit.report.kernels.zygote", str(requests_read), str(replies_write)],
             pass_fds=(requests_read, replies_write), env=env, stdin=subprocess.DEVNULL,
         )
         os.close(requests_read)
@@ -55,8 +60,17 @@ class Zygote:
         self._ready = False
 
     def fork(self, args: list[str], env: dict[str, str], cwd: str, log: str | None) -> int:
-        """Pid of a new kernel process run with ``args`` (the launcher's arguments).
-        Raises OSError when the zygote is gone (it is then replaced; see ``ForkProvisioner``)."""
+        """Pid of a new kernel process run with ``args`` (the launcher's arguments). A zygote that
+        died (OOM killer, crash) is replaced by a new one, for this and later kernels."""
+        try:
+            return self._fork(args, env, cwd, log)
+        except OSError:
+            self.stop()
+            self._start()
+            return self._fork(args, env, cwd, log)
+
+    def _fork(self, args: list[str], env: dict[str, str], cwd: str, log: str | None) -> int:
+        """Raises OSError when the zygote is gone."""
         try:
             if not self._ready:  # the first request waits for the preloading to finish
                 json.loads(self._replies.readline())["ready"]
@@ -111,13 +125,10 @@ class ForkedKernelProcess:
 
 
 class ForkProvisioner(LocalProvisioner):
-    """Launches the kernel through the worker's zygote (see the module docstring)."""
-
-    zygote: Zygote | None = None  # set once per worker process by ``use_zygote``
-    log_file: str | None = None  # where the kernel's own stdout/stderr go (the unit's log)
+    """Launches the kernel through its manager's zygote (see the module docstring)."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
-        zygote = ForkProvisioner.zygote
+        zygote, log_file = self.parent.zygote, self.parent.output_log
         env = dict(kwargs.get("env") or os.environ)
         forkable = (
             zygote is not None
@@ -128,12 +139,7 @@ class ForkProvisioner(LocalProvisioner):
         if not forkable:
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or Path.cwd())
-        try:
-            pid = zygote.fork(cmd[3:], env, cwd, ForkProvisioner.log_file)
-        except OSError:  # the zygote died (OOM killer, crash): a new one for this and later units
-            zygote.stop()
-            ForkProvisioner.zygote = zygote = Zygote()
-            pid = zygote.fork(cmd[3:], env, cwd, ForkProvisioner.log_file)
+        pid = zygote.fork(cmd[3:], env, cwd, log_file)
         self.process = ForkedKernelProcess(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its own process group
         self.cwd = cwd
@@ -141,7 +147,12 @@ class ForkProvisioner(LocalProvisioner):
 
 
 class ForkedReportKernelManager(ReportKernelManager):
-    """The report stage's kernel manager, with kernels forked from the zygote."""
+    """The report stage's kernel manager, with its kernel forked from ``zygote`` (None: started
+    the usual way); the kernel's own stdout/stderr go to ``output_log`` (None: the zygote's)."""
+
+    def __init__(self, *, zygote: Zygote | None, output_log: str | None, **kwargs):
+        super().__init__(**kwargs)
+        self.zygote, self.output_log = zygote, output_log
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:
@@ -150,9 +161,8 @@ class ForkedReportKernelManager(ReportKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
-def use_zygote() -> None:
-    """Start this worker's zygote (once), if the platform can watch forked kernels."""
-    if ForkProvisioner.zygote is None and hasattr(os, "pidfd_open"):
-        ForkProvisioner.zygote = Zygote()
+def can_fork() -> bool:
+    """Whether this platform can watch forked kernels (a pidfd)."""
+    return hasattr(os, "pidfd_open")
 
 

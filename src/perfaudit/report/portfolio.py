@@ -28,16 +28,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..report import charts
-from ..report.bundle import UnitBundle
-from ..report.fragment import Fragment
-from ..report.markup import Content, HtmlOnly, definition_table, element, table, void
+from ..bundle import DepartmentBundle, UnitBundle
+from ..outdir import OutputFolder
 from ..review.apply import review_counts
-from ..report.sections import (
-    MISSING, SCREEN_ONLY, SEVERITY_LABELS, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
+from ..terms import SEVERITY_ZH
+from . import charts
+from .fragment import Fragment
+from .markup import Content, HtmlOnly, definition_table, element, table, void
+from .sections.format import (
+    MISSING, SCREEN_ONLY, VALUE_CATEGORIES, amount, figure, note, quantification_counts, rule_counts, section,
 )
 
-MANIFEST_FILE = "manifest.json"
 PAGE_TITLE = "项目支出绩效目标审核汇总"
 GRADE_ORDER = ("优", "良", "中", "差")
 NO_GRADE = "未评级"
@@ -66,16 +67,16 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
         "budget": None if pd.isna(budget) else round(float(budget), 2),
         "grade": grade.get("grade"),
         "score": grade.get("score"),
-        "severity": {name: int(severities.get(name, 0)) for name in SEVERITY_LABELS},
-        "rules": {label: {name: int(row[name]) for name in SEVERITY_LABELS} for label, row in rules.iterrows()},
+        "severity": {name: int(severities.get(name, 0)) for name in SEVERITY_ZH},
+        "rules": {label: {name: int(row[name]) for name in SEVERITY_ZH} for label, row in rules.iterrows()},
         "values": {name: int(values.get(name, 0)) for name in VALUE_CATEGORIES},
         "review": unit_review_figures(bundle),
         "department_id": str(unit["department_id"]),
     }
 
 
-def department_figures(department) -> dict[str, Any]:
-    """What the index shows of one department (a ``report.department.DepartmentBundle``)."""
+def department_figures(department: DepartmentBundle) -> dict[str, Any]:
+    """What the index shows of one department."""
     record = department.record
     budgets = [unit_figures(unit)["budget"] for unit in department.units]
     return {
@@ -128,14 +129,14 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
             "score": figures.get("score"),
             "budget": figures.get("budget"),
             "projects": figures.get("projects"),
-            **{name: severity.get(name, 0) for name in SEVERITY_LABELS},
+            **{name: severity.get(name, 0) for name in SEVERITY_ZH},
             "open": (figures.get("review") or {}).get("open"),
             "review": figures.get("review") or {},
             "html": (entry.get("outputs") or {}).get("html"),
             "pdf": (entry.get("outputs") or {}).get("pdf"),
         })
     columns = ["unit_id", "unit_name", "department", "department_id", "source_file", "status", "reason", "grade", "score",
-               "budget", "projects", *SEVERITY_LABELS, "open", "review", "html", "pdf"]
+               "budget", "projects", *SEVERITY_ZH, "open", "review", "html", "pdf"]
     frame = pd.DataFrame(rows, columns=columns)
     _, columns, ascending = SORT_ORDERS[DEFAULT_ORDER]
     return frame.sort_values(columns, ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
@@ -143,7 +144,7 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
 
 def open_portfolio(out_dir: str) -> Portfolio:
     """The output folder's units and refused inputs, from its manifest; fonts set for the charts."""
-    manifest = json.loads((Path(out_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest = json.loads(OutputFolder(Path(out_dir)).manifest.read_text(encoding="utf-8"))
     refused = pd.DataFrame(
         [{"source_file": name, "reason": entry.get("reason")} for name, entry in sorted(manifest["files"].items())
          if entry.get("status") == "failed"],
@@ -168,19 +169,19 @@ def overview(book: Portfolio) -> Fragment:
         ("预算合计", f"{amount(units['budget'].sum(min_count=1))} 万元"),
         ("建议等级分布", "，".join(f"{g} {int(grades.get(g, 0))} 个" for g in (*GRADE_ORDER, NO_GRADE) if grades.get(g, 0))
          or MISSING),
-        ("审核发现", "，".join(f"{label} {int(units[name].sum())} 条" for name, label in SEVERITY_LABELS.items())),
+        ("审核发现", "，".join(f"{label} {int(units[name].sum())} 条" for name, label in SEVERITY_ZH.items())),
     ]
     departments = (
         units.fillna({"department_id": ""}).groupby(["department", "department_id"], sort=True)
         .agg(units=("unit_id", "size"), budget=("budget", lambda s: s.sum(min_count=1)),
              failed=("status", lambda s: int((s == "failed").sum())),
-             **{name: (name, "sum") for name in SEVERITY_LABELS})
+             **{name: (name, "sum") for name in SEVERITY_ZH})
         .reset_index()
     )
     reports = book.manifest.get("departments", {})
     department_rows = [
         [row.department, str(row.units), amount(row.budget), str(row.failed),
-         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_LABELS),
+         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_ZH),
          *_department_report(reports.get(row.department_id))]
         for row in departments.itertuples(index=False)
     ]
@@ -317,7 +318,7 @@ def units_table(book: Portfolio) -> Fragment:
             MISSING if pd.isna(row["score"]) else f"{row['score']:.2f}",
             amount(row["budget"]),
             MISSING if pd.isna(row["projects"]) else str(int(row["projects"])),
-            " / ".join(str(int(row[name])) for name in SEVERITY_LABELS),
+            " / ".join(str(int(row[name])) for name in SEVERITY_ZH),
             element("span", status, cls=f"status-{row['status']}"),
             _review_cell(row["open"], row["review"]),
             _links(row),
@@ -347,10 +348,10 @@ def _rule_totals(book: Portfolio) -> pd.DataFrame:
     counts: dict[str, dict[str, int]] = {}
     for entry in book.manifest["units"].values():
         for label, by_severity in ((entry.get("summary") or {}).get("rules") or {}).items():
-            total = counts.setdefault(label, dict.fromkeys(SEVERITY_LABELS, 0))
+            total = counts.setdefault(label, dict.fromkeys(SEVERITY_ZH, 0))
             for name, count in by_severity.items():
                 total[name] += count
-    frame = pd.DataFrame.from_dict(counts, orient="index", columns=list(SEVERITY_LABELS))
+    frame = pd.DataFrame.from_dict(counts, orient="index", columns=list(SEVERITY_ZH))
     frame["total"] = frame.sum(axis=1)
     return frame.sort_values(["total"], ascending=False, kind="stable").head(TOP_RULES).drop(columns="total")
 
@@ -380,7 +381,7 @@ def charts_section(book: Portfolio) -> Fragment:
         figures.append(figure(charts.svg(_grade_chart(book.units)), "图1 建议等级分布（单位数）"))
     rules = _rule_totals(book)
     if not rules.empty:
-        figures.append(figure(charts.svg(charts.findings_by_rule(rules, SEVERITY_LABELS)),
+        figures.append(figure(charts.svg(charts.findings_by_rule(rules, SEVERITY_ZH)),
                               f"图2 出现最多的审核规则（前 {min(TOP_RULES, len(rules))} 条，按发现数）"))
     chart, units = _quantification_chart(book) if not book.units.empty else (None, 0)
     if chart is not None and units:

@@ -126,7 +126,7 @@ _MISSING = object()
 def restore(log_file: str | None) -> None:
     """Put the kernel back as ``snapshot`` found it (see the module docstring)."""
     if _state is None:
-        raise RuntimeError("kernel_state.restore before snapshot")
+        raise RuntimeError("state.restore before snapshot")
     import matplotlib
     from IPython import get_ipython
     from matplotlib import font_manager

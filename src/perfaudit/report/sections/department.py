@@ -1,6 +1,6 @@
 """The department report's content, in Chinese: one function per section, from a department bundle.
 
-Built from the same helpers as the unit report (``sections``, ``markup``: the one escaping
+Built from the same helpers as the unit report (``format``, ``markup``: the one escaping
 point). Links to the unit reports are relative to the department's report folder
 (``OUT/departments/<id>/``), so an output folder keeps working wherever it is copied.
 """
@@ -9,32 +9,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import charts
-from .department import DepartmentBundle, criterion_losses, mismatched, totals_check, unit_rows, unit_totals
-from .markup import Content, Element, element, table
-from .sections import (
-    FUNDING_SOURCES, MISSING, NUMERALS, SEVERITY_LABELS, TECHNICAL_NOTES, amount, budget_year_text, cover_page,
-    definition_table, department_target_parts, figure, grade_block, note, section,
-)
+from ...bundle import DepartmentBundle
+from ...outdir import unit_report_link_from_department
+from ...terms import SEVERITY_ZH
+from .. import charts
+from ..department import criterion_losses, mismatched, totals_check, unit_rows, unit_totals
+from ..markup import Content, Element, definition_table, element, table
+from .appendix import department_target_parts
+from .cover import cover_page
+from .format import FUNDING_SOURCES, MISSING, NUMERALS, TECHNICAL_NOTES, amount, budget_year_text, figure, note, section
+from .summary import grade_block
 
 REPORT_TITLE = "部门项目支出绩效目标审核报告"
 MIN_UNITS_FOR_CHART = 3  # with fewer units a table compares them as well as a chart
 
 
-def unit_report_link(unit_id: str, kind: str = "html") -> str:
-    """The unit's report, relative to a department report's folder."""
-    return f"../../units/{unit_id}/report.{kind}"
-
-
 def _unit_link(unit_id: str, name: str) -> Element:
-    return element("a", name, href=unit_report_link(unit_id))
+    return element("a", name, href=unit_report_link_from_department(unit_id))
 
 
-def _difference(value: object) -> Content:
+def _difference(value: object, tolerance: float) -> Content:
     if pd.isna(value):
         return MISSING
     text = f"{float(value):+,.2f}"
-    return element("strong", text, cls="mismatch") if mismatched(value) else text
+    return element("strong", text, cls="mismatch") if mismatched(value, tolerance) else text
 
 
 def cover(department: DepartmentBundle) -> Element:
@@ -71,25 +69,26 @@ def summary(department: DepartmentBundle) -> Element:
     rows = [
         [[element("div", _unit_link(row["unit_id"], row["unit_name"])), element("code", row["unit_id"])],
          amount(row["budget"]), str(row["projects"]), str(row["indicators"]),
-         f"{row['grade']}（{row['score']:.2f}）", " / ".join(str(row[s]) for s in SEVERITY_LABELS),
+         f"{row['grade']}（{row['score']:.2f}）", " / ".join(str(row[s]) for s in SEVERITY_ZH),
          row["conclusion"], f"{row['weight']:.1%}"]
         for row in unit_rows(department)
     ]
     totals = [
         "合计", amount(sum(r["budget"] or 0.0 for r in unit_rows(department))), str(record["projects"]),
         str(sum(len(u.dataset.indicators) for u in department.units)), f"{record['grade']}（{record['score']:.2f}）",
-        " / ".join(str(record[s]) for s in SEVERITY_LABELS), conclusion["label"], "100%",
+        " / ".join(str(record[s]) for s in SEVERITY_ZH), conclusion["label"], "100%",
     ]
     unweighted = [u.unit_name for u in department.units if u.unit_id in record["unweighted"]]
     return section(
         "一、部门审核结论",
         element("div",
                 element("h2", "审核结论（机器建议）"),
-                element("p", element("span", conclusion["label"], cls="grade-letter"), conclusion["reason"]),
+                element("p", element("span", conclusion["action"], cls="grade-letter"),
+                        f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}（财预〔2015〕88号第二十五条）。", conclusion["reason"]),
                 element("p", f"部门建议等级 {record['grade']}（{record['score']:.2f} 分），由 {record['units']} 个单位的得分按预算加权得出。"),
                 cls="conclusion"),
         element("h2", "所属单位"),
-        table(["单位", "预算（万元）", "项目", "指标", "等级（得分）", "错误 / 警告 / 提示", "建议结论", "权重"],
+        table(["单位", "预算（万元）", "项目", "指标", "等级（得分）", "错误 / 警告 / 提示", "审核结果", "权重"],
               [*rows, totals], widths=["26%", "12%", "7%", "7%", "12%", "12%", "14%", "10%"], numeric=(1, 2, 3, 7)),
         note("单位名称链接到该单位的审核报告。权重为该单位预算数占各单位预算数之和的比例。")
         if not unweighted else note("单位名称链接到该单位的审核报告。没有预算数、不计权重的单位：", "、".join(unweighted), "。"),
@@ -102,18 +101,19 @@ def summary(department: DepartmentBundle) -> Element:
 
 def totals_section(department: DepartmentBundle) -> Element:
     """部门合计核对: the units' sums against the totals the documents declare."""
-    check = totals_check(department)
+    check, tolerance = totals_check(department), department.tolerance
     rows = [
         [{"budget_total": "预算总额", **FUNDING_SOURCES}[row.column], amount(row.projects), amount(row.unit_rows),
-         _difference(row.unit_rows_diff), amount(row.document), _difference(row.document_diff)]
+         _difference(row.unit_rows_diff, tolerance), amount(row.document), _difference(row.document_diff, tolerance)]
         for row in check.itertuples(index=False)
     ]
     per_unit = unit_totals(department)
-    unit_table_rows = [[r.unit_name, amount(r.projects), amount(r.declared), _difference(r.diff)]
+    unit_table_rows = [[r.unit_name, amount(r.projects), amount(r.declared), _difference(r.diff, tolerance)]
                        for r in per_unit.itertuples(index=False)]
-    differences = [d for d in [*check["unit_rows_diff"], *check["document_diff"], *per_unit["diff"]] if mismatched(d)]
-    verdict = (f"有 {len(differences)} 处申报数与各项目之和不一致（容差 0.005 万元），见加粗的差额。" if differences
-               else "申报数与各项目之和一致（容差 0.005 万元）。" if check[["unit_rows", "document"]].notna().any().any()
+    differences = [d for d in [*check["unit_rows_diff"], *check["document_diff"], *per_unit["diff"]]
+                   if mismatched(d, tolerance)]
+    verdict = (f"有 {len(differences)} 处申报数与各项目之和不一致（容差 {tolerance:g} 万元），见加粗的差额。" if differences
+               else f"申报数与各项目之和一致（容差 {tolerance:g} 万元）。" if check[["unit_rows", "document"]].notna().any().any()
                else "文件未列出合计或单位行：部门合计为各单位项目之和。")
     return section(
         "二、部门合计与申报数核对（万元）",

@@ -1,4 +1,17 @@
-"""Fingerprints: what a unit's report depends on, hashed so that a re-run can tell what changed.
+"""Fingerprints: every hash the tool records, computed here and nowhere else.
+
+Two uses, two readers:
+
+- **Shown in reports** (each bundle's ``fingerprints``, each report's 技术附注 and
+  provenance.json): ``settings_fingerprint`` (the effective configuration, every section),
+  ``suites_fingerprint`` (the expectation suites' content), ``sources_fingerprint`` (the unit's
+  input files) and the bundle's own content hash (``bundle.py``).
+- **Incremental runs** (``OUT/manifest.json``, see below): the *recipe*, one hash per component.
+
+The configuration is hashed in two ways on purpose. Reports show the whole configuration; the
+recipe leaves out the sections that only steer a run (``RUN_ONLY_SECTIONS``: ``[batch]``,
+workers and timeouts), so that changing the number of workers rebuilds nothing. The suites are
+hashed once, by content (the same value in reports and recipe).
 
 A unit's report is determined by its input file (name and bytes), its review file
 (``OUT/reviews/<unit_id>.toml``: the reviewer's dispositions) and by the *recipe*: the
@@ -20,8 +33,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..resources import DATA, package_dir
-from ..settings import Settings
+from .resources import DATA, SUITES, data_dir, package_dir
+from .settings import Settings
 
 # Configuration sections that change how a batch runs, not what a report says.
 RUN_ONLY_SECTIONS = ("batch",)
@@ -42,8 +55,41 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_text(text: str) -> str:
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no insignificant white space: stable input for fingerprints."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def _hash_json(value: Any) -> str:
-    return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return sha256_text(canonical_json(value))
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """The effective configuration, every section: shown in reports (a bundle's ``rules``)."""
+    return sha256_text(json.dumps(settings.as_dict(), sort_keys=True, ensure_ascii=False))
+
+
+def suites_fingerprint(suites_dir: Path | None = None) -> str:
+    """The expectation suites' content (table -> suite JSON; file locations and formatting left
+    out). A suite that does not read is hashed by its bytes (validation refuses it with its reason)."""
+    folder = data_dir(SUITES) if suites_dir is None else Path(suites_dir)
+    specs: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.json")):
+        data = path.read_bytes()
+        try:
+            specs[path.stem] = json.loads(data.decode("utf-8"))
+        except ValueError:
+            specs[path.stem] = sha256_bytes(data)
+    return sha256_text(canonical_json(specs))
+
+
+def sources_fingerprint(sources: list[dict[str, str]]) -> str:
+    """A unit's input files (name and SHA-256 of each, ``bundle.unit_sources``)."""
+    return sha256_text(canonical_json(sources))
 
 
 def tree_fingerprint(folder: Path, pattern: str = "*", *, leave_out: str | None = None) -> str:
@@ -71,20 +117,21 @@ def dependencies_fingerprint() -> str:
 
 
 def config_fingerprint(settings: Settings) -> str:
-    """The effective configuration, without the sections that only steer the run."""
+    """The effective configuration without the sections that only steer the run: the recipe's
+    ``config`` component (see the module docstring)."""
     data = {name: value for name, value in settings.as_dict().items() if name not in RUN_ONLY_SECTIONS}
     return _hash_json(data)
 
 
 def recipe_fingerprint(
-    settings: Settings, *, notebook: Path, suites_dir: Path, options: dict[str, Any]
+    settings: Settings, *, notebook: Path, suites_dir: Path | None = None, options: dict[str, Any]
 ) -> dict[str, str]:
     """One hash per recipe component (see ``RECIPE_LABELS``)."""
     return {
         "code": tree_fingerprint(package_dir(), leave_out=DATA),  # data/: own components below
         "notebook": sha256_bytes(notebook.read_bytes()),
         "config": config_fingerprint(settings),
-        "suites": tree_fingerprint(suites_dir, "*.json"),
+        "suites": suites_fingerprint(suites_dir),
         "dependencies": dependencies_fingerprint(),
         "options": _hash_json(options),
     }
