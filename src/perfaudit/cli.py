@@ -34,6 +34,13 @@ def budget_year(text: str) -> int:
     return year
 
 
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return int(text)
+
+
 def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "paths", nargs="+" if required else "*", type=Path, metavar="PATH",
@@ -255,6 +262,21 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The reviewer's workspace in the browser, until Ctrl-C (exit 130) or SIGTERM (143)."""
+    from .errors import Terminated
+    from .serve import serve
+
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    run_options = [*(["--year", str(args.year)] if args.year else []), *(["--config", str(args.config)] if args.config else [])]
+    serve(args.out, host=args.host, port=args.port, allow_remote=args.allow_remote, inputs=args.inputs,
+          run_options=run_options)
+    return EXIT_OK
+
+
 # --appendix: the formats whose report carries the parsed-source appendix.
 APPENDIX_CHOICES = {"html": ("html",), "pdf": ("pdf",), "both": ("html", "pdf"), "none": ()}
 
@@ -398,6 +420,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reviewer", metavar="NAME", help="with --sign-off: the reviewer's name")
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="with --sign-off: the date (default: today)")
     p.set_defaults(handler=cmd_review)
+
+    p = sub.add_parser(
+        "serve", help="a reviewer's workspace in the browser over an output folder: decide on findings in the reports",
+        description="Serves OUT's index and reports; on a unit's report each finding gets 确认 / 排除 / 已整改 and the "
+        "unit a sign-off, written to OUT/reviews/<unit_id>.toml as 'perfaudit review' writes them. With --inputs "
+        "(the documents of 'perfaudit run') each decision rebuilds its unit, department and the index.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of 'perfaudit run'")
+    p.add_argument("--inputs", nargs="+", type=Path, metavar="PATH",
+                   help="the documents 'perfaudit run' read for OUT (without: decisions are recorded, reports update on the next run)")
+    p.add_argument("--port", type=port_number, default=8765, metavar="N", help="port (default 8765; 0: any free port)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; another needs --allow-remote)")
+    p.add_argument("--allow-remote", action="store_true", help="allow --host to be an address other than loopback (no login!)")
+    p.add_argument("--year", type=budget_year, metavar="YYYY", help="as given to 'perfaudit run' (passed to rebuilds)")
+    p.add_argument("--config", type=Path, help="as given to 'perfaudit run' (passed to rebuilds)")
+    p.set_defaults(handler=cmd_serve)
 
     return parser
 
