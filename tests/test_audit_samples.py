@@ -16,6 +16,9 @@ from perfaudit.audit import FINDINGS
 from perfaudit.cli import main
 from perfaudit.text import squash
 
+from review_results import assert_results_follow_88号
+from judged import JUDGED, false_or_noise_back, judged_verdicts, reported_keys, true_lost, unjudged
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GZ, JL, TJ = "guangzhou_wenlian_2024.txt", "julu_wenlian_2024.txt", "tianjin_qunyiguan_2025.txt"
 
@@ -219,19 +222,7 @@ def audited():
 
 def test_every_project_has_an_88号_result_and_every_unit_agrees_with_its_projects(audited):
     dataset, result = audited
-    letters = "优良中差"
-    for unit_id, record in result.records.items():
-        projects = set(dataset.projects.loc[dataset.projects["unit_id"] == unit_id, "project_id"])
-        results = record["project_conclusions"]
-        assert set(results) == projects and all(r["action"] in letters and r["consequence"] for r in results.values())
-        grades = [results[p]["action"] for p in projects]
-        best, worst = min(grades, key=letters.index), max(grades, key=letters.index)
-        unit = record["conclusion"]["action"]
-        assert letters.index(best) <= letters.index(unit), unit_id  # never better than its best project
-        # never worse than its worst project, unless a unit-level finding lowers it, and then it is named
-        assert letters.index(unit) <= letters.index(worst) or record["lowered_by"], unit_id
-        if record["lowered_by"]:
-            assert all(label in record["conclusion"]["reason"] for label in record["lowered_by"])
+    assert_results_follow_88号(dataset, result)
     results = {r["unit_name"]: (r["conclusion"]["action"], r["conclusion"]["reason"]) for r in result.records.values()}
     assert results["广州市文学艺术界联合会（本级）"] == ("中", "17 个项目中审核结果为“优”的 1 个、“良”的 3 个、“中”的 12 个、“差”的 1 个，按预算加权得 60.35 分，计入单位整体问题后为 60.29 分，单位审核结果为“中”。")
     assert results["巨鹿县文学艺术界联合会本级"] == ("中", "3 个项目中审核结果为“中”的 3 个，按预算加权得 69.86 分，计入单位整体问题后为 65.00 分，单位审核结果为“中”。")
@@ -280,44 +271,24 @@ def test_every_finding_quotes_text_that_stands_at_its_line(findings):
             assert squash(piece) in window, (finding.rule_id, finding.source_line, piece)
 
 
-# --- the reviewer-judged regression set -------------------------------------------------------------
-JUDGED = Path(__file__).resolve().parent / "data" / "judged_findings.csv"
-
-
-def judged_key(rule_id, unit, project_id, indicator, evidence) -> tuple[str, ...]:
-    """What identifies a finding across ingest rewrites: rule, unit name, project order, indicator,
-    evidence (NFKC, no white space) — not unit ids, finding ids or line numbers, which readers may change."""
-    match = re.search(r"-p(\d+)$", project_id) if isinstance(project_id, str) else None
-    return (rule_id, unit, str(int(match.group(1))) if match else "", "" if pd.isna(indicator) else indicator, squash(evidence))
-
-
-@pytest.fixture(scope="module")
-def judged() -> dict[tuple[str, ...], str]:
-    table = pd.read_csv(JUDGED, dtype=str, keep_default_na=False)
-    assert set(table["verdict"]) <= {"true", "false", "noise"}
-    keys = [tuple(row) for row in table[["rule_id", "unit", "project_seq", "indicator", "evidence"]].itertuples(index=False)]
-    assert len(set(keys)) == len(keys), "a finding is judged twice"
-    return dict(zip(keys, table["verdict"]))
-
-
+# --- the reviewer-judged regression set (tests/judged.py) --------------------------------------------
 @pytest.fixture(scope="module")
 def current(run, findings) -> set[tuple[str, ...]]:
-    grades = pd.read_csv(run[2] / "grades.csv", dtype=str)
-    names = dict(zip(grades["unit_id"], grades["unit_name"]))
-    rows = findings[["rule_id", "unit_id", "project_id", "indicator", "evidence"]].itertuples(index=False)
-    return {judged_key(rule_id, names[unit_id], *rest) for rule_id, unit_id, *rest in rows}
+    return reported_keys(findings, run[2] / "grades.csv")
+
+
+@pytest.fixture(scope="module")
+def judged(current) -> dict[tuple[str, ...], str]:
+    return judged_verdicts({key[1] for key in current})
 
 
 def test_no_finding_judged_false_or_noise_comes_back(judged, current):
-    back = sorted(key for key, verdict in judged.items() if verdict != "true" and key in current)
-    assert not back, f"findings judged false or noise are reported again: {back}"
+    assert not (back := false_or_noise_back(judged, current)), f"findings judged false or noise are reported again: {back}"
 
 
 def test_every_finding_judged_true_is_still_found(judged, current):
-    lost = sorted(key for key, verdict in judged.items() if verdict == "true" and key not in current)
-    assert not lost, f"findings judged true are no longer reported: {lost}"
+    assert not (lost := true_lost(judged, current)), f"findings judged true are no longer reported: {lost}"
 
 
 def test_every_finding_has_been_judged(judged, current):
-    unjudged = sorted(current - set(judged))
-    assert not unjudged, f"new findings on the samples: judge them in {JUDGED.name}: {unjudged}"
+    assert not (new := unjudged(judged, current)), f"new findings on the samples: judge them in {JUDGED.name}: {new}"

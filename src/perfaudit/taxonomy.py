@@ -26,8 +26,12 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
 
 LEVEL2 = tuple(dict.fromkeys(name for names in LEVEL2_BY_LEVEL1.values() for name in names))
 
+# A level1 with a single level2 may repeat its own name as the level2 label (满意度指标 | 满意度指标
+# in many provincial forms): it can only mean that level2.
 VALID_PAIRS: tuple[tuple[str, str], ...] = tuple(
-    (level1, level2) for level1, names in LEVEL2_BY_LEVEL1.items() for level2 in names
+    (level1, level2)
+    for level1, names in LEVEL2_BY_LEVEL1.items()
+    for level2 in (names + (level1,) if len(names) == 1 else names)
 )
 
 # Layout A's numeric codes: first digit is the level1 code.

@@ -13,7 +13,7 @@ Derived columns, by table:
   ``plan_min_step`` = the smallest rise between consecutive present checkpoints of the
   spending plan (3月底 → 6月底 → 10月底 → 12月底, a missing one skipped), empty with fewer than
   two checkpoints (``sources_diff`` empty where the project's document names no source, as a 批复表
-  tree stating 预算数 only); ``fiscal_parts_diff`` = 财政拨款 − (一般公共预算 + 政府性基金 + 国有资本经营预算),
+  tree stating 预算数 only, or every source amount is empty: a form with only its total); ``fiscal_parts_diff`` = 财政拨款 − (一般公共预算 + 政府性基金 + 国有资本经营预算),
   empty = 0, itself empty where the project lists none of these parts; ``unit_known`` = the
   unit_id is in units.
 - indicators: ``level_pair`` = ``"level1|level2"`` (empty unless both are set);
@@ -126,7 +126,9 @@ def plan_min_step(projects: pd.DataFrame) -> pd.Series:
 def projects_derived(projects: pd.DataFrame, units: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     derived = {}
     if _has(projects, *AMOUNT_COLUMNS):
-        derived["sources_diff"] = sources_diff(projects)
+        # no source amount at all (a form with only a total, or 本级预算金额): nothing to sum
+        unstated = projects[list(AMOUNT_COLUMNS[1:])].isna().all(axis=1)
+        derived["sources_diff"] = sources_diff(projects).mask(unstated)
         if documents is not None:
             derived["sources_diff"] = derived["sources_diff"].mask(_names_no_source(projects, documents))
     if _has(projects, "fiscal_funds", *FISCAL_PARTS):

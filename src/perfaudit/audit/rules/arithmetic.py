@@ -36,7 +36,7 @@ def plan_evidence(project: dict) -> str:
 
 @rule(
     "A01", name_zh="总额≠来源合计", name_en="total ≠ sum of sources", severity="error", criterion="appropriateness",
-    check_zh="总计 ≠ 财政拨款+财政专户拨款+其他资金（B/C：预算数 ≠ 财政资金+其他资金），空值按 0 计，容差 0.005 万元；取自数据校验结果 projects.sources_sum",
+    check_zh="总计 ≠ 财政拨款+财政专户拨款+其他资金（B/C：预算数 ≠ 财政资金+其他资金），空值按 0 计（各来源都空、表中只有总额时不查），容差 0.005 万元；取自数据校验结果 projects.sources_sum",
     basis=BASIS_BUDGET,
     suggestion="核对项目总额与各资金来源，使总额等于各来源之和。",
     uses_validation=True,

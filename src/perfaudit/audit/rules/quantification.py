@@ -151,7 +151,8 @@ def q06(data: AuditInput):
     for row in data.indicators:
         if not row["is_cost"] or not row["value_n"] or row["l2"] in impact_costs:
             continue  # 社会成本/生态环境成本 measure negative impact, not money (财预〔2021〕101号)
-        money = row["value_kind"] == "money" or "元" in (row["measure_unit"] or "")
+        unit = row["measure_unit"] or ""
+        money = row["value_kind"] == "money" or "元" in unit or unit in ("万", "亿")  # 250万 in a 万元 table
         if not money:
             yield on_indicator(
                 row, f"成本指标的指标值“{row['value']}”不是金额（元/万元）。",

@@ -93,7 +93,7 @@ def s05(data: AuditInput):
 
 @rule(
     "S06", name_zh="指标层级不匹配", name_en="level mismatch", severity="error", criterion="completeness",
-    check_zh="二级指标不属于其一级指标（A版式：1x 属于 1-，2x 属于 2-，3x 属于 3-），或二级指标与一级指标相同；取自数据校验结果 indicators.level_pair",
+    check_zh="二级指标不属于其一级指标（A版式：1x 属于 1-，2x 属于 2-，3x 属于 3-），或二级指标与一级指标相同（只有一个二级的一级指标除外：“满意度指标|满意度指标”即服务对象满意度指标）；取自数据校验结果 indicators.level_pair",
     basis="财预〔2015〕88号、财预〔2021〕101号（绩效指标体系的层级）",
     suggestion="把该指标移到正确的一级指标下，或改用该一级指标下的二级指标。",
     uses_validation=True,
