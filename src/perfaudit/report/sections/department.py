@@ -52,7 +52,20 @@ def cover(department: DepartmentBundle) -> Element:
     return cover_page(REPORT_TITLE, department.department_name, facts,
                       "本报告由 perfaudit 汇总所属各单位的审核结果自动生成，数字与各单位报告一致。"
                       "部门等级为各单位得分按预算加权的机器建议，须经审核人、复核人核实后签署。",
-                      signed=None, settings=department.report_settings)
+                      signed=None, settings=department.report_settings, conclusion=_conclusion(department))
+
+
+def _conclusion(department: DepartmentBundle) -> Element:
+    """部门审核结论 on page 1: the department's review result, why, and its grade."""
+    record = department.record
+    conclusion = record["conclusion"]
+    return element("div",
+                   element("h2", "审核结论（机器建议）"),
+                   element("p", element("span", conclusion["action"], cls="grade-letter"),
+                           f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}（财预〔2015〕88号第二十五条）。",
+                           conclusion["reason"]),
+                   element("p", f"部门建议等级 {record['grade']}（{record['score']:.2f} 分），由 {record['units']} 个单位的得分按预算加权得出。"),
+                   cls="conclusion")
 
 
 def technical_notes(department: DepartmentBundle) -> Element:
@@ -84,14 +97,9 @@ def summary(department: DepartmentBundle) -> Element:
         " / ".join(str(record[s]) for s in SEVERITY_ZH), conclusion["label"], "100%",
     ]
     unweighted = [u.unit_name for u in department.units if u.unit_id in record["unweighted"]]
+    # the conclusion itself is on the cover (page 1); the units and the breakdown flow on from it
     return section(
         "一、部门审核结论",
-        element("div",
-                element("h2", "审核结论（机器建议）"),
-                element("p", element("span", conclusion["action"], cls="grade-letter"),
-                        f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}（财预〔2015〕88号第二十五条）。", conclusion["reason"]),
-                element("p", f"部门建议等级 {record['grade']}（{record['score']:.2f} 分），由 {record['units']} 个单位的得分按预算加权得出。"),
-                cls="conclusion"),
         element("h2", "所属单位"),
         table(["单位", "预算（万元）", "项目", "指标", "等级（得分）", "错误 / 警告 / 提示", "审核结果", "权重"],
               [*rows, totals], widths=["26%", "12%", "7%", "7%", "12%", "12%", "14%", "10%"], numeric=(1, 2, 3, 7)),
@@ -102,10 +110,11 @@ def summary(department: DepartmentBundle) -> Element:
         *_budget_by_result(department),
         *_projects_at_risk(department),
         None if _unit_targets(department) else note("各单位的文件均未列出部门整体绩效目标。"),
-        grade_block(record),
+        grade_block(record, headline=False),
         # the unit report's formula is in its 技术附注; the department's roll-up is stated here
         element("p", "计分方法：", record["formula_zh"], cls="machine-mark"),
         anchor="summary",
+        flows=True,
     )
 
 
@@ -177,6 +186,7 @@ def totals_section(department: DepartmentBundle) -> Element:
         table(["单位", "项目之和", "单位行申报数", "差额"], unit_table_rows, widths=["40%", "20%", "20%", "20%"], numeric=(1, 2, 3)),
         note("差额 = 申报数 − 各项目之和；“—”表示文件未列出该数。合计行按文件各计一次。"),
         anchor="totals",
+        flows=True,
     )
 
 
@@ -195,7 +205,7 @@ def common_problems_section(department: DepartmentBundle) -> Element:
     units = len(department.units)
     # never false for a small department: with two units a common problem is one both units have
     none = "没有两个单位都有的问题。" if units == 2 else f"没有问题出现在半数以上（{units // 2 + 1} 个及以上）的单位中。"
-    return section("三、共性问题", *(items or [note(none)]), anchor="common")
+    return section("三、共性问题", *(items or [note(none)]), anchor="common", flows=True)
 
 
 def _unit_targets(department: DepartmentBundle) -> list[Content]:
@@ -224,4 +234,4 @@ def chart_section(department: DepartmentBundle) -> Element | None:
     chart = charts.stacked_bars(list(losses.index), segments, xlabel="扣分（分）", total_format="{:.1f}")
     number = NUMERALS[4 if _unit_targets(department) else 3]
     return section(f"{number}、图表分析", figure(charts.svg(chart), "图1 各单位按审核要点的扣分"),
-                   note("每个单位满分 100 分；条形为各审核要点失去的分数，越长问题越多。"), anchor="charts")
+                   note("每个单位满分 100 分；条形为各审核要点失去的分数，越长问题越多。"), anchor="charts", flows=True)
