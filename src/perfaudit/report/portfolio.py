@@ -275,6 +275,7 @@ def _sort_css() -> HtmlOnly:
         "@media print { .sort-bar, table.units-table th label.sort-direction { display: none; }"
         " table.units-table th label { color: inherit; text-decoration: none; } }",
         ".status-failed { color: #8a2c00; font-weight: bold; }",
+        ".report-link { white-space: nowrap; }",
     ]
     for order in SORT_ORDERS:
         if order == DEFAULT_ORDER:
@@ -306,7 +307,7 @@ def _review_cell(open_findings: object, review: dict) -> Content:
 def _links(row) -> Content:
     """Links to a report's HTML and PDF and its Word 审核意见书 (``row``: a unit row, or a
     result's ``outputs``)."""
-    links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("docx", "意见书"))
+    links = [element("a", label, href=row[kind], cls="report-link") for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("docx", "意见书"))
              if kind in row and isinstance(row[kind], str)]
     return [[" · " if index else None, link] for index, link in enumerate(links)] or MISSING
 
@@ -365,7 +366,8 @@ def units_table(book: Portfolio) -> Fragment:
     colgroup = element("colgroup", [void("col", style=f"width:{width}") for _, width, _ in COLUMNS])
     body = element("table", colgroup, element("thead", element("tr", header)), element("tbody", rows),
                    cls="units-table")
-    return Fragment(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units"))
+    return Fragment(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units",
+                             flows=True))
 
 
 def _grade_chart(units: pd.DataFrame):
@@ -419,7 +421,7 @@ def charts_section(book: Portfolio) -> Fragment:
     if chart is not None and units:
         caption = "图3 各单位指标值的表述方式" + (f"（数值量化比例最低的 {MAX_UNIT_BARS} 个单位）" if units > MAX_UNIT_BARS else "")
         figures.append(figure(charts.svg(chart), caption))
-    return Fragment(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts"))
+    return Fragment(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts", flows=True))
 
 
 def problems(book: Portfolio) -> Fragment:
@@ -444,7 +446,7 @@ def problems(book: Portfolio) -> Fragment:
         body += [element("h2", "被拒绝的输入文件"),
                  table(["文件", "原因"], [[r.source_file, r.reason or MISSING] for r in book.refused.itertuples(index=False)],
                        widths=["30%", "70%"])]
-    return Fragment(section("失败与被拒绝的输入", *body, anchor="problems"))
+    return Fragment(section("失败与被拒绝的输入", *body, anchor="problems", flows=True))
 
 
 def finish(book: Portfolio, done_marker: str | None = None) -> None:
