@@ -392,6 +392,20 @@ def test_the_pdf_opens_on_the_conclusion_and_names_findings_by_number_not_by_id_
                         f'<code class="finding-id screen-only">{finding_id}</code>') in html
 
 
+def test_the_findings_csv_gives_each_finding_the_number_its_report_shows(run_dir, units, tmp_path):
+    import pandas as pd
+
+    assert main(["audit", str(EXAMPLES), "--out", str(tmp_path)]) == EXIT_OK
+    numbers = pd.read_csv(tmp_path / "findings.csv", skiprows=[1], dtype=str).set_index("finding_id")["number"]
+    shown = {}
+    for unit_id in units:
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        shown.update((finding_id, number) for number, finding_id in re.findall(
+            r'<strong class="finding-number">(问题\d+)</strong><code class="finding-id screen-only">(\w+)</code>', html))
+    common = [finding_id for finding_id in shown if finding_id in numbers.index]  # the samples (not the hostile copy)
+    assert len(common) > 100 and all(numbers[f] == shown[f] for f in common)
+
+
 def test_the_index_shows_each_units_conclusion_name_and_links_and_sums_budgets_per_year(run_dir, units):
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     html = (run_dir / "index.html").read_text(encoding="utf-8")
