@@ -397,6 +397,7 @@ def test_sort_ranks_order_units_with_missing_values_last():
         "unit_id": ["a", "b", "c"], "unit_name": ["乙", "甲", "丙"], "department": ["部门二", "部门一", "部门一"],
         "score": [70.0, None, 90.0], "budget": [5.0, 50.0, None], "error": [1, 0, 2], "warning": [0, 3, 0],
         "info": [0, 0, 0], "status": ["ok", "failed", "ok"], "open": [1, None, 2],
+        "conclusion_rank": [1.0, None, 0.0],  # 中, none (failed), 差
     })
     ranks = sort_ranks(units)
     assert set(ranks.columns) == set(SORT_ORDERS)
@@ -406,4 +407,5 @@ def test_sort_ranks_order_units_with_missing_values_last():
     assert by("findings-desc") == ["c", "a", "b"]
     assert by("status") == ["b", "c", "a"]  # failed first, then by name (丙 < 乙 in code point order)
     assert by("open-desc") == ["c", "a", "b"]  # findings still open, most first
+    assert by("conclusion") == ["c", "a", "b"]  # 差 first, a unit without a result last
     assert by("department")[0] in {"b", "c"} and by("department")[-1] == "a"
