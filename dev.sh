@@ -10,8 +10,10 @@ cd "$(dirname "$0")"
 
 VENV=.venv
 DEBIAN_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv)
-# Only the tests need these: a real browser for the portfolio index's sort (tests/browser.py).
-TEST_DEBIAN_PACKAGES=(chromium)
+# Only the tests need these: a real browser for the portfolio index's sort and the review workspace
+# of `perfaudit serve` (tests/browser.py), and LibreOffice Writer to render the Word 审核意见书 as a
+# bureau would print it (tests/test_opinion.py).
+TEST_DEBIAN_PACKAGES=(chromium libreoffice-writer-nogui)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

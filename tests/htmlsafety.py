@@ -1,7 +1,8 @@
 """Security check of rendered HTML: document data never becomes script or an event handler.
 
-``problems(html)`` lists what is wrong with one page: an event-handler attribute (``on…``), a
-script the page's Content-Security-Policy does not allow by hash, a missing or permissive CSP,
+``problems(html)`` lists what is wrong with one page: an event-handler attribute (``on…``), an inline
+script the page's Content-Security-Policy does not allow by hash, a missing or permissive CSP (a script
+file from the page's own server, as `perfaudit serve` links in, is allowed by 'self'),
 or a resource loaded from another host. The test session runs it over every HTML file the
 tests render (``conftest.py``).
 """
@@ -38,10 +39,12 @@ class _Scan(HTMLParser):
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "content-security-policy":
             self.csp = attributes.get("content") or ""
         if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
-            if attributes.get("src"):
-                self.remote.append(f"<script src={attributes['src']}>")
+            if attributes.get("src"):  # allowed by the policy's sources ('self' at most), not by a hash
+                if _REMOTE.match(attributes["src"]):
+                    self.remote.append(f"<script src={attributes['src']}>")
+            else:
+                self._in_script = True
+                self.scripts.append("")
 
     def handle_endtag(self, tag):
         if tag == "script":

@@ -171,7 +171,7 @@ def with_layout_d(monkeypatch):
 
 
 def test_the_worked_example_adds_a_layout_with_one_spec_file(with_layout_d):
-    text = variants.sample_text("tianjin").replace("\t三级指标", "\t指标内容").replace("\t指标值\n", "\t年度目标值\n")
+    text = variants.sample_text("tianjin").replace("\t三级指标", "\t考核内容").replace("\t指标值\n", "\t年度目标值\n")
     text = text.replace("单位：万元", "单位：元")
     text = re.sub(r"(?m)^\t(\d+)\.(\d\d)$", lambda m: f"\t{int(m.group(1)) * 10000 + int(m.group(2)) * 100}", text)
     dataset = _read("tianjin", text)

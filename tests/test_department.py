@@ -224,10 +224,11 @@ def test_department_opinion_has_the_conclusion_units_and_common_problems(departm
     document = docx.Document(io.BytesIO(data))
     text = "\n".join([p.text for p in document.paragraphs] +
                      [c.text for t in document.tables for row in t.rows for c in row.cells])
-    assert "部门项目支出绩效目标审核意见书" in text and f"被审核部门：{DEPARTMENT}" in text
-    assert department.record["conclusion"]["label"] in text
+    assert "部门项目支出绩效目标审核意见书" in text and f"{DEPARTMENT}：" in text  # 主送 the department
+    conclusion = department.record["conclusion"]
+    assert f"审核结果为“{conclusion['action']}”，{conclusion['consequence']}。" in text
     assert all(unit.unit_name in text for unit in department.units)
-    assert "3 个单位缺少效益指标" in text
+    assert "缺少效益指标（全部3个单位）" in text
 
 
 def test_a_stale_department_bundle_is_refused(department_root, tmp_path):

@@ -24,12 +24,17 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "unit_audit.ipynb
 
 
 @pytest.fixture()
-def bundle() -> UnitBundle:
+def bundle(monkeypatch) -> UnitBundle:
+    monkeypatch.setenv(live.JUPYTER_SERVER_KERNEL, "unit_audit.ipynb")  # a kernel of JupyterLab
     findings = pd.DataFrame([{
         "rule_id": "Q03", "rule_name": "模糊定性表述", "severity": "warning", "criterion": "可行性",
         "project_name": "项目<甲>", "indicator": "社会效益", "evidence": "<script>alert(1)</script>有效促进",
         "source_line": 76, "message": "指标值“有效促进”是模糊定性表述。", "suggestion": "改为可衡量的目标值。",
-    }])
+    }, {
+        "rule_id": "S01", "rule_name": "缺少绩效目标", "severity": "critical", "criterion": "完整性",
+        "project_name": "项目乙", "indicator": pd.NA, "evidence": pd.NA,
+        "source_line": pd.NA, "message": "未填写绩效目标。", "suggestion": "补填。",
+    }]).astype({"indicator": "string", "evidence": "string", "source_line": "Int64"})
     settings = dict(load_settings().section("report"))
     return UnitBundle("c-1", {"unit_name": "测试单位", "report_settings": settings}, None, findings, {}, {})
 
@@ -50,6 +55,19 @@ def test_live_view_cell_is_left_out_of_the_reports():
 
 def test_a_perfaudit_run_shows_nothing(bundle):
     assert _shown(bundle, done_marker="/tmp/marker") == []
+
+
+def test_outside_a_jupyter_server_nothing_is_embedded(bundle, monkeypatch):
+    # papermill's saved notebook opens untrusted: an itables table would show its trust message
+    monkeypatch.delenv(live.JUPYTER_SERVER_KERNEL)
+    assert _shown(bundle) == []
+
+
+def test_missing_values_are_empty_cells_not_na(bundle):
+    frame = live.findings_frame(bundle)
+    assert frame.iloc[1].tolist()[5:8] == ["", "", ""]
+    assert frame.iloc[0].tolist()[7] == 76
+    assert "<NA>" not in frame.to_html() and "nan" not in frame.to_html()
 
 
 def test_live_view_shows_scoped_styles_and_an_offline_escaped_table(bundle):

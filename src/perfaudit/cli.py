@@ -34,6 +34,13 @@ def budget_year(text: str) -> int:
     return year
 
 
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return int(text)
+
+
 def _add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
         "paths", nargs="+" if required else "*", type=Path, metavar="PATH",
@@ -124,6 +131,17 @@ def cmd_units(args: argparse.Namespace) -> int:
         department = "" if pd.isna(unit.department) else f" ({unit.department})"
         print(f"{unit.unit_id:<{width}}  {projects.get(unit.unit_id, 0):>8}  {unit.unit_name}{department} — {unit.source_file}")
     return EXIT_INPUT if ingested.refused else EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .resources import init_working_folder
+
+    written = init_working_folder(args.folder, force=args.force)
+    for path in written:
+        say(args, f"wrote {path}")
+    say(args, f"{len(written)} files in {args.folder}: the notebooks, expectation suites, examples and config.toml",
+        level=-1)
+    return EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -244,6 +262,21 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The reviewer's workspace in the browser, until Ctrl-C (exit 130) or SIGTERM (143)."""
+    from .errors import Terminated
+    from .serve import serve
+
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    run_options = [*(["--year", str(args.year)] if args.year else []), *(["--config", str(args.config)] if args.config else [])]
+    serve(args.out, host=args.host, port=args.port, allow_remote=args.allow_remote, inputs=args.inputs,
+          run_options=run_options)
+    return EXIT_OK
+
+
 # --appendix: the formats whose report carries the parsed-source appendix.
 APPENDIX_CHOICES = {"html": ("html",), "pdf": ("pdf",), "both": ("html", "pdf"), "none": ()}
 
@@ -256,6 +289,7 @@ EXIT_CODES = """exit codes:
   128+N  stopped by signal N: 130 Ctrl-C, 141 the reader of the output went away, 143 SIGTERM"""
 
 EXAMPLES = """examples:
+  perfaudit init audit/                      a working folder: notebooks, suites, examples, config.toml
   perfaudit run                              the bundled examples -> reports/
   perfaudit run DOCS/ --out reports/         every unit of every document in DOCS/, incrementally
   perfaudit units DOCS/                      the unit ids of the documents
@@ -288,6 +322,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"perfaudit {__version__}")
     parser.set_defaults(verbosity=0)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(sub, "init", "a working folder: the notebooks, expectation suites, examples and a commented config.toml",
+                 "  perfaudit init audit/ && cd audit/\n"
+                 "  perfaudit run examples/ --out reports/\n"
+                 "  papermill notebooks/unit_audit.ipynb out.ipynb -p unit_id ID -p bundle_dir reports/bundles\n")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the working folder (created if missing)")
+    p.add_argument("--force", action="store_true", help="overwrite files that are already there")
+    p.set_defaults(handler=cmd_init)
 
     p = _command(sub, "ingest", "read documents into tidy tables (Parquet)",
                  "  perfaudit ingest DOCS/ --out tables/\n")
@@ -378,6 +420,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reviewer", metavar="NAME", help="with --sign-off: the reviewer's name")
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="with --sign-off: the date (default: today)")
     p.set_defaults(handler=cmd_review)
+
+    p = sub.add_parser(
+        "serve", help="a reviewer's workspace in the browser over an output folder: decide on findings in the reports",
+        description="Serves OUT's index and reports; on a unit's report each finding gets 确认 / 排除 / 已整改 and the "
+        "unit a sign-off, written to OUT/reviews/<unit_id>.toml as 'perfaudit review' writes them. With --inputs "
+        "(the documents of 'perfaudit run') each decision rebuilds its unit, department and the index.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of 'perfaudit run'")
+    p.add_argument("--inputs", nargs="+", type=Path, metavar="PATH",
+                   help="the documents 'perfaudit run' read for OUT (without: decisions are recorded, reports update on the next run)")
+    p.add_argument("--port", type=port_number, default=8765, metavar="N", help="port (default 8765; 0: any free port)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; another needs --allow-remote)")
+    p.add_argument("--allow-remote", action="store_true", help="allow --host to be an address other than loopback (no login!)")
+    p.add_argument("--year", type=budget_year, metavar="YYYY", help="as given to 'perfaudit run' (passed to rebuilds)")
+    p.add_argument("--config", type=Path, help="as given to 'perfaudit run' (passed to rebuilds)")
+    p.set_defaults(handler=cmd_serve)
 
     return parser
 

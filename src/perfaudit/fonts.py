@@ -60,4 +60,23 @@ def report_settings(settings: Settings) -> dict[str, Any]:
         raise ConfigError(f"[report] appendix: unknown format {', '.join(map(repr, unknown))} (formats: html, pdf)")
     report["appendix"] = list(report["appendix"])
     report["cjk_font_file"] = find_cjk_font(report["cjk_font_file"], report["cjk_font_family"])
+    report["opinion"] = settings.as_dict()["opinion"]  # the Word 审核意见书's letterhead (report/opinion.py)
+    _check_number_pattern(report["opinion"]["number_pattern"])
     return report
+
+
+NUMBER_FIELDS = ("审核单位简称", "年", "序号")  # what [opinion] number_pattern may name
+
+
+def _check_number_pattern(pattern: str) -> None:
+    """Refuse a 文号 pattern the letter cannot fill, before any work."""
+    import string
+
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ConfigError(f"[opinion] number_pattern: {exc} (write {{ and }} around a field name)") from None
+    unknown = sorted(fields - set(NUMBER_FIELDS))
+    if unknown:
+        raise ConfigError(f"[opinion] number_pattern: unknown field {', '.join('{' + f + '}' for f in unknown)} "
+                          f"(fields: {', '.join('{' + f + '}' for f in NUMBER_FIELDS)})")

@@ -98,6 +98,8 @@ PROJECTS = {
     "state_capital_funds": FLOAT,
     "institution_income": FLOAT,
     "higher_level_funds": FLOAT,
+    # the parts an amount cell writes beside its total, as written: 854万(高标准农田建设400万元,…)
+    "budget_breakdown": STR,
     **SOURCE_COLUMNS,
 }
 
@@ -111,6 +113,9 @@ INDICATORS = {
     "level2": STR,
     "level1_code": STR,
     "level2_code": STR,
+    # the score a level label states beside its name, as 0-20分 / 50分 (成本指标(0-20)分, 产出指标(50分))
+    "level1_score": STR,
+    "level2_score": STR,
     "level3": STR,
     "description": STR,
     "target_period": STR,

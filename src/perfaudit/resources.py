@@ -7,6 +7,9 @@ through them, and a wheel build follows them and copies the files into ``perfaud
 (package-data patterns in pyproject.toml). Either way the code asks the package, never the
 folders around it.
 
+``perfaudit init DIR`` copies the notebooks, suites and examples, with a commented copy of the
+default configuration, into a working folder (``init_working_folder``).
+
 papermill, nbconvert and subprocesses need real paths, so a resource must be a file on disk: a
 package imported from a zip archive is refused with a clear message.
 """
@@ -24,6 +27,15 @@ NOTEBOOKS, SUITES, EXAMPLES = "notebooks", "expectations", "examples"
 UNIT_NOTEBOOK = "unit_audit.ipynb"
 DEPARTMENT_NOTEBOOK = "department_audit.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
+# What a working folder gets of each (the package-data patterns of pyproject.toml).
+SHIPPED = {NOTEBOOKS: "*.ipynb", SUITES: "*.json", EXAMPLES: "*.txt"}
+CONFIG_FILE = "config.toml"
+CONFIG_HEADER = """\
+# perfaudit configuration, used with `perfaudit run --config config.toml` (and every other command's
+# --config). Below are the defaults, commented out: uncomment a key (and its [section] line) to
+# change it; a key left commented keeps its default.
+
+"""
 
 
 def _on_disk(traversable, what: str) -> Path:
@@ -52,3 +64,36 @@ def notebook(name: str) -> Path:
 def templates_dir() -> Path:
     """The nbconvert templates of the report (``report/templates``)."""
     return _on_disk(resources.files(f"{PACKAGE}.report").joinpath("templates"), "report templates")
+
+
+def commented_config(defaults: str) -> str:
+    """The default configuration with every setting and section line commented out (comments kept)."""
+    lines = [line if not line.strip() or line.lstrip().startswith("#") else f"# {line}"
+             for line in defaults.splitlines()]
+    return CONFIG_HEADER + "\n".join(lines) + "\n"
+
+
+def working_folder_files() -> dict[str, bytes]:
+    """What ``perfaudit init`` writes: relative path -> content."""
+    from .settings import default_config_text
+
+    files = {f"{name}/{path.name}": path.read_bytes()
+             for name, pattern in SHIPPED.items() for path in sorted(data_dir(name).glob(pattern))}
+    files[CONFIG_FILE] = commented_config(default_config_text()).encode("utf-8")
+    return files
+
+
+def init_working_folder(target: Path, *, force: bool = False) -> list[Path]:
+    """Write ``working_folder_files`` into ``target`` (created); returns the files written. Refuses,
+    writing nothing, when one of them exists, unless ``force``."""
+    from .atomic import write_bytes
+
+    files = {target / relative: content for relative, content in working_folder_files().items()}
+    existing = [path for path in files if path.exists()]
+    if existing and not force:
+        shown = ", ".join(str(path) for path in existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+        raise PerfauditError(f"{shown}: already there; nothing written (--force overwrites)")
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, content)
+    return list(files)

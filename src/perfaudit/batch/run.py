@@ -95,7 +95,8 @@ def _needs_reading(found: dict, manifest: Manifest, recipe: dict[str, str], sele
         return True  # asked for by id, unknown: maybe in a document not read yet
     return any(
         decide(unit_id, unit_fingerprint(name, manifest.files[name]["sha256"], recipe, review_digest(OutputFolder(out_dir).review_file(unit_id))),
-               previous, selection, input_changed=False, recipe_changes=[], out_dir=out_dir)[0] == BUILD
+               previous, selection, input_changed=False, recipe_changes=[], out_dir=out_dir,
+               department_id=previous.department_id if previous else None)[0] == BUILD  # --department selects its units
         for unit_id, name in known.items() for previous in [manifest.units.get(unit_id)]
     )
 

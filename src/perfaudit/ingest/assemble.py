@@ -8,12 +8,13 @@ from collections import Counter
 from typing import Mapping
 
 from ..model import AMOUNT_COLUMNS, PERIOD_AMOUNT_COLUMNS, SOURCE_AMOUNT_COLUMNS, Dataset, make_table
-from ..taxonomy import canonical_level, split_code
+from ..taxonomy import split_code
+from .lexicon import level_name
 from ..text import nfkc, squash
 from .cells import Ref, SourceDocument
 from .parsed import ParsedDocument, ParsedIndicator, ParsedUnit
 from .specs import LayoutSpec
-from .values import parse_value
+from .values import drop_form_notes, is_date_column, parse_value, split_score
 
 _SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -87,12 +88,20 @@ def _level(text: str | None) -> str | None:
     """Canonical level name; a spelling outside the taxonomy is kept (NFKC) for S06 to report."""
     if not text:
         return None
-    return canonical_level(text) or split_code(nfkc(text))[1] or None
+    return level_name(text) or split_code(nfkc(text))[1] or None
 
 
-def _value_columns(raw: str | None, prefix: str = "", unit: str | None = None) -> dict:
-    """The parsed value; ``unit`` is the grid's own 度量单位 cell, which wins over the parsed unit."""
-    parsed = parse_value(raw)
+def _level_and_score(label: str | None) -> tuple[str | None, str | None]:
+    """(level name, the score its label states): ``成本指标(0-20)分`` -> (成本指标, 0-20分); a
+    template's (必填) note is no part of the name."""
+    name, score = split_score(drop_form_notes(label))
+    return _level(name), score
+
+
+def _value_columns(raw: str | None, prefix: str = "", unit: str | None = None, date_column: bool = False) -> dict:
+    """The parsed value; ``unit`` is the grid's own 度量单位 cell, which wins over the parsed unit;
+    in a ``date_column`` an Excel serial is a date."""
+    parsed = parse_value(raw, date_column)
     return {
         f"{prefix}op": parsed.op,
         f"{prefix}number": parsed.number,
@@ -164,6 +173,7 @@ def assemble(
                 **_where(p.budget_ref, "budget"),
                 **_where(p.plan_ref, "plan"),
                 **{column: amount(p.sources.get(column)) for column in SOURCE_AMOUNT_COLUMNS},
+                "budget_breakdown": p.budget_breakdown,
                 **_where(p.ref),
                 **where,
             }
@@ -230,22 +240,26 @@ def _indicator_rows(parsed: list[ParsedIndicator], uid: str, pid: str | None, sc
     for seq, ind in enumerate(parsed, start=1):
         level1_code, _ = split_code(ind.level1 or "")
         level2_code, _ = split_code(ind.level2 or "")
+        (level1, level1_score), (level2, level2_score) = _level_and_score(ind.level1), _level_and_score(ind.level2)
+        dated = is_date_column(ind.measure_unit, level2, ind.level3)
         rows.append(
             {
                 "project_id": pid,
                 "unit_id": uid,
                 "seq": seq,
-                "level1": _level(ind.level1),
-                "level2": _level(ind.level2),
+                "level1": level1,
+                "level2": level2,
                 "level1_code": level1_code,
                 "level2_code": level2_code,
-                "level3": ind.level3,
+                "level1_score": level1_score,
+                "level2_score": level2_score,
+                "level3": drop_form_notes(ind.level3),
                 "description": ind.description,
                 "target_period": ind.target_period,
                 "target_annual": ind.target_annual,
                 "basis": ind.basis,
-                **_value_columns(ind.target_annual, unit=ind.measure_unit),
-                **_value_columns(ind.target_period, "period_", unit=ind.period_measure_unit),
+                **_value_columns(ind.target_annual, unit=ind.measure_unit, date_column=dated),
+                **_value_columns(ind.target_period, "period_", unit=ind.period_measure_unit, date_column=dated),
                 **_where(ind.value_ref, "value"),
                 "nature": ind.nature,
                 "direction": ind.direction,

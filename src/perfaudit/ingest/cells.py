@@ -148,6 +148,16 @@ Block = Paragraph | Table
 
 
 @dataclass(frozen=True)
+class Truncation:
+    """Where a text that stops inside a form (a page saved in part) stops: what it was in, and
+    its last complete row."""
+
+    reason: str
+    ref: Ref
+    last_row: str
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """One file as its source read it.
 
@@ -163,6 +173,8 @@ class SourceDocument:
     encoding: str | None = None
     form: str | None = None
     lines: tuple[str, ...] | None = field(default=None, repr=False)
+    # detection refuses a document that stops inside a form as truncated, naming the form
+    truncation: Truncation | None = None
 
     @cached_property
     def text(self) -> str:

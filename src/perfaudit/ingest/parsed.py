@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..text import clean_cell, remove_layout_chars, squash
 from .cells import Ref
+from .values import is_empty_amount, read_amount
 
 
 @dataclass
@@ -47,6 +48,7 @@ class ParsedProject:
     special_funds: float | None = None
     other_funds: float | None = None
     budget_ref: Ref | None = None
+    budget_breakdown: str | None = None  # the parts written beside budget_total: 854万(…400万元,…)
     fund_use: str | None = None
     goal: str | None = None
     goal_ref: Ref | None = None
@@ -110,29 +112,29 @@ class ParsedDocument:
 
 
 LEADERS = re.compile(r"[·.…．]{3,}")  # table-of-contents dot leaders
+_NOT_TITLE = re.compile(r"^(?:标题|索引号|发布机构|\(\d{1,2}\))")  # squashed NFKC line
 
 
 def front_parts(front_text: str) -> tuple[str | None, str]:
     """(title, front matter) of the text before the first table.
 
-    The title is the first line that speaks of 绩效 and is not a table-of-contents entry; the
+    The title is the first line that speaks of 绩效 and is neither a table-of-contents entry, nor a
+    web page's metadata row (标 题 … 文 号), nor a numbered item of a notice (（7）绩效目标。); the
     front matter keeps every line (so line numbers can be counted in it), layout characters removed.
     """
     title = next(
-        (clean_cell(line) for line in front_text.split("\n") if "绩效" in line and not LEADERS.search(line)), None
+        (clean_cell(line) for line in front_text.split("\n")
+         if "绩效" in line and not LEADERS.search(line) and not _NOT_TITLE.match(squash(line))), None
     )
     return title, remove_layout_chars(front_text).rstrip()
 
 
-_AMOUNT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_EMPTY_AMOUNTS = {"", "-", "—", "－", "/", "——", "无"}
-
-
 def parse_amount(raw: str, source_file: str, ref: Ref, column: str) -> float | None:
-    """An amount as written (``1,500.06``, ``5.00``, ``5 万元``), in the document's unit; empty -> None."""
-    text = squash(raw).replace(",", "").removesuffix("万元").removesuffix("元")
-    if text in _EMPTY_AMOUNTS:
+    """An amount as written (``1,500.06``, ``5.00``, ``5 万元``, ``854万(…)``: values.read_amount),
+    in the document's unit; empty -> None."""
+    if is_empty_amount(raw):
         return None
-    if not _AMOUNT.match(text):
+    amount = read_amount(raw)
+    if amount is None:
         raise InputError.at(source_file, f"amount {raw!r} in {column} is not a number", ref)
-    return float(text)
+    return amount.number

@@ -8,24 +8,25 @@ the layout can hold at all (``capabilities``, which later stages read instead of
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
 
 from ..text import squash
+from .lexicon import bare_key, canonical
 
 CAPABILITIES = ("period_values", "basis", "spending_plan", "project_codes", "declared_totals")
 INTERPRETERS = ("summary", "project_tables", "declaration", "tree", "department")
-_PARENTHESISED = re.compile(r"\(.*?\)")
 
 
+@lru_cache(maxsize=16384)  # every cell's text is matched many times over
 def label_key(text: str) -> str:
-    """What labels are matched on: NFKC, no white space, parenthesised parts removed."""
-    return _PARENTHESISED.sub("", squash(text))
+    """What labels are matched on: NFKC, no white space, parenthesised parts removed, the
+    wording the lexicon gives for it (``项目支出名称`` -> ``项目名称``)."""
+    return canonical(bare_key(text))
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,12 @@ def _raw(name: str) -> dict:
 
 
 def _frozen(mapping: dict | None, keys=label_key) -> Mapping[str, str]:
-    return MappingProxyType({keys(k): v for k, v in (mapping or {}).items()})
+    frozen: dict[str, str] = {}
+    for label, value in (mapping or {}).items():
+        key = keys(label)
+        if frozen.setdefault(key, value) != value:  # two wordings of one label, two meanings
+            raise ValueError(f"layout spec: {label!r} means {value!r}, the lexicon reads it as {key!r} = {frozen[key]!r}")
+    return MappingProxyType(frozen)
 
 
 def _spec(data: dict) -> LayoutSpec:

@@ -13,28 +13,41 @@ import json
 from pathlib import Path
 
 from ..bundle import DepartmentBundle, UnitBundle, read_bundle, read_department
+from ..errors import ReportError
 from ..outdir import BundleFolder
 from . import charts
 from .examples import example_bundle_root
 from .fragment import Fragment
 from .sections import appendix as appendix_sections, cover as cover_sections, findings as findings_sections
-from .sections import department as department_sections, notes, summary as summary_sections
+from .sections import department as department_sections, format as format_terms, notes, summary as summary_sections
 
 
 def open_unit(unit_id: str | None = None, bundle_dir: str | None = None) -> UnitBundle:
-    """The unit to report on. Without a bundle folder, the bundled examples (built into a cache on
-    first use); without a unit id, the first unit of the folder."""
-    root = Path(bundle_dir) if bundle_dir else example_bundle_root()
-    return _with_fonts(read_bundle(root, unit_id))
+    """The unit to report on. Without a bundle folder (None or empty), the bundled examples (built
+    into a cache on first use); without a unit id, the first unit of the folder."""
+    return _with_fonts(read_bundle(_bundle_root(bundle_dir), unit_id or None))
 
 
 def open_department(department_id: str | None = None, bundle_dir: str | None = None) -> DepartmentBundle:
     """The department to report on; without a bundle folder, the bundled examples' (each example
     unit is a department of its own); without an id, the first department of the folder."""
-    root = Path(bundle_dir) if bundle_dir else example_bundle_root()
-    if department_id is None:
+    root = _bundle_root(bundle_dir)
+    if not department_id:
         department_id = min(BundleFolder(root).department_ids(), default="")
     return _with_fonts(read_department(root, department_id))
+
+
+def _bundle_root(bundle_dir: str | None) -> Path:
+    """The bundle folder: ``bundle_dir`` (``perfaudit run --out OUT`` writes ``OUT/bundles``),
+    a relative one taken from the kernel's working folder (where papermill was run, or its
+    ``--cwd``; the notebook's folder in JupyterLab); none: the bundled examples'."""
+    if not bundle_dir:
+        return example_bundle_root()
+    root = Path(bundle_dir).expanduser().resolve()
+    if not root.is_dir():
+        raise ReportError(f"{root}: bundle folder not found (bundle_dir {bundle_dir!r}, relative to the working "
+                          f"folder {Path.cwd()}; perfaudit run --out OUT writes OUT/bundles)")
+    return root
 
 
 def _with_fonts(bundle):
@@ -43,8 +56,20 @@ def _with_fonts(bundle):
     return bundle
 
 
+def report_title(bundle: UnitBundle | DepartmentBundle) -> str:
+    """The report's document title (the HTML page's and the PDF's), as ``perfaudit run`` gives it."""
+    if isinstance(bundle, UnitBundle):
+        return f"{bundle.unit_name} {format_terms.REPORT_TITLE}"
+    return f"{bundle.department_name} {department_sections.REPORT_TITLE}"
+
+
+def _report_record(bundle: UnitBundle | DepartmentBundle) -> dict:
+    """What the exporters read from the executed notebook (``fragment.REPORT_METADATA``)."""
+    return {"title": report_title(bundle), "settings": bundle.report_settings}
+
+
 def cover(bundle: UnitBundle) -> Fragment:
-    return Fragment(cover_sections.cover(bundle))
+    return Fragment(cover_sections.cover(bundle), report=_report_record(bundle))
 
 
 def summary(bundle: UnitBundle) -> Fragment:
@@ -76,7 +101,7 @@ def department_targets(bundle: UnitBundle) -> Fragment | None:
 
 
 def department_cover(department: DepartmentBundle) -> Fragment:
-    return Fragment(department_sections.cover(department))
+    return Fragment(department_sections.cover(department), report=_report_record(department))
 
 
 def department_summary(department: DepartmentBundle) -> Fragment:

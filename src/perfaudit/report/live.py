@@ -2,7 +2,7 @@
 
 Called by one cell of ``notebooks/unit_audit.ipynb`` tagged ``remove-cell``, so nbconvert leaves
 it out of the HTML and PDF reports (which stay script-free), and it shows nothing when perfaudit
-itself runs the notebook (``done_marker`` set). It displays:
+itself runs the notebook (``done_marker`` set) or papermill does (no Jupyter server). It displays:
 
 - the report's stylesheet scoped to the notebook's HTML outputs (JupyterLab, Notebook 7 and the
   classic notebook), so that badges are coloured and text is left-aligned as in the report;
@@ -13,7 +13,9 @@ itself runs the notebook (``done_marker`` set). It displays:
 
 from __future__ import annotations
 
+import os
 import re
+from html import escape
 
 from IPython.display import HTML, display
 
@@ -21,21 +23,31 @@ from ..bundle import UnitBundle
 
 # Where Jupyter front ends render HTML outputs: JupyterLab / Notebook 7, classic notebook.
 OUTPUT_SCOPE = ".jp-OutputArea-output.jp-RenderedHTMLCommon, .output_html.rendered_html"
+# Set by jupyter_server (2.0 and later) in the environment of the kernels it starts.
+JUPYTER_SERVER_KERNEL = "JPY_SESSION_NAME"
 # Findings columns shown, in order (headers: the reviewer's files' Chinese headers).
 SHOWN_COLUMNS = ("rule_id", "rule_name", "severity", "criterion", "project_name", "indicator", "evidence",
                  "source_line", "message", "suggestion")
 
 
 def show(bundle: UnitBundle, done_marker: str | None = None) -> None:
-    """Display the scoped styles and the interactive findings table (nothing in a perfaudit run)."""
-    if done_marker:
+    """Display the scoped styles and the interactive findings table in a kernel of a Jupyter
+    server (JupyterLab, Notebook); nothing elsewhere: in a perfaudit run, under papermill or
+    ``nbconvert --execute``, whose saved notebook a front end would open untrusted, where the
+    table's scripts do not run and itables shows its "is your notebook trusted?" message."""
+    if done_marker or not os.environ.get(JUPYTER_SERVER_KERNEL):
         return
-    import itables
-
     display(HTML(f"<style>{scoped_stylesheet(bundle)}</style>"))
+    caption = f"{bundle.unit_name}：全部发现（可筛选、排序）"
+    try:
+        import itables
+    except ImportError:  # itables is in the 'lab' extra: a plain table, and how to get the interactive one
+        display(HTML(f"<p>{escape(caption)}</p>" + findings_frame(bundle).to_html(index=False, escape=True)
+                     + "<p>pip install 'perfaudit[lab]' for a table to filter and sort</p>"))
+        return
     itables.init_notebook_mode(all_interactive=False, connected=False)
     itables.show(findings_frame(bundle), connected=False, allow_html=False, classes="display compact",
-                 caption=f"{bundle.unit_name}：全部发现（可筛选、排序）", pageLength=10, lengthMenu=[10, 25, 100])
+                 caption=caption, pageLength=10, lengthMenu=[10, 25, 100])
 
 
 def scoped_stylesheet(bundle: UnitBundle) -> str:
@@ -72,8 +84,11 @@ def _without_page_rules(css: str) -> str:
 
 
 def findings_frame(bundle: UnitBundle):
-    """The unit's findings with the reviewer's Chinese headers and severities."""
+    """The unit's findings with the reviewer's Chinese headers and severities; a missing value is
+    an empty cell (not ``<NA>``)."""
     from ..terms import FINDING_COLUMNS, SEVERITY_ZH
 
     findings = bundle.findings.assign(severity=bundle.findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)))
-    return findings[list(SHOWN_COLUMNS)].rename(columns={c: FINDING_COLUMNS[c][0] for c in SHOWN_COLUMNS})
+    shown = findings[list(SHOWN_COLUMNS)].astype(object)
+    shown = shown.where(shown.notna(), "")
+    return shown.rename(columns={c: FINDING_COLUMNS[c][0] for c in SHOWN_COLUMNS})

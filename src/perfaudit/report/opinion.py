@@ -1,134 +1,208 @@
-"""The 审核意见书: one unit's (or department's) review opinion as an editable Word document, from its bundle.
+"""The 审核意见书: one unit's (or department's) review opinion as the bureau's letter in Word.
 
-Offices finalise and stamp these in Word, so the document is plain Word: title, 单位, 审核依据,
-审核结论, 共性问题 stated once, 主要问题及修改意见 per project (worst first), and the 审核单位 /
-日期 block with room for the seal. Built from the same bundle as the HTML and PDF (the same
-conclusion, findings and suggestions); text from documents is set as Word text runs, never as
-markup. ``opinion_docx`` is a pure transform returning bytes, identical for the same bundle.
+Offices finalise, number and seal these in Word, so the document is a plain Word letter laid out
+as GB/T 9704 asks (``letter.py``): letterhead and 文号 as ``[opinion]`` configures them, 主送 the
+unit, 总体意见 (the 88号 result and its consequence, the score, the main problems in words), each
+project's result in the document's order, 共性问题 stated once, each project's problems with one
+修改意见 per indicator, 审核依据 limited to the regulations the applied rules rest on, and the
+落款 with room for the seal. It names projects and indicators, never rule codes, finding ids or
+source lines: those are for the reviewer's HTML. Built from the same bundle as the HTML and PDF;
+document text is set as Word text runs, never as markup. ``opinion_docx`` is a pure transform
+returning bytes, identical for the same bundle.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
+from typing import Any, Iterable
 
 import pandas as pd
 
 from ..bundle import DepartmentBundle, UnitBundle
-from ..terms import SEVERITIES, SEVERITY_ZH
-from .sections.format import MISSING, amount, budget_year_text, largest_deductions
-from .sections.summary import projects_worst_first
+from ..terms import ACTIONS, SEVERITIES
+from .letter import SEAL_RED, TITLE_FONT, TITLE_PT, clause, heading as letter_heading, new_letter, paragraph, rule_line, sentence, table
+from .sections.format import amount
 
 TITLE = "项目支出绩效目标审核意见书"
 DEPARTMENT_TITLE = "部门项目支出绩效目标审核意见书"
-BASIS = (
-    "《中共中央 国务院关于全面实施预算绩效管理的意见》（中发〔2018〕34号）",
-    "《中央部门预算绩效目标管理办法》（财预〔2015〕88号）",
-    "《项目支出绩效评价管理办法》（财预〔2020〕10号）",
-    "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）",
-)
-FONT_CJK, FONT_LATIN = "宋体", "Times New Roman"
+# The regulations the catalogue's bases cite, by their number, with their full titles (in this order).
+REGULATIONS = {
+    "中发〔2018〕34号": "《中共中央 国务院关于全面实施预算绩效管理的意见》",
+    "财预〔2015〕88号": "《中央部门预算绩效目标管理办法》",
+    "财预〔2020〕10号": "《项目支出绩效评价管理办法》",
+    "财预〔2021〕101号": "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》",
+}
+_RULE_CODE = re.compile(r"^[A-Z]\d{2}\s*")  # deductions are labelled `S02 缺少效益指标`
+CHINESE_NUMERALS = "一二三四五六七八九十"
 _FIXED_TIME = datetime(2000, 1, 1)  # core properties: the same bytes for the same bundle
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+BLANK_DATE = "　　　　年　　月　　日"
+MAIN_PROBLEMS = 3  # problems named per project in the conclusion table
+# cm: 序号, name, 预算（万元）, 审核结果, 主要问题 — wide enough that no header breaks inside its brackets.
+CONCLUSION_WIDTHS = [1.2, 4.5, 2.9, 2.2, 4.8]
+PROBLEM_WIDTHS = [3.4, 6.4, 5.8]  # 指标或事项, 存在问题, 修改意见
+LONGEST_PROBLEM = 160  # characters of one problem in a table cell (about eight lines)
 
 
-def _set_fonts(style) -> None:
-    from docx.oxml.ns import qn
+def _letterhead(settings: dict[str, Any]) -> dict[str, Any]:
+    """``[opinion]`` with ``[report]`` reviewing_unit and review_date (bundles written before the
+    ``[opinion]`` block existed get its defaults)."""
+    opinion = settings.get("opinion")
+    if opinion is None:
+        from ..settings import load_settings
 
-    style.font.name = FONT_LATIN
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT_CJK)
-
-
-def _paragraph(document, text: str = "", *, bold: bool = False, size: float | None = None, center: bool = False):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    paragraph = document.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-    if size:
-        run.font.size = Pt(size)
-    return paragraph
+        opinion = load_settings().as_dict()["opinion"]
+    return {**opinion, "reviewing_unit": settings.get("reviewing_unit", ""), "review_date": settings.get("review_date", "")}
 
 
-def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
-    from docx.shared import Cm
-
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
-            cell.text = text
-    for column, width in zip(table.columns, widths_cm):
-        for cell in column.cells:
-            cell.width = Cm(width)
+def _document_number(head: dict[str, Any]) -> str:
+    """The 文号 from its pattern; the parts not configured are blanks to fill in by hand."""
+    if not head["number_pattern"]:
+        return ""
+    year = re.search(r"(\d{4})\s*年", head["review_date"] or "")
+    return head["number_pattern"].format_map({
+        "审核单位简称": head["reviewing_unit_short"] or "　　",
+        "年": year.group(1) if year else "　　　　",
+        "序号": "　　",
+    })
 
 
-def _findings_table(document, findings: pd.DataFrame) -> None:
-    """Findings worst first: the problem, what is wrong with the text it quotes, and the fix."""
-    ordered = findings.assign(_order=findings["severity"].map(_SEVERITY_ORDER)).sort_values(["_order", "rule_rank"], kind="stable")
-    rows = [
-        [f"{SEVERITY_ZH[f['severity']]}·{f['rule_name']}", f"{f['message']}\n原文：{f['evidence']}{_where(f)}", f["suggestion"]]
-        for f in ordered.to_dict("records")
-    ]
-    _table(document, ["问题", "说明及原文", "修改意见"], rows, [3.0, 7.5, 5.5])
+def _year_text(years: Iterable[object]) -> str:
+    """``2024`` (or ``2022、2024``): the budget years stated or found, without how they were found."""
+    known = sorted({int(y) for y in years if not pd.isna(y)})
+    return "、".join(str(y) for y in known)
 
 
-def _where(finding: dict) -> str:
-    place = finding.get("source_ref")
-    return "" if pd.isna(place) else f"（{place}）"
+def _worst_first(findings: pd.DataFrame) -> pd.DataFrame:
+    order = findings["severity"].map(_SEVERITY_ORDER)
+    return findings.assign(_order=order).sort_values(["_order", "rule_rank"], kind="stable").drop(columns="_order")
 
 
-def _new_document():
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    for name in ("Normal", "Table Grid"):
-        _set_fonts(document.styles[name])
-    document.styles["Normal"].font.size = Pt(10.5)
-    return document
+def _problem_names(findings: pd.DataFrame, limit: int = MAIN_PROBLEMS) -> str:
+    """The main problems in words: the distinct problem names, most severe first."""
+    if findings.empty:
+        return "未发现问题"
+    names = list(dict.fromkeys(_worst_first(findings)["rule_name"]))
+    return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
 
 
-def _basis_and_conclusion(document, findings: pd.DataFrame, grade: dict) -> None:
-    """一、审核依据 (the rules' bases among them) and 二、审核结论 with the grade and its largest deductions."""
-    _paragraph(document, "一、审核依据", bold=True, size=12)
-    bases = list(dict.fromkeys(findings.sort_values("rule_rank")["basis"].dropna())) if "basis" in findings else []
-    _paragraph(document, "；".join(BASIS) + "。")
-    if bases:
-        _paragraph(document, "本意见各项问题所依据的条款：")
-    for basis in bases:
-        _paragraph(document, f"· {basis}")
+def _brief(text: str, limit: int = LONGEST_PROBLEM) -> str:
+    """A problem as the letter states it: a long enumeration (80 indicator names) cut at a list
+    boundary with 等; the HTML and PDF give it in full."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("、", 0, limit)
+    return (text[:cut] if cut > 0 else text[:limit]) + "等"
 
-    conclusion = grade["conclusion"]
-    _paragraph(document, "二、审核结论", bold=True, size=12)
-    _paragraph(document, f"审核结论（建议）：审核结果为“{conclusion['action']}”，{conclusion['consequence']}。{conclusion['reason']}", bold=True)
-    counts = "，".join(f"{SEVERITY_ZH[s]} {int((findings['severity'] == s).sum())} 项" for s in SEVERITIES)
-    _paragraph(document, f"机器建议等级：{grade['grade']}（综合得分 {grade['score']:.2f}，满分 100）；审核发现：{counts}。")
-    deductions = largest_deductions(grade)
-    if deductions:
-        _paragraph(document, "扣分最多的三项：" + "；".join(f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in deductions) + "。")
+
+def _rows_per_indicator(findings: pd.DataFrame) -> list[list[str]]:
+    """One row per indicator (or per problem where a finding concerns no indicator): what it is,
+    its problems, and ONE 修改意见 (the most severe finding's), in the document's order."""
+    ordered = findings.sort_values(["source_line", "rule_rank"], kind="stable", na_position="last")
+    keys = ordered.apply(lambda f: ("indicator", f["indicator"]) if not pd.isna(f["indicator"]) else ("rule", f["rule_id"]), axis=1)
+    rows = []
+    for key in dict.fromkeys(keys):
+        group = ordered[[k == key for k in keys]]
+        first = _worst_first(group).iloc[0]
+        problems = "；".join(dict.fromkeys(_brief(clause(m)) for m in group["message"]))
+        if key[0] == "indicator":  # one indicator, one fix: the most severe finding's
+            rows.append([str(key[1]), sentence(problems), sentence(first["suggestion"])])
+        else:  # one problem at several places (two placeholders …): each place's fix
+            fixes = "；".join(dict.fromkeys(clause(s) for s in group["suggestion"]))
+            rows.append([str(first["rule_name"]), sentence(problems), sentence(fixes)])
+    return rows
+
+
+def _cited_bases(findings: pd.DataFrame, head: dict[str, Any]) -> list[str]:
+    """审核依据: the regulations the applied rules cite (by full title and number, deduplicated, in
+    the order of ``REGULATIONS``), the local practice where a rule rests on no numbered regulation,
+    and the configured local bases."""
+    bases = list(dict.fromkeys(findings["basis"].dropna())) if "basis" in findings else []
+    lines = [f"{title}（{number}）" for number, title in REGULATIONS.items() if any(number in b for b in bases)]
+    if head["practice_basis"] and any("常规做法" in b or not any(n in b for n in REGULATIONS) for b in bases):
+        lines.append(clause(head["practice_basis"]))
+    lines.extend(clause(basis) for basis in head["local_bases"])
+    return lines
+
+
+def _received(document, what: str, bases: list[str]) -> None:
+    """The opening: what was received, and the bases it was reviewed by."""
+    listed = "、".join(bases[:-1]) + "和" + bases[-1] if len(bases) > 1 else "".join(bases)
+    by = f"根据{listed}等规定，" if bases else "根据预算绩效管理的有关规定，"
+    paragraph(document, f"{what}收悉。{by}我们对其进行了审核。现将审核意见函告如下：", indent=True)
+
+
+class _Numbered:
+    """一、二、… headings numbered as they are written (sections without content are left out)."""
+    def __init__(self, document):
+        self.document, self.count = document, 0
+
+    def __call__(self, title: str) -> None:
+
+        self.count += 1
+        letter_heading(self.document, f"{CHINESE_NUMERALS[self.count - 1]}、{title}")
+
+
+def _letter_start(document, head: dict[str, Any], title: str, addressee: str) -> None:
+    """Letterhead (机关标志, 文号, red line), title and 主送."""
+    if head["reviewing_unit"]:
+        paragraph(document, head["reviewing_unit"], font=TITLE_FONT, size=26, align="center", color=SEAL_RED)
+    number = _document_number(head)
+    if number or head["reviewing_unit"]:
+        line = paragraph(document, number, align="center", space_before=12)
+        rule_line(line)
+    paragraph(document, title, font=TITLE_FONT, size=TITLE_PT, align="center", space_before=18)
+    paragraph(document, "")
+    paragraph(document, f"{addressee}：")
+
+
+def _closing(document, head: dict[str, Any], action: str) -> None:
+    """The request to revise (with the configured deadline) for 良 and 中, then the 落款, the seal
+    space and the 附注 with the contact."""
+
+    if action in ("良", "中"):
+        by = (f"于{head['resubmit_by']}前" if head["resubmit_by"]
+              else f"自收到本意见书之日起 {head['resubmit_within_days']} 日内" if head["resubmit_within_days"] else "")
+        verb = "重新报送审核" if action == "中" else "报送"
+        paragraph(document, f"请按上述意见修改完善绩效目标，{by}{verb}。", indent=True, keep=True)
+    elif action == "差":
+        paragraph(document, "上述绩效目标不得进入下一步预算安排流程。", indent=True, keep=True)
+    # GB/T 9704: the 落款 never stands alone on a page, the seal's top within one line of the text,
+    # the date four characters from the right and the name centred above it (the seal covers both)
+    name, date = head["reviewing_unit"] or "审核单位（盖章）", head["review_date"] or BLANK_DATE
+    paragraph(document, "", keep=True)
+    paragraph(document, name, align="right", keep=True, right_chars=4 + max(0, len(date) - len(name)) / 2)
+    paragraph(document, date, align="right", right_chars=4)
+    contact = "，".join(part for part in (f"联系人：{head['contact']}" if head["contact"] else "",
+                                          f"联系电话：{head['phone']}" if head["phone"] else "") if part)
+    if contact:
+        paragraph(document, "")
+        paragraph(document, f"（{contact}）", indent=True)
+
+
+def _overall(document, conclusion: dict, score: float, problems: str, subject: str) -> None:
+
+    text = (f"经审核，{subject}审核结果为“{conclusion['action']}”，{clause(conclusion['consequence'])}。"
+            f"综合得分{score:.2f}分（满分100分）。{clause(conclusion['reason'])}。")
+    if problems:
+        text += f"主要问题是{problems}。"
+    paragraph(document, text, indent=True)
+
+
+def _deduction_names(grade: dict) -> str:
+    """The problems that cost most points, by name (their labels without the rule code)."""
+    return "、".join(_RULE_CODE.sub("", d["label"]) for d in grade["deductions"][:MAIN_PROBLEMS])
 
 
 def _signed_bytes(document, title: str) -> bytes:
-    """The seal and signature block, fixed core properties, and the document as bytes."""
-    _paragraph(document, "")
-    _paragraph(document, "审核单位（盖章）：")
-    _paragraph(document, "审核人：　　　　　　　　复核人：")
-    _paragraph(document, "日期：　　　　年　　月　　日")
-    _paragraph(document, "本意见书由 perfaudit 根据申报文本自动生成初稿，审核结论为机器建议，须经审核人、复核人核实后签章。", size=9)
-
+    """Fixed core properties, and the document as bytes."""
     properties = document.core_properties
     properties.title = title
-    properties.author = properties.last_modified_by = "perfaudit"
+    properties.author = properties.last_modified_by = ""
     properties.created = properties.modified = properties.last_printed = _FIXED_TIME
     properties.revision = 1
     buffer = io.BytesIO()
@@ -136,99 +210,120 @@ def _signed_bytes(document, title: str) -> bytes:
     return _fixed_zip(buffer.getvalue())
 
 
-def department_opinion_docx(department: DepartmentBundle) -> bytes:
-    """The department's 审核意见书 (部门 form) as .docx bytes: the department's conclusion and
-    grade, each unit's conclusion, the problems common to several units, and the totals that do
-    not match; the details are in each unit's own 审核意见书."""
-    from .department import mismatched, unit_rows, unit_totals
-
-    document = _new_document()
-    record = department.record
-    findings = pd.concat([unit.findings for unit in department.units], ignore_index=True)
-    _paragraph(document, DEPARTMENT_TITLE, bold=True, size=18, center=True)
-    _paragraph(document, f"被审核部门：{department.department_name}")
-    _paragraph(document, f"所属单位：{len(department.units)} 个")
-    _basis_and_conclusion(document, findings, record)
-
-    _paragraph(document, "三、各单位审核结论", bold=True, size=12)
-    _table(document, ["单位", "预算（万元）", "等级（得分）", "错误/警告/提示", "审核结果"],
-           [[row["unit_name"], amount(row["budget"]), f"{row['grade']}（{row['score']:.2f}）",
-             " / ".join(str(row[s]) for s in SEVERITY_ZH), row["conclusion"]] for row in unit_rows(department)],
-           [5.0, 2.5, 2.5, 3.0, 3.0])
-
-    names = {unit.unit_id: unit.unit_name for unit in department.units}
-    _paragraph(document, "四、共性问题", bold=True, size=12)
-    if not record["common_problems"]:
-        _paragraph(document, "无（没有问题出现在半数以上的单位中）。")
-    for number, problem in enumerate(record["common_problems"], start=1):
-        listed = "、".join(names[u] for u in problem["unit_ids"])
-        _paragraph(document, f"{number}. {len(problem['unit_ids'])} 个单位{problem['rule_name']}：{listed}。", bold=True)
-        _paragraph(document, f"修改意见：{problem['suggestion']}")
-
-    _paragraph(document, "五、预算数核对", bold=True, size=12)
-    wrong = [r for r in unit_totals(department).itertuples(index=False) if mismatched(r.diff, department.tolerance)]
-    if not wrong:
-        _paragraph(document, "各单位申报的预算数与其项目之和一致（或文件未列出单位行）。")
-    for row in wrong:
-        _paragraph(document, f"· {row.unit_name}：单位行申报 {amount(row.declared)} 万元，项目之和 {amount(row.projects)} 万元，差额 {row.diff:+,.2f} 万元。")
-    _paragraph(document, "各单位的具体问题及修改意见见该单位的审核意见书。")
-    return _signed_bytes(document, f"{department.department_name} {DEPARTMENT_TITLE}")
+def _common_problems(document, problems: list[dict], names: dict[str, str], ids_key: str, what: str) -> None:
+    """Each common problem once: where it is (all, or which), and its 修改意见."""
+    for number, problem in enumerate(problems, start=1):
+        ids = problem[ids_key]
+        where = (f"全部 {len(ids)} 个{what}" if set(ids) >= set(names)
+                 else f"{len(ids)} 个{what}：" + "、".join(names[i] for i in ids))
+        paragraph(document, f"{number}. {clause(problem['rule_name'])}（{where}）。", indent=True)
+        paragraph(document, f"修改意见：{sentence(problem['suggestion'])}", indent=True)
 
 
 def opinion_docx(bundle: UnitBundle) -> bytes:
     """The unit's 审核意见书 as .docx bytes."""
-    document = _new_document()
+    document = new_letter()
+    head = _letterhead(bundle.report_settings)
     unit = bundle.dataset.units.iloc[0]
-    grade = bundle.grade
-    findings = bundle.findings
+    grade, findings = bundle.grade, bundle.findings
+    year = _year_text(bundle.dataset.units["budget_year"])
+    projects = bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
+    conclusions = grade.get("project_conclusions", {})
 
-    _paragraph(document, TITLE, bold=True, size=18, center=True)
-    facts = [f"被审核单位：{unit['unit_name']}"]
-    if not pd.isna(unit["unit_code"]):
-        facts.append(f"单位编码：{unit['unit_code']}")
-    if not pd.isna(unit["department"]) and unit["department"] != unit["unit_name"]:
-        facts.append(f"主管部门：{unit['department']}")
-    facts.append(f"预算年度：{budget_year_text(unit['budget_year'], bundle.dataset.documents)}")
-    for fact in facts:
-        _paragraph(document, fact)
+    _letter_start(document, head, f"{year}年度{TITLE}" if year else TITLE, str(unit["unit_name"]))
+    total = projects["budget_total"].sum(min_count=1)
+    _received(document, f"你单位报送的{year + '年度' if year else ''}项目支出绩效目标（{len(projects)} 个项目"
+              + (f"，预算合计 {amount(total)} 万元" if not pd.isna(total) else "") + "）", _cited_bases(findings, head))
+    heading = _Numbered(document)
+    heading("总体意见")
+    _overall(document, grade["conclusion"], grade["score"], _deduction_names(grade), "你单位项目支出绩效目标")
 
-    _basis_and_conclusion(document, findings, grade)
-    errors = findings[findings["severity"] == "error"]
-    if len(errors):
-        _paragraph(document, "错误事项：")
-        for row in errors.to_dict("records"):
-            project = row["project_name"] if not pd.isna(row["project_name"]) else "单位整体"
-            _paragraph(document, f"· {project}：{row['rule_name']}——{row['message']}")
+    if len(projects):
+        heading("各项目审核结果")
+        rows = []
+        for number, project in enumerate(projects.to_dict("records"), start=1):
+            result = conclusions.get(project["project_id"])
+            own = findings[findings["project_id"] == project["project_id"]]
+            rows.append([str(number), str(project["project_name"]), amount(project["budget_total"]),
+                         result["action"] if result else "—", _problem_names(own)])
+        table(document, ["序号", "项目名称", "预算（万元）", "审核结果", "主要问题"], rows,
+              CONCLUSION_WIDTHS, center=(0, 3), right=(2,))
+        actions = [a for a in ACTIONS if any(r["action"] == a for r in conclusions.values())]
+        legend = "；".join(f"“{a}”：{next(r['consequence'] for r in conclusions.values() if r['action'] == a)}" for a in actions)
+        if legend:
+            paragraph(document, f"注：审核结果{legend}。", size=12)
 
-    projects = projects_worst_first(bundle)
-    names = {p["project_id"]: p["project_name"] for p in projects}
+    names = dict(zip(projects["project_id"], projects["project_name"]))
     common = grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
-    _paragraph(document, "三、共性问题", bold=True, size=12)
-    if not common:
-        _paragraph(document, "无（没有问题出现在半数以上的项目中）。")
-    for number, problem in enumerate(common, start=1):
-        listed = "、".join(names[p] for p in problem["project_ids"])
-        _paragraph(document, f"{number}. {len(problem['project_ids'])} 个项目{problem['rule_name']}：{listed}。", bold=True)
-        _paragraph(document, f"修改意见：{problem['suggestion']}")
+    if common:
+        heading("共性问题")
+        _common_problems(document, common, names, "project_ids", "项目")
 
-    _paragraph(document, "四、主要问题及修改意见", bold=True, size=12)
     unit_level = findings[findings["project_id"].isna()]
     if len(unit_level):
-        _paragraph(document, "（一）单位整体（不属于具体项目）", bold=True)
-        _findings_table(document, unit_level)
-    _paragraph(document, "（二）各项目（问题多者在前）" if len(unit_level) else "各项目（问题多者在前）", bold=True)
-    for number, project in enumerate(projects, start=1):
-        label = project["conclusion"]["label"] if project["conclusion"] else MISSING
-        _paragraph(document, f"{number}. {project['project_name']}（预算 {amount(project['budget_total'])} 万元）——审核结果：{label}", bold=True)
-        own = project["findings"]
-        own = own[~own["finding_id"].isin(in_common)]
-        if own.empty:
-            _paragraph(document, "除共性问题外未发现其他问题。" if len(project["findings"]) else "未发现问题。")
-            continue
-        _findings_table(document, own)
+        heading("单位整体存在的问题及修改意见")
+        table(document, ["事项", "存在问题", "修改意见"], _rows_per_indicator(unit_level), PROBLEM_WIDTHS)
 
+    own = findings[findings["project_id"].notna() & ~findings["finding_id"].isin(in_common)]
+    if len(own):
+        heading("各项目存在的问题及修改意见")
+        for number, project in enumerate(projects.to_dict("records"), start=1):
+            mine = own[own["project_id"] == project["project_id"]]
+            if mine.empty:
+                continue
+            paragraph(document, f"{number}. {project['project_name']}", bold=True, indent=True, keep=True)
+            table(document, ["指标或事项", "存在问题", "修改意见"], _rows_per_indicator(mine), PROBLEM_WIDTHS)
+        quiet = [str(p["project_name"]) for p in projects.to_dict("records") if own[own["project_id"] == p["project_id"]].empty]
+        if quiet:
+            paragraph(document, f"其余项目（{'、'.join(quiet)}）除共性问题外未发现其他问题。", indent=True)
+
+
+    _closing(document, head, grade["conclusion"]["action"])
     return _signed_bytes(document, f"{unit['unit_name']} {TITLE}")
+
+
+def department_opinion_docx(department: DepartmentBundle) -> bytes:
+    """The department's 审核意见书 as .docx bytes: its 预算年度, its result, each unit's result and
+    main problems, the problems common to several units, and the totals that do not match; the
+    details are in each unit's own 审核意见书."""
+    from .department import mismatched, unit_totals
+    from ..bundle import unit_budget
+
+    document = new_letter()
+    head = _letterhead(department.report_settings)
+    record = department.record
+    findings = pd.concat([unit.findings for unit in department.units], ignore_index=True)
+    year = _year_text(y for unit in department.units for y in unit.dataset.units["budget_year"])
+    _letter_start(document, head, f"{year}年度{DEPARTMENT_TITLE}" if year else DEPARTMENT_TITLE, department.department_name)
+    _received(document, f"你部门报送的{year + '年度' if year else ''}项目支出绩效目标（{len(department.units)} 个单位）",
+              _cited_bases(findings, head))
+    heading = _Numbered(document)
+    heading("总体意见")
+    _overall(document, record["conclusion"], record["score"], _deduction_names(record), "你部门项目支出绩效目标")
+
+    heading("各单位审核结果")
+    rows = [[str(n), unit.unit_name, amount(unit_budget(unit)), unit.grade["conclusion"]["action"],
+             _deduction_names(unit.grade) or "未发现问题"]
+            for n, unit in enumerate(department.units, start=1)]
+    table(document, ["序号", "单位名称", "预算（万元）", "审核结果", "主要问题"], rows,
+          CONCLUSION_WIDTHS, center=(0, 3), right=(2,))
+
+    if len(department.units) > 1 and record["common_problems"]:
+        heading("共性问题")
+        names = {unit.unit_id: unit.unit_name for unit in department.units}
+        _common_problems(document, record["common_problems"], names, "unit_ids", "单位")
+
+    wrong = [r for r in unit_totals(department).itertuples(index=False) if mismatched(r.diff, department.tolerance)]
+    if wrong:
+        heading("预算数核对")
+        for row in wrong:
+            paragraph(document, f"{row.unit_name}：单位行申报 {amount(row.declared)} 万元，项目之和 {amount(row.projects)} 万元，"
+                                f"差额 {row.diff:+,.2f} 万元，请核实。", indent=True)
+    paragraph(document, "各单位的具体问题及修改意见见该单位的审核意见书。", indent=True)
+
+    _closing(document, head, record["conclusion"]["action"])
+    return _signed_bytes(document, f"{department.department_name} {DEPARTMENT_TITLE}")
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -31,7 +31,7 @@ from ..settings import load_settings
 from ..fonts import find_cjk_font, report_settings
 from .fragment import TYPST_MIME
 from .markup import element
-from .render import removed_tags
+from .render import recorded_report, removed_tags
 from .typeset import code, literal
 
 TEMPLATE = ("templates", "perfaudit", "report.typ")
@@ -89,40 +89,46 @@ class TypstPDFExporter(Exporter):
         config=True)
     font_family = Unicode(help="the CJK font family the report is set in").tag(config=True)
     mono_font_family = Unicode(help="the font family of code (hashes, ids)").tag(config=True)
-    appendix = Bool(help="keep the parsed-source appendix (the cell tagged 'appendix'); "
-                         "default: whether [report] appendix names pdf").tag(config=True)
+    appendix = Bool(None, allow_none=True, help="keep the parsed-source appendix (the cell tagged 'appendix'); "
+                    "default: whether the notebook's [report] appendix names pdf").tag(config=True)
 
     def _file_extension_default(self) -> str:
         return ".pdf"
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        for name, key in (("cjk_font_file", "cjk_font_file"), ("font_family", "cjk_font_family"),
-                          ("mono_font_family", "mono_font_family")):
-            if not getattr(self, name):
-                setattr(self, name, _default(key))
-        if "appendix" not in kw:
-            self.appendix = "pdf" in _default("appendix")
-        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=removed_tags(self.appendix)), enabled=True)
+        self._tag_remover = TagRemovePreprocessor(remove_cell_tags=removed_tags(False))
+        self.register_preprocessor(self._tag_remover, enabled=True)
 
-    def source(self, notebook: nbformat.NotebookNode, title: str | None = None) -> str:
-        """The Typst document of a (preprocessed) notebook."""
+    def _setting(self, trait: str, key: str, recorded: dict) -> str:
+        """A font setting: given to the exporter, else the notebook's recorded one, else this environment's."""
+        return getattr(self, trait) or recorded.get(key) or _default(key)
+
+    def source(self, notebook: nbformat.NotebookNode, title: str | None = None, settings: dict | None = None) -> str:
+        """The Typst document of a (preprocessed) notebook; ``settings``: its recorded ``[report]`` ones."""
+        settings = settings or {}
         parts = [part for cell in notebook.cells if cell.cell_type == "code"
                  for part in map(_output_code, cell.get("outputs", [])) if part is not None]
         prologue = [
-            f"#let cjk-font = {literal(self.font_family)}",
-            f"#let mono-font = {literal(self.mono_font_family)}",
+            f"#let cjk-font = {literal(self._setting('font_family', 'cjk_font_family', settings))}",
+            f"#let mono-font = {literal(self._setting('mono_font_family', 'mono_font_family', settings))}",
             _template(),
             f"#set document(title: {literal(title)}, date: none)" if title else "#set document(date: none)",
         ]
         return "\n".join(prologue) + "\n#{\n" + "\n".join(parts) + "\n}\n"
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        record = recorded_report(nb)
+        settings = record.get("settings", {})
+        formats = settings["appendix"] if "appendix" in settings else _default("appendix")
+        appendix = self.appendix if self.appendix is not None else "pdf" in formats
+        self._tag_remover.remove_cell_tags = removed_tags(appendix)
         notebook, resources = super().from_notebook_node(nb, resources, **kw)
-        title = (resources.get("perfaudit") or {}).get("title") or notebook.metadata.get("title")
-        source = self.source(notebook, title)
+        title = (resources.get("perfaudit") or {}).get("title") or record.get("title") or notebook.metadata.get("title")
+        source = self.source(notebook, title, settings)
         try:
-            fonts = font_folder(find_cjk_font(self.cjk_font_file, self.font_family))
+            fonts = font_folder(find_cjk_font(self._setting("cjk_font_file", "cjk_font_file", settings),
+                                              self._setting("font_family", "cjk_font_family", settings)))
             pdf = _compiler(fonts).compile(input=source.encode("utf-8"), format="pdf")
         except typst.TypstError as error:
             raise ReportError(f"PDF: Typst could not compile the report: {error.message}") from None

@@ -15,7 +15,7 @@ from ..errors import PerfauditError
 from ..outdir import OutputFolder
 from ..terms import SEVERITY_ZH
 from .apply import apply_reviews, counting, review_counts, set_aside, stale
-from .file import read_review, write_review
+from .file import read_review, review_lock, write_review
 from .model import EXCLUDED, Disposition, Review, SignOff, status_label
 
 UNIT_LEVEL = "单位整体"
@@ -98,36 +98,38 @@ def record(out_dir: Path, unit_id: str, finding_id: str, *, status: str | None =
            note: str | None = None, clear: bool = False) -> str:
     """Set a finding's disposition (``status`` None: keep it; a new status drops the old reason
     unless ``reason`` is given), or ``clear`` it; returns a line saying what was written."""
-    _, findings = _unit_findings(out_dir, unit_id)
-    review = read_review(out_dir, unit_id)
-    known = finding_id in set(findings["finding_id"])
-    if clear:
-        if finding_id not in review.dispositions:
-            raise ReviewUsageError(f"{OutputFolder(out_dir).review_file(unit_id)}: no disposition for finding {finding_id}")
-        path = write_review(out_dir, review.without_disposition(finding_id))
-        return f"cleared {unit_id} {finding_id} ({path})"
-    if not known:
-        raise ReviewUsageError(f"unit {unit_id} has no finding {finding_id} "
-                               f"(`perfaudit review {out_dir} --unit {unit_id} --all` lists them)")
-    old = review.dispositions.get(finding_id, Disposition(finding_id))
-    new = old if status is None else replace(old, status=status, reason=None)
-    new = replace(new, reason=_clean(reason) or new.reason, note=_clean(note) or new.note)
-    if new.status == EXCLUDED and not new.reason:
-        raise ReviewUsageError(f"排除 (--exclude) needs a reason: --reason TEXT (finding {finding_id})")
-    row = findings[findings["finding_id"] == finding_id].iloc[0]
-    context = f"{row['rule_id']} {row['rule_name']} · {row['project_name'] if isinstance(row['project_name'], str) else UNIT_LEVEL}"
-    path = write_review(out_dir, review.with_disposition(new), {finding_id: context})
-    return f"recorded {unit_id} {finding_id} [{status_label(new.status)}] in {path}; the next `perfaudit run` rebuilds this unit"
+    _, findings = _unit_findings(out_dir, unit_id)  # the bundle's findings (a review write leaves them)
+    with review_lock(out_dir, unit_id):  # read, edit, write: one writer of this unit at a time
+        review = read_review(out_dir, unit_id)
+        known = finding_id in set(findings["finding_id"])
+        if clear:
+            if finding_id not in review.dispositions:
+                raise ReviewUsageError(f"{OutputFolder(out_dir).review_file(unit_id)}: no disposition for finding {finding_id}")
+            path = write_review(out_dir, review.without_disposition(finding_id))
+            return f"cleared {unit_id} {finding_id} ({path})"
+        if not known:
+            raise ReviewUsageError(f"unit {unit_id} has no finding {finding_id} "
+                                   f"(`perfaudit review {out_dir} --unit {unit_id} --all` lists them)")
+        old = review.dispositions.get(finding_id, Disposition(finding_id))
+        new = old if status is None else replace(old, status=status, reason=None)
+        new = replace(new, reason=_clean(reason) or new.reason, note=_clean(note) or new.note)
+        if new.status == EXCLUDED and not new.reason:
+            raise ReviewUsageError(f"排除 (--exclude) needs a reason: --reason TEXT (finding {finding_id})")
+        row = findings[findings["finding_id"] == finding_id].iloc[0]
+        context = f"{row['rule_id']} {row['rule_name']} · {row['project_name'] if isinstance(row['project_name'], str) else UNIT_LEVEL}"
+        path = write_review(out_dir, review.with_disposition(new), {finding_id: context})
+        return f"recorded {unit_id} {finding_id} [{status_label(new.status)}] in {path}; the next `perfaudit run` rebuilds this unit"
 
 
 def sign_off(out_dir: Path, unit_id: str, reviewer: str, date: datetime.date | None = None) -> str:
-    _unit_findings(out_dir, unit_id)  # the unit must exist
     name = _clean(reviewer)
     if not name:
         raise ReviewUsageError("--reviewer needs a name")
-    review: Review = read_review(out_dir, unit_id)
-    signed = SignOff(name, date or datetime.date.today())
-    path = write_review(out_dir, replace(review, signoff=signed))
+    _unit_findings(out_dir, unit_id)  # the unit must exist
+    with review_lock(out_dir, unit_id):
+        review: Review = read_review(out_dir, unit_id)
+        signed = SignOff(name, date or datetime.date.today())
+        path = write_review(out_dir, replace(review, signoff=signed))
     return f"signed off {unit_id}: {signed.reviewer}, {signed.date} ({path})"
 
 

@@ -18,15 +18,22 @@ that a typo (``reson``) never silently drops a decision. Writing edits the exist
 ``tomlkit``, which keeps a person's comments and layout, re-reads the result and replaces the file
 atomically (``atomic.write_bytes``): a reader sees the old file or the new one, never half of one.
 A file that does not read is never written over. Where the file is: ``outdir.OutputFolder``.
+
+A change is a read, an edit and a write; ``review_lock`` serializes these per unit across threads
+and processes (``perfaudit review``, ``perfaudit serve``), so two writers at once both land.
 """
 
 from __future__ import annotations
 
 import datetime
+import fcntl
+import os
 import re
+import time
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..atomic import write_bytes
 from ..errors import ReviewFileError
@@ -39,6 +46,32 @@ _STATUS_BY_WORD = {**{label: key for key, label in STATUS_LABELS.items()}, **{ke
 _FINDING_KEYS = ("status", "reason", "note")
 _TOP_KEYS = ("unit_id", "signoff", "findings")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# How long a writer waits for another writer of the same unit (a write takes milliseconds).
+LOCK_TIMEOUT = 30.0
+
+
+@contextmanager
+def review_lock(out_dir: Path, unit_id: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the unit's write lock (``OUT/reviews/.<unit_id>.toml.lock``, an ``flock``) while its
+    review file is read, edited and written. Each holder opens the file anew, so threads of one
+    process exclude each other as processes do; the OS releases the lock when its holder dies.
+    The lock file stays (removing it would let two writers lock two different files)."""
+    path = OutputFolder(out_dir).review_file(unit_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReviewFileError(str(path), f"another writer has held this file for {timeout:g} s; nothing written") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def review_digest(path: Path) -> str | None:

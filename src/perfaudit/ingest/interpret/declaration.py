@@ -35,7 +35,7 @@ from ...text import nfkc, squash
 from ..cells import Cell, Paragraph, Row, SourceDocument
 from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from ..values import compose_value
+from ..values import amount_breakdown, compose_value
 
 # 中期 and 年度 amounts; a 其中 line belongs to the total whose column it stands nearest to.
 PERIOD_AMOUNTS = {"fiscal_funds": "period_fiscal_funds", "other_funds": "period_other_funds"}
@@ -137,42 +137,101 @@ def value_cell(rows: list[Row], r: int, c: int, spec: LayoutSpec) -> Cell | None
     right = next((cell for cell in cells[c + 1:] if cell.merged != "left"), None)
     if right is not None and right.text and not field_of(right, spec):
         return right
-    if all(field_of(cell, spec) for cell in cells if cell.text) and r + 1 < len(rows) and c < len(rows[r + 1].cells):
+    # a row of labels over a row of their values; a row below that has labels of its own holds
+    # their values (金额（万元） captions the amounts of the 财政拨款小计 … rows below it)
+    if (all(field_of(cell, spec) for cell in cells if cell.text) and r + 1 < len(rows) and c < len(rows[r + 1].cells)
+            and not any(field_of(cell, spec) for cell in rows[r + 1].cells if cell.text)):
         below = rows[r + 1].cells[c]
         if below.text and not field_of(below, spec):
             return below
+    labels = [cell for cell in cells if cell.text]
+    if len(labels) > 1 and all(field_of(cell, spec) for cell in labels) and cells[c] in labels:
+        # a copy that put each value of a labels row on a line of its own (中期目标 | 年度目标, then
+        # one goal a line): the i-th label takes the i-th of the one-cell rows below
+        below = [row.filled() for row in rows[r + 1:r + 1 + len(labels)]]
+        if len(below) == len(labels) and all(len(b) == 1 and not field_of(b[0], spec) for b in below):
+            return below[labels.index(cells[c])][0]
     return None
 
 
-def _under_period_total(column: int, totals: dict[str, int]) -> bool:
-    """Whether a 其中 line at ``column`` belongs to 中期资金总额 (the total nearest to it; with one
-    total only, that one)."""
+def _under_period_total(at: tuple[int, int], totals: dict[str, tuple[int, int]], earlier: int, of_kind: int) -> bool:
+    """Whether a 其中 line at ``at`` (row, column) belongs to 中期资金总额: with the two totals on
+    one row, the one whose column is nearest; with them one above the other, the annual one, unless
+    each total has its own line of the kind (``of_kind`` 2: a form read cell by cell, 资金总额 /
+    当年资金总额 then 其中：财政拨款 / 其中：当年财政拨款), where the ``earlier``-th line belongs to the
+    ``earlier``-th total; with one total only, that one."""
     if "period_budget_total" not in totals:
         return False
     if "budget_total" not in totals:
         return True
-    return abs(totals["period_budget_total"] - column) < abs(totals["budget_total"] - column)
+    (period_row, period_column), (row, column) = totals["period_budget_total"], totals["budget_total"]
+    if period_row != row:
+        order = sorted(totals, key=totals.get)
+        return of_kind == len(order) and order[earlier] == "period_budget_total"
+    return abs(period_column - at[1]) < abs(column - at[1])
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _money_grid(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> set[int]:
+    """A money grid (Hunan 专项申报表): a row ``本年度预计投入 | 财政资金 | 其他`` over a row naming the
+    财政资金's sources (``中央 | 省级 | 市级 | 本级``) over a row of numbers, one a column and one a
+    source. Fills the amounts (财政资金 the sum of its sources) and returns the rows it read."""
+    for r in range(len(rows) - 2):
+        cells = [cell for cell in rows[r].cells if cell.text]
+        fields = [field_of(cell, spec) for cell in cells]
+        if "budget_total" not in fields or "fiscal_funds" not in fields:
+            continue
+        columns = list(zip(cells, fields))[fields.index("budget_total"):]
+        sources, numbers = rows[r + 1].filled(), rows[r + 2].filled()
+        if (any(field_of(cell, spec) for cell in sources) or len(numbers) != len(columns) - 1 + len(sources)
+                or not all(_NUMBER.match(squash(cell.text)) for cell in numbers)):
+            continue
+        at = 0
+        for cell, field in columns:
+            taken = numbers[at:at + (len(sources) if field == "fiscal_funds" else 1)]
+            at += len(taken)
+            amount = sum(parse_amount(n.text, source_file, n.ref, cell.text) or 0.0 for n in taken)
+            field = field or ("other_funds" if cell.key.startswith("其他") else None)
+            if field in ("budget_total", "fiscal_funds", "other_funds"):
+                setattr(project, field, amount)
+        project.budget_ref = numbers[0].ref
+        return {r, r + 1, r + 2}
+    return set()
 
 
 def _key_values(rows: list[Row], project: ParsedProject, source_file: str, spec: LayoutSpec) -> dict[str, Cell]:
     """Fill the project's amounts from the key–value block; returns the value cells of its text fields."""
-    labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) for c, cell in enumerate(row.cells)]
+    grid = _money_grid(rows, project, source_file, spec)
+    labelled = [(r, c, cell, field_of(cell, spec)) for r, row in enumerate(rows) if r not in grid for c, cell in enumerate(row.cells)]
     labelled = [(r, c, cell, field) for r, c, cell, field in labelled if field]
-    totals = {field: c for _, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
+    totals = {field: (r, c) for r, c, _, field in labelled if field in ("budget_total", "period_budget_total")}
     texts: dict[str, Cell] = {}
+    earlier: dict[str, int] = {}
+    of_kind = {kind: sum(field == kind for *_, field in labelled) for kind in ("fiscal_funds", "other_funds")}
+    read_by: dict[str, str] = {}  # amount field -> the label it was read from
     for r, c, cell, field in labelled:
         value = value_cell(rows, r, c, spec)
         if field in AMOUNT_FIELDS:
-            if field in ("fiscal_funds", "other_funds") and _under_period_total(c, totals):
-                field = PERIOD_AMOUNTS[field]
+            if field in ("fiscal_funds", "other_funds"):
+                earlier[field] = earlier.get(field, -1) + 1
+                if _under_period_total((r, c), totals, earlier[field], of_kind[field]):
+                    field = PERIOD_AMOUNTS[field]
             if getattr(project, field) is not None:
+                if field == "other_funds" and "period_budget_total" not in totals and read_by[field] != cell.key:
+                    # non-fiscal money written by source (自有资金小计, 其他收入): its parts add up
+                    more = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
+                    project.other_funds += more or 0.0
                 continue  # one value per field: the first label read
+            read_by[field] = cell.key
             setattr(project, field, parse_amount(value.text, source_file, value.ref, cell.text) if value else None)
             if field == "budget_total":
                 project.budget_ref = value.ref if value else cell.ref
+                project.budget_breakdown = amount_breakdown(value.text) if value else None
         elif field in SOURCE_FIELDS:
             # the breakdown by source is read for the annual total; beside a 中期 total it is left out
-            if not _under_period_total(c, totals) and field not in project.sources:
+            if not _under_period_total((r, c), totals, 0, 1) and field not in project.sources:
                 project.sources[field] = parse_amount(value.text, source_file, value.ref, cell.text) if value else None
         elif field in TEXT_FIELDS and value is not None and field not in texts:
             texts[field] = value
@@ -207,7 +266,7 @@ def _grid_columns(header: Row, spec: LayoutSpec) -> tuple[dict[str, int], dict[s
     return annual, period
 
 
-def _weight(cell: Cell | None, source_file: str) -> float | None:
+def read_weight(cell: Cell | None, source_file: str) -> float | None:
     """分值/权重 as a number (``10``, ``10分``, ``10%``); empty -> None."""
     if cell is None or not cell.text:
         return None
@@ -284,7 +343,7 @@ def read_grid(header: Row, body: list[Row], source_file: str, spec: LayoutSpec) 
                 value_ref=get["value"].ref,
                 nature=_text(get, "nature"),
                 direction=_text(get, "direction"),
-                weight=_weight(get.get("weight"), source_file),
+                weight=read_weight(get.get("weight"), source_file),
                 scoring_rule=_text(get, "scoring_rule"),
                 measure_unit=_text(get, "unit"),
                 period_measure_unit=_text(other[1], "unit") if other else None,
@@ -318,6 +377,19 @@ def _joined_grids(section: _Section, source_file: str, spec: LayoutSpec) -> tupl
     return annual + list(by_name.values()), bool(period), annual_basis or period_basis
 
 
+def _complete_totals(project: ParsedProject, rows: list[Row], spec: LayoutSpec) -> None:
+    """Totals a form states only in part: a plain 资金总额 without an annual total beside it is the
+    annual total (its 其中 lines with it); a total written as a column caption over its parts
+    (财政拨款小计, 自有资金小计 …) is their sum."""
+    labels = [cell for row in rows for cell in row.cells if field_of(cell, spec) in ("budget_total", "period_budget_total")]
+    if [label_key(cell.text).rstrip(":") for cell in labels] == ["资金总额"]:
+        project.budget_total, project.period_budget_total = project.period_budget_total, None
+        project.fiscal_funds, project.period_fiscal_funds = project.period_fiscal_funds, None
+        project.other_funds, project.period_other_funds = project.period_other_funds, None
+    if project.budget_total is None and (project.fiscal_funds is not None or project.other_funds is not None):
+        project.budget_total = (project.fiscal_funds or 0.0) + (project.other_funds or 0.0)
+
+
 def _split_period(text: str | None) -> tuple[str | None, str | None]:
     """``202001-202012`` -> (``202001``, ``202012``); text that is no range -> (text, None)."""
     if not text:
@@ -340,6 +412,7 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
     for section in sections:
         project = ParsedProject(unit_index=0, name="", ref=section.fields[0].ref)
         cells = _key_values(section.fields, project, source_file, spec)
+        _complete_totals(project, section.fields, spec)
         texts = {field: cell.text for field, cell in cells.items()}
         if not texts.get("name"):
             raise InputError.at(source_file, "申报表 without a 项目名称", section.fields[0].ref)

@@ -29,10 +29,11 @@ from ...taxonomy import is_level1, is_level2
 from ..cells import Cell, Row, SourceDocument, Table
 from ..parsed import ParsedDocument, ParsedIndicator, ParsedProject, ParsedTotal, ParsedUnit, front_parts, parse_amount
 from ..specs import LayoutSpec, label_key
-from .declaration import money_unit
+from ..values import compose_value
+from .declaration import money_unit, read_weight
 
 _NOTE = re.compile(r"\s*[（(](?:必填|选填)[^（()）]*[)）]\s*")  # 数量指标(必填硬性指标)
-_CODED = re.compile(r"^(?:[\[［【]\s*(?P<bracketed>[^\]］】\s]+)\s*[\]］】]|(?P<plain>\d{3,})\s+)\s*(?P<name>.+)$")
+_CODED = re.compile(r"^(?:[\[［【]\s*(?P<bracketed>[^\]］】\s]+)\s*[\]］】]|(?P<plain>\d{3,})(?:\s+|\s*[-－]\s*(?=\D)))\s*(?P<name>.+)$")
 HEADING_ROLES = ("unit", "project")
 
 
@@ -200,12 +201,16 @@ def read(doc: SourceDocument, spec: LayoutSpec) -> ParsedDocument:
             if project is None:
                 raise InputError.at(source_file, "indicator row before any 项目 row", (name or value).ref)
             previous = got.get("previous_value")
+            attribute = {key: got[key].text if key in got else None for key in ("nature", "direction", "measure_unit")}
             project.indicators.append(
                 ParsedIndicator(
                     level1=levels["level1"], level2=levels["level2"], level3=name.text if name else "",
-                    description=None, target_period=None, target_annual=value.text if value else None,
+                    description=None, target_period=None,
+                    target_annual=compose_value((attribute["nature"], attribute["direction"]), value.text, attribute["measure_unit"]) if value else None,
                     basis=None, ref=(name or value).ref, value_ref=(value or name).ref,
                     previous_value=previous.text if previous else None,
+                    nature=attribute["nature"], direction=attribute["direction"], measure_unit=attribute["measure_unit"],
+                    weight=read_weight(got.get("weight"), source_file),
                 )
             )
     if not projects:

@@ -1,5 +1,6 @@
 """The text source: a decoded text export → paragraphs and tables; the only code that knows
-physical forms and Word-export artifacts.
+physical forms and Word-export artifacts (the forms of text copied from web pages, without tabs,
+are read by ``textforms``).
 
 Two forms reach us (``docs/formats.md``):
 - *rows*: one table row per line, cells separated by tabs;
@@ -18,11 +19,13 @@ from __future__ import annotations
 import re
 
 from ...taxonomy import canonical_level
+from ...errors import InputError
 from ...text import clean_cell, join_wrapped
 from ..cells import Cell, Paragraph, Ref, Row, SourceDocument, Table
 from ..decode import decode_document
+from ..lexicon import kind_of
 from ..specs import field_labels, header_field, header_labels, label_key
-from . import Source, register
+from . import Source, register, textforms
 
 ROWS, CELLS = "rows", "cells"
 
@@ -251,9 +254,40 @@ def _table(candidates: list[list[Cell]], form: str) -> Table:
     return Table(tuple(Row(tuple(cells)) for cells in rows))
 
 
+# grid header labels run together: a copy that lost its cell separators
+_GLUED = re.compile(r"一级指标二级指标|二级指标三级指标|三级指标指标值|二级指标指标内容|二级指标绩效标准")
+
+
+def _refuse_other_kind(text: str, source_file: str) -> None:
+    """A document of another kind (a 绩效目标自评表), told by its labels before its cells are read."""
+    kind = kind_of(text)
+    if kind:
+        raise InputError(source_file, f"a {kind}, not a target form")
+
+
+def _refuse_glued(text: str, lines: list[str], source_file: str) -> None:
+    """A text whose table cells are glued together with no separator cannot be split faithfully."""
+    if not _GLUED.search(text) or "\t" in text:
+        return
+    for number, line in enumerate(lines, start=1):
+        match = _GLUED.search(line)
+        if match:
+            raise InputError(source_file, f"table cells glued together with no separator ({match.group()}…): "
+                             "the cells cannot be told apart", number)
+
+
 def read(data: bytes, source_file: str) -> SourceDocument:
     decoded = decode_document(data, source_file)
     lines = decoded.text.split("\n")
+    # raw text: labels run together are what these two look for (detection checks the kind again
+    # on every cell's label)
+    _refuse_other_kind(decoded.text, source_file)
+    written = textforms.find_form(lines)
+    if written:
+        blocks, truncation = textforms.read_blocks(lines, written, source_file)
+        return SourceDocument(source_file, tuple(blocks), "text", decoded.encoding, written,
+                              tuple(textforms.plain_lines(lines, written)), truncation)
+    _refuse_glued(decoded.text, lines, source_file)
     form = detect_form(lines)
     found = _rows_blocks(lines) if form == ROWS else _cells_blocks(lines)
     blocks = tuple(b if isinstance(b, Paragraph) else _table(b, form) for b in found)
