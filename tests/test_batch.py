@@ -144,7 +144,7 @@ def test_first_run_isolates_failing_units(first, scenario):
     assert units[JULU]["status"] == FAILED and "RuntimeError: injected failure" in units[JULU]["reason"]
     assert units[TIANJIN]["status"] == FAILED and "DeadKernelError" in units[TIANJIN]["reason"]
     assert first.run["refused_files"][0]["source_file"] == BROKEN
-    assert "unknown layout" in first.run["refused_files"][0]["reason"]
+    assert "no table" in first.run["refused_files"][0]["reason"]  # prose, not a target form
     assert first.summary.exit_code == 1 and first.run["exit_code"] == 1
     assert first.run["counts"] == {"ok": 1, "failed": 2, "skipped": 0, "refused_files": 1, "orphaned": 0}
     assert first.run["skipped_files"] == [{"source_file": "README.txt", "reason": "a README"},
