@@ -8,6 +8,7 @@ Sizes are those of the report's Typst template: h1 16 pt, h2 12 pt, h3 10.5 pt (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +56,46 @@ def page_layouts(pdf: Path) -> list[PageLayout]:
                 last_table_rows=last_rows,
             ))
     return layouts
+
+
+# Typography a typesetter checks (issue 24): no line (or table-cell line) starting with closing
+# punctuation or ending with an opening one, no two marks of punctuation colliding where document
+# text is quoted (``达标率。：95%``, ``评价。。``), numbers with at most two decimals.
+CLOSING = "，。、；：！？）》」』”’】%"
+OPENING = "（《「『“‘【"
+_COLLISION = re.compile(r"[。，；：！？、][。，；：、]")
+_LONG_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{3,}(?![\d.年])")  # not a project label: 1. 2024年…
+
+
+def _runs(page) -> list[str]:
+    """The page's text as runs of adjacent characters: one per line of a paragraph or of a table
+    cell (a wider gap than a space separates the cells of one row)."""
+    runs = []
+    for line in page.extract_text_lines(return_chars=True, x_tolerance=1.5):
+        current, last = "", None
+        for char in line["chars"]:
+            if last is not None and char["x0"] - last["x1"] > max(2.5, last["size"] * 0.6):
+                runs.append(current)
+                current = ""
+            current += char["text"]
+            last = char
+        runs.append(current)
+    return [run.strip() for run in runs if run.strip()]
+
+
+def typography_faults(pdf: Path, *, until: str = "技术附注") -> list[str]:
+    """Each fault as ``page N: the run``; numbers are checked on the pages before ``until`` (the
+    technical notes print versions and fingerprints)."""
+    faults, numbers = [], True
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            for run in _runs(page):
+                if run.startswith(until):
+                    numbers = False
+                if run[0] in CLOSING or run[-1] in OPENING:
+                    faults.append(f"page {number}: line break at punctuation: {run!r}")
+                if _COLLISION.search(run):
+                    faults.append(f"page {number}: punctuation collision: {run!r}")
+                if numbers and _LONG_DECIMAL.search(run):
+                    faults.append(f"page {number}: a number with more than two decimals: {run!r}")
+    return faults

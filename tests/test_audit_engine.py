@@ -191,14 +191,16 @@ def test_findings_files(tmp_path):
     result = audit_dataset(data, af.DEFAULTS, validation=af.validation())
     paths = write_findings(result.findings, tmp_path, data.units, grades=result.grades)
     assert [p.name for p in paths] == ["findings.parquet", "findings.csv", "findings.xlsx", "grades.csv"]
-    assert (tmp_path / "findings.csv").read_bytes().startswith("\ufefffinding_id,rule_id,rule_name,severity".encode())
+    assert (tmp_path / "findings.csv").read_bytes().startswith("\ufefffinding_id,number,rule_id,rule_name,severity".encode())
     import pandas as pd
 
     assert pd.read_parquet(tmp_path / "findings.parquet").astype(FINDINGS).equals(result.findings)
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
     assert sheet.freeze_panes == "A3"
-    assert [c.value for c in sheet[1]][:3] == ["finding_id", "rule_id", "rule_name"]
-    assert [c.value for c in sheet[2]][:3] == ["编号", "规则", "规则名称"]
+    assert [c.value for c in sheet[1]][:3] == ["finding_id", "number", "rule_id"]
+    numbers = [c.value for c in sheet["B"][2:]]  # 问题1, 问题2 … within the unit, by project and rule order
+    assert sorted(numbers, key=lambda n: int(n[2:])) == [f"问题{i}" for i in range(1, len(numbers) + 1)]
+    assert [c.value for c in sheet[2]][:3] == ["编号", "问题号", "规则"]
     assert sheet.max_row == len(result.findings) + 2
     assert 8 <= sheet.column_dimensions["K"].width <= 62  # evidence: readable, capped
 
@@ -220,7 +222,7 @@ def test_workbook_keeps_document_text_as_text(tmp_path):
     result = audit_dataset(data, af.DEFAULTS, validation=af.validation())
     write_findings(result.findings, tmp_path, data.units)
     sheet = load_workbook(tmp_path / "findings.xlsx")["测试单位"]
-    indicators = {row[9].value: row[9].data_type for row in sheet.iter_rows(min_row=3) if row[1].value == "C02"}
+    indicators = {row[10].value: row[10].data_type for row in sheet.iter_rows(min_row=3) if row[2].value == "C02"}
     assert indicators == {"=SUM(A1)次数": "s", "活动次数": "s"}
 
 

@@ -113,7 +113,7 @@ def _run(inputs: Path, out: Path, address: str) -> subprocess.Popen:
 
 
 def test_a_lost_scheduler_ends_the_run_with_its_summary_and_the_next_run_heals(tmp_path):
-    from perfaudit.batch.manifest import JOURNAL_DIR
+    from perfaudit.outdir import OutputFolder
 
     inputs, out = tmp_path / "inputs", tmp_path / "reports"
     inputs.mkdir()
@@ -124,7 +124,8 @@ def test_a_lost_scheduler_ends_the_run_with_its_summary_and_the_next_run_heals(t
     try:
         driver = _run(inputs, out, cluster.address)
         deadline = time.monotonic() + 300
-        while not ((out / JOURNAL_DIR).is_dir() and any((out / JOURNAL_DIR).glob("*.json"))):
+        journal = OutputFolder(out).journal
+        while not (journal.is_dir() and any(journal.glob("*.json"))):
             assert driver.poll() is None and time.monotonic() < deadline, "the run ended before finishing a unit"
             time.sleep(0.05)
         _end(cluster.scheduler)  # lost: killed with its whole process tree

@@ -20,7 +20,7 @@ from perfaudit.model import make_table
 from perfaudit.bundle import read_department
 from perfaudit.outdir import unit_report_link_from_department as unit_report_link
 from perfaudit.pipeline import write_department_bundle, write_department_bundles, write_unit_bundles
-from perfaudit.report.department import totals_check, unit_totals
+from perfaudit.report.department import department_projects, totals_check, unit_totals
 from perfaudit.report.markup import render
 from perfaudit.report.opinion import department_opinion_docx
 from perfaudit.report.sections.department import chart_section, common_problems_section, summary, targets_section
@@ -150,6 +150,39 @@ def test_department_figures_are_the_sums_of_its_units_and_name_the_declared_mism
     assert chart_section(department) is not None
 
 
+def test_the_department_summary_gives_each_units_conclusion_the_projects_at_risk_and_the_budget_by_result(department_root):
+    root, department_id = department_root
+    department = read_department(root, department_id)
+    html = render(summary(department))
+    for unit in department.units:
+        assert unit.grade["conclusion"]["label"] in html
+        top = unit.grade["deductions"][0]
+        assert top["label"].removeprefix(top["rule_id"]).strip() in html
+        assert f"<code>{unit.unit_id}</code>" not in html  # names, not ids
+    projects = department_projects(department)
+    risky = projects[projects["action"].isin(["中", "差"])].sort_values("budget", ascending=False)
+    assert not risky.empty and risky.iloc[0]["project_name"] in html.split("风险较大的项目")[1]
+    assert "按审核结果的项目预算（万元）" in html
+    for action, own in projects.groupby("action"):
+        assert f"<td>{action}</td><td class=\"num\">{len(own)}</td><td class=\"num\">{own['budget'].sum():,.2f}</td>" in html
+    assert "各单位的文件均未列出部门整体绩效目标" in html  # none of the fixture's documents has one
+
+
+def test_the_common_problem_statement_is_true_for_a_department_of_two_units(tmp_path):
+    units = dict(list(UNITS.items())[:2])
+    dataset = read_document(layout_a_document(DEPARTMENT, units).encode(), "two.txt")
+    settings = load_settings()
+    write_unit_bundles(dataset, tmp_path, settings)
+    [(department_id, _)] = write_department_bundles(dataset.units, tmp_path, settings).items()
+    department = read_department(tmp_path, department_id)
+    common = department.record["common_problems"]
+    assert common and all(len(p["unit_ids"]) == 2 for p in common)  # both lack 效益指标: said of both
+    assert "（2 个单位）" in render(common_problems_section(department))
+    none = replace(department, meta={**department.meta, "record": {**department.record, "common_problems": []}})
+    text = render(common_problems_section(none))
+    assert "没有两个单位都有的问题" in text and "半数以上" not in text
+
+
 def test_a_department_of_one_unit_has_no_chart(tmp_path):
     dataset = read_document(layout_a_document(DEPARTMENT, {"某市文化馆": UNITS["某市文化馆"]}).encode(), "one.txt")
     settings = load_settings()
@@ -214,7 +247,7 @@ def test_department_option_selects_a_department_and_its_units(tmp_path, capsys):
     guangzhou = "n-a68528022d76"  # states no department: a department of its own
     assert main(["run", str(EXAMPLES), "--out", str(tmp_path), "--dry-run", "--department", f"du-{guangzhou}"]) == EXIT_OK
     built = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("build")]
-    assert built == [guangzhou, f"du-{guangzhou}"]
+    assert built == [guangzhou]  # its unit: a department of one unit has no report of its own
     assert main(["run", str(EXAMPLES), "--out", str(tmp_path), "--dry-run", "--department", "dn-000000000000"]) == EXIT_INPUT
     assert "--department dn-000000000000: no such department in the inputs" in capsys.readouterr().err
 
@@ -268,11 +301,12 @@ def test_a_changed_input_rebuilds_its_units_and_their_department_only(tmp_path):
     found = {name: (tmp_path / name, h) for name, h in sha.items()}
     assert set(_planned(found, manifest, files, units, tmp_path).values()) == {"skip"}
     found["b.txt"] = (tmp_path / "b.txt", "2-changed")
+    # 乙 has one unit: no department report of its own (it would repeat u3's)
     assert _planned(found, manifest, files, units, tmp_path) == {
-        "u1": "skip", "u2": "build", "u3": "skip", "dn-a": "build", "dn-b": "skip"}
+        "u1": "skip", "u2": "build", "u3": "skip", "dn-a": "build"}
     # a document refused now: its unit keeps its last report and its place in the department
     refused = {**files, "b.txt": {"sha256": None, "status": "failed", "reason": "b.txt:1: unreadable", "units": []}}
     found["b.txt"] = (tmp_path / "b.txt", None)
     read = {u: info for u, info in units.items() if u != "u2"}
     assert _planned(found, manifest, refused, read, tmp_path) == {
-        "u1": "skip", "u3": "skip", "u2": "failed", "dn-a": "skip", "dn-b": "skip"}
+        "u1": "skip", "u3": "skip", "u2": "failed", "dn-a": "skip"}

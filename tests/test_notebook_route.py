@@ -5,6 +5,7 @@ the typed parameters; a relative ``bundle_dir`` is read from the working folder.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,16 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory) -> Path:
-    """A folder holding ``OUT`` of ``perfaudit run`` on the Julu sample (one unit, one department)."""
+    """A folder holding ``OUT`` of ``perfaudit run`` on the Julu sample (a unit whose department is
+    its own: no department report) and a department document of three units (a department report)."""
+    from department_fixtures import write_three_unit_document
+
     folder = tmp_path_factory.mktemp("route")
-    assert main(["run", str(REPO / "examples" / "julu_wenlian_2024.txt"), "--out", str(folder / "OUT"),
-                 "--no-progress"]) == EXIT_OK
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    shutil.copy(REPO / "examples" / "julu_wenlian_2024.txt", inputs)
+    write_three_unit_document(inputs)
+    assert main(["run", str(inputs), "--out", str(folder / "OUT"), "--no-progress"]) == EXIT_OK
     return folder
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 import subprocess
 import zlib
 from pathlib import Path
@@ -324,7 +325,7 @@ def test_common_problems_are_stated_once(run_dir):
     for problem in common:
         suggestion = flat(problem["suggestion"])
         assert text.count(suggestion) == 1, problem["rule_id"]
-        assert text.count(flat(f"{problem['rule_id']}{problem['rule_name']}（{len(problem['project_ids'])}个项目）")) == 1
+        assert text.count(flat(f"{problem['rule_name']}（{len(problem['project_ids'])}个项目）")) == 1
 
 
 def test_pages_keep_headings_with_their_tables_no_orphan_rows_no_half_empty_pages(run_dir, units):
@@ -344,10 +345,90 @@ def test_pages_keep_headings_with_their_tables_no_orphan_rows_no_half_empty_page
                 assert page.filled >= 0.5, f"{where}: {page.filled:.0%} full"
 
 
+def _pdfs(run_dir: Path) -> list[Path]:
+    return sorted(run_dir.glob("units/*/report.pdf")) + sorted(run_dir.glob("departments/*/report.pdf")) + [run_dir / "index.pdf"]
+
+
+def test_every_pdf_page_is_set_as_a_typesetter_would(run_dir, units):
+    """pdfplumber's text of every page of every PDF: no line (or table-cell line) starts with
+    closing punctuation or ends with opening punctuation, no punctuation collides, no number has
+    more than two decimals (before the 技术附注)."""
+    from pdf_layout import typography_faults
+
+    pdfs = _pdfs(run_dir)
+    assert len(pdfs) >= len(units) + 1
+    faults = [f"{pdf.relative_to(run_dir)} {fault}" for pdf in pdfs for fault in typography_faults(pdf)]
+    assert faults == []
+
+
+def test_the_pdf_opens_on_the_conclusion_and_names_findings_by_number_not_by_id_or_line(run_dir, units):
+    """Page 1: title, unit, year and the conclusion; the grade's largest deductions once; the
+    findings by project, indicator and short number (问题12), their ids and source lines only in
+    the HTML, where each number sits by its finding_id."""
+    from perfaudit.terms import finding_numbers
+
+    for unit_id in units:
+        bundle = read_bundle(OutputFolder(run_dir).bundles.root, unit_id)
+        pdf = report_file(run_dir, unit_id, "pdf")
+        first = flat(subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True,
+                                    text=True).stdout)
+        conclusion = bundle.grade["conclusion"]
+        assert flat(bundle.unit_name) in first and "预算年度" in first
+        assert flat(f"审核结果为“{conclusion['action']}”") in first, unit_id
+        whole = flat(pdf_text(pdf))
+        assert whole.count("扣分最多的三项") == 1, unit_id
+        body = whole[:whole.rfind("技术附注")]  # everything before the notes, the last section
+        every = bundle.all_findings
+        numbers = dict(zip(every["finding_id"], finding_numbers(every, every["rule_rank"])))
+        assert sorted(numbers.values(), key=lambda n: int(n[2:])) == [f"问题{i}" for i in range(1, len(every) + 1)]
+        for finding_id in bundle.findings["finding_id"]:
+            assert finding_id not in body
+            assert re.search(flat(numbers[finding_id]) + r"(?!\d)", body), (unit_id, numbers[finding_id])
+        assert not re.search(r"第\d+行", body) and "同因" not in body, unit_id
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        for finding_id, number in numbers.items():
+            if finding_id in set(bundle.findings["finding_id"]):
+                assert (f'<strong class="finding-number">{number}</strong>'
+                        f'<code class="finding-id screen-only">{finding_id}</code>') in html
+
+
+def test_the_findings_csv_gives_each_finding_the_number_its_report_shows(run_dir, units, tmp_path):
+    import pandas as pd
+
+    assert main(["audit", str(EXAMPLES), "--out", str(tmp_path)]) == EXIT_OK
+    numbers = pd.read_csv(tmp_path / "findings.csv", skiprows=[1], dtype=str).set_index("finding_id")["number"]
+    shown = {}
+    for unit_id in units:
+        html = report_file(run_dir, unit_id, "html").read_text(encoding="utf-8")
+        shown.update((finding_id, number) for number, finding_id in re.findall(
+            r'<strong class="finding-number">(问题\d+)</strong><code class="finding-id screen-only">(\w+)</code>', html))
+    common = [finding_id for finding_id in shown if finding_id in numbers.index]  # the samples (not the hostile copy)
+    assert len(common) > 100 and all(numbers[f] == shown[f] for f in common)
+
+
+def test_the_index_shows_each_units_conclusion_name_and_links_and_sums_budgets_per_year(run_dir, units):
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    html = (run_dir / "index.html").read_text(encoding="utf-8")
+    table = html.split("单位一览")[1]
+    assert "审核结论" in table
+    years: dict[int, float] = {}
+    for unit_id, entry in manifest["units"].items():
+        summary = entry["summary"]
+        assert summary["conclusion"] in ("优", "良", "中", "差")
+        assert f"<div>{escape(summary['unit_name'], quote=False)}</div>" in table and f"<code>{unit_id}</code>" not in table
+        for kind in ("html", "pdf", "docx"):
+            assert f'href="{entry["outputs"][kind]}"' in table
+        years[summary["budget_year"]] = years.get(summary["budget_year"], 0.0) + summary["budget"]
+    assert len(years) >= 2  # the samples are of 2024 and 2025
+    totals = "；".join(f"{year}年 {total:,.2f} 万元" for year, total in sorted(years.items()))
+    assert f"<td>{totals}</td>" in html  # 预算合计: per year, never across years
+    assert f"{sum(years.values()):,.2f}" not in html.split("单位一览")[0]
+
+
 # ------------------------------------------------------------------ the index in a real browser
 
 _SHOWN_UNITS = """Array.from(document.querySelectorAll('table.units-table tbody tr')).map(row => {
-  const id = row.querySelector('td:nth-child(2) code'); return [id.textContent, id.getBoundingClientRect().top]; })"""
+  const name = row.querySelector('td:nth-child(2) div'); return [name.textContent, name.getBoundingClientRect().top]; })"""
 _LABEL_CENTRE = """(() => { const label = document.querySelector('label[for="%s"]'); label.scrollIntoView({block: 'center'});
   const box = label.getBoundingClientRect(); return [box.left + box.width / 2, box.top + box.height / 2]; })()"""
 
@@ -361,13 +442,17 @@ def test_index_sorts_worst_first_and_by_a_clicked_header_in_a_real_browser(run_d
                  json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["units"].items()}
     worst_first = sorted(summaries, key=lambda u: (summaries[u]["score"], -summaries[u]["severity"]["error"],
                                                    -summaries[u]["severity"]["warning"], summaries[u]["unit_name"]))
+    names = {unit: summary["unit_name"] for unit, summary in summaries.items()}  # the table shows names, not ids
+    conclusion_rank = {"差": 0, "中": 1, "良": 2, "优": 3}
     browser = Browser((run_dir / "index.html").as_uri(), str(tmp_path / "profile"))
     try:
-        assert _shown_order(browser) == worst_first
+        assert _shown_order(browser) == [names[u] for u in worst_first]
         for order, key in (("sort-score-desc", lambda u: (-summaries[u]["score"], summaries[u]["unit_name"])),
-                           ("sort-budget-asc", lambda u: (summaries[u]["budget"], summaries[u]["unit_name"]))):
+                           ("sort-budget-asc", lambda u: (summaries[u]["budget"], summaries[u]["unit_name"])),
+                           ("sort-conclusion", lambda u: (conclusion_rank[summaries[u]["conclusion"]], summaries[u]["score"],
+                                                          summaries[u]["unit_name"]))):
             browser.click(*browser.evaluate(_LABEL_CENTRE % order))
             assert browser.evaluate(f"document.getElementById('{order}').checked") is True
-            assert _shown_order(browser) == sorted(summaries, key=key), order
+            assert _shown_order(browser) == [names[u] for u in sorted(summaries, key=key)], order
     finally:
         browser.close()

@@ -45,6 +45,17 @@ def test_a_label_breaks_between_words_not_inside_a_number_or_before_closing_punc
     assert "…" not in wrap_label("一" * 80, 14)
 
 
+@pytest.mark.parametrize("width", range(5, 15))
+def test_a_label_keeps_quotes_with_their_text_and_short_brackets_whole(width):
+    """Issue 24: ``“中华诗词之乡 / ”2022年复查经费`` and ``预算（万 / 元）`` were broken so."""
+    for label in ("6. “中华诗词之乡”2022年复查经费", "《文艺报》订阅费用及相关工作经费", "预算（万元）合计金额总数量",
+                  "审核单位（盖章）签署栏目内容"):
+        lines = wrap_label(label, width).split("\n")
+        assert not any(line[0] in "”’》）" or line[-1] in "“‘《（" for line in lines), lines
+        for run in ("（万元）", "（盖章）", "《文艺报》"):
+            assert run not in label or any(run in line for line in lines), lines
+
+
 def test_indicator_categories_count_cost_apart_and_show_what_is_missing():
     projects = pd.DataFrame({"project_id": ["p1", "p2"]})
     indicators = pd.DataFrame({

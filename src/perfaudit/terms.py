@@ -4,6 +4,8 @@ review results, with their Chinese labels. One place, so that a report, a workbo
 
 from __future__ import annotations
 
+import pandas as pd
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -25,6 +27,8 @@ ACTIONS = ("优", "良", "中", "差")
 # column id -> (Chinese header, description).
 FINDING_COLUMNS = {
     "finding_id": ("编号", "发现的稳定编号（规则、单位、项目、指标与原文的哈希），跨运行不变"),
+    "number": ("问题号", "单位内的简短编号（问题12，报告中所用），按项目顺序、规则顺序、原文位置编排；"
+                      "源文件与规则不变则不变，其他发现增减可使其后的编号移动，审核意见文件以“编号”为准"),
     "rule_id": ("规则", "规则编号（S01…X02，见 docs/rules.md）"),
     "rule_name": ("规则名称", "规则的中文名称"),
     "severity": ("严重程度", "错误 / 警告 / 提示"),
@@ -42,3 +46,20 @@ FINDING_COLUMNS = {
     "suggestion": ("整改建议", "建议的改正方式"),
     "related_rules": ("同因规则", "同一处、同一原因触发并合并到本条的其他规则（逗号分隔）"),
 }
+
+
+def finding_numbers(findings: pd.DataFrame, rule_rank: pd.Series) -> pd.Series:
+    """Each finding's short number within its unit (``问题12``), the handle a reviewer writes on a
+    printed report: numbered by project order (findings of the unit as a whole first), then rule
+    order (``rule_rank``, aligned with ``findings``), then place in the source and ``finding_id``.
+    Only the findings themselves decide it, so identical inputs and rules give identical numbers;
+    the stable id (``finding_id``) stays what the review file records."""
+    if findings.empty:
+        return pd.Series([], index=findings.index, dtype=object)
+    seq = findings["project_id"].astype("string").str.extract(r"-p(\d+)$", expand=False).astype(float).fillna(0)
+    order = pd.DataFrame({"unit": findings["unit_id"].astype(str), "seq": seq, "rank": rule_rank,
+                          "line": findings["source_line"].astype(float), "id": findings["finding_id"].astype(str)},
+                         index=findings.index)
+    order = order.sort_values(["unit", "seq", "rank", "line", "id"], na_position="last", kind="stable")
+    numbers = order.groupby("unit").cumcount() + 1
+    return ("问题" + numbers.astype(str)).reindex(findings.index)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..terms import FINDING_COLUMNS
+from ..terms import FINDING_COLUMNS, finding_numbers
 from .grade import GRADE_COLUMNS as GRADE_IDS
 from .registry import CRITERIA, SEVERITIES, SEVERITY_ZH, catalogue
 
@@ -70,8 +70,10 @@ def display_width(text: str) -> int:
 def findings_for_review(findings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """The findings in the reviewer's schema (``FINDING_COLUMNS``): names added, severity in Chinese."""
     rule_names = {rule.id: rule.name_zh for rule in catalogue()}
+    rule_ranks = {rule.id: rank for rank, rule in enumerate(catalogue())}
     unit_names = dict(zip(units["unit_id"], units["unit_name"]))
     return findings.assign(
+        number=finding_numbers(findings, findings["rule_id"].map(rule_ranks)),
         rule_name=findings["rule_id"].map(rule_names),
         unit_name=findings["unit_id"].map(unit_names),
         severity=findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)),

@@ -161,7 +161,9 @@ def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection
     plan.departments = _department_plans(plan, manifest, selection, recipe_changes, out_dir, department_notebook)
     departments = {department.unit_id for department in plan.departments}
     plan.orphaned_departments = sorted(set(manifest.departments) - departments)
-    _refuse_unknown("--department", selection.department_ids, departments, "department")
+    # a one-unit department has no report of its own, but --department still selects its unit
+    _refuse_unknown("--department", selection.department_ids, {u.department_id for u in plan.units if u.department_id},
+                    "department")
     return plan
 
 
@@ -172,16 +174,23 @@ def _refuse_unknown(option: str, asked: frozenset[str], known: set[str], what: s
                              f"({what}s: {', '.join(sorted(known)) or 'none'})")
 
 
+# A department gets its own report from this many units on.
+MIN_DEPARTMENT_UNITS = 2
+
+
 def _department_plans(plan: Plan, manifest: Manifest, selection: Selection, recipe_changes: list[str], out_dir: Path,
                       department_notebook: str) -> list[UnitPlan]:
-    """One plan per department of the planned units (``plan.py``): built when its fingerprint
-    (its units' fingerprints and the department notebook) changed."""
+    """One plan per department of two or more planned units (``plan.py``; a one-unit department's
+    report would repeat its unit's, and the index links the unit's instead): built when its
+    fingerprint (its units' fingerprints and the department notebook) changed."""
     members: dict[str, list[UnitPlan]] = {}
     for unit in plan.units:
         if unit.department_id:  # None: a unit known only from a manifest older than departments
             members.setdefault(unit.department_id, []).append(unit)
     plans = []
     for department_id, units in sorted(members.items()):
+        if len(units) < MIN_DEPARTMENT_UNITS:
+            continue
         previous = manifest.departments.get(department_id)
         fingerprint = department_fingerprint({u.unit_id: u.fingerprint for u in units}, department_notebook)
         changed = previous is not None and previous.fingerprint != fingerprint and any(

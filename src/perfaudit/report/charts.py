@@ -60,15 +60,21 @@ def svg(figure: Figure) -> str:
 
 
 # Punctuation that may not begin a line (it stays with what precedes it) or end one.
-_NO_LINE_START = set("）)】」』，。、；：！？%·…/")
-_NO_LINE_END = set("（(【「『")
+_NO_LINE_START = set("）)]】」』》〉”’，。、；：！？%·…/")
+_NO_LINE_END = set("（(【「『《〈“‘")
+# A bracketed run this short (（万元）, （盖章）) is never broken inside.
+_SHORT_BRACKETS = re.compile(r"[（(【《][^（）()【】《》]{1,6}[）)】》]")
 # What a line may not break inside: a run of Latin letters and digits (a word, a number, 2024年's 2024).
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%\-_]*|\s+|.", re.S)
 
 
 def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
-    for piece in _TOKEN.findall(text):
+    pieces, start = [], 0
+    for short in _SHORT_BRACKETS.finditer(text):
+        pieces += _TOKEN.findall(text[start:short.start()]) + [short.group()]
+        start = short.end()
+    for piece in pieces + _TOKEN.findall(text[start:]):
         if tokens and (piece[0] in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
             tokens[-1] += piece
         else:

@@ -33,6 +33,22 @@ def unit_rows(department: DepartmentBundle) -> list[dict[str, Any]]:
     return rows
 
 
+def department_projects(department: DepartmentBundle) -> pd.DataFrame:
+    """Every unit's projects with their unit's name and their review result (``action``: 优 良 中 差,
+    None where the bundle has none), in the units' and the projects' order."""
+    frames = []
+    for unit in department.units:
+        results = unit.grade.get("project_conclusions", {})
+        projects = unit.dataset.projects.sort_values("seq")
+        frames.append(pd.DataFrame({
+            "unit_id": unit.unit_id, "unit_name": unit.unit_name, "project_name": projects["project_name"].astype(str),
+            "budget": projects["budget_total"].astype(float),
+            "action": [(results.get(p) or {}).get("action") for p in projects["project_id"]],
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["unit_id", "unit_name", "project_name", "budget", "action"])
+
+
 def totals_check(department: DepartmentBundle) -> pd.DataFrame:
     """Per funding column: the sum of the units' projects, the sum of the units' declared rows
     (layout A's unit rows), the document totals stated (合计 rows, once per document) and the

@@ -31,7 +31,7 @@ import pandas as pd
 from ..bundle import DepartmentBundle, UnitBundle
 from ..outdir import OutputFolder
 from ..review.apply import review_counts
-from ..terms import SEVERITY_ZH
+from ..terms import ACTIONS, SEVERITY_ZH
 from . import charts
 from .fragment import Fragment
 from .markup import Content, HtmlOnly, definition_table, element, table, void
@@ -67,6 +67,7 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
         "budget": None if pd.isna(budget) else round(float(budget), 2),
         "grade": grade.get("grade"),
         "score": grade.get("score"),
+        "conclusion": (grade.get("conclusion") or {}).get("action"),
         "severity": {name: int(severities.get(name, 0)) for name in SEVERITY_ZH},
         "rules": {label: {name: int(row[name]) for name in SEVERITY_ZH} for label, row in rules.iterrows()},
         "values": {name: int(values.get(name, 0)) for name in VALUE_CATEGORIES},
@@ -85,6 +86,7 @@ def department_figures(department: DepartmentBundle) -> dict[str, Any]:
         "grade": record["grade"],
         "score": record["score"],
         "conclusion": record["conclusion"]["label"],
+        "action": record["conclusion"].get("action"),
         "budget": round(sum(b for b in budgets if b is not None), 2) if any(b is not None for b in budgets) else None,
     }
 
@@ -128,15 +130,21 @@ def _unit_rows(manifest: dict[str, Any]) -> pd.DataFrame:
             "grade": figures.get("grade") or NO_GRADE,
             "score": figures.get("score"),
             "budget": figures.get("budget"),
+            "budget_year": figures.get("budget_year"),
+            "conclusion": figures.get("conclusion"),
+            "conclusion_rank": ACTIONS[::-1].index(figures["conclusion"]) if figures.get("conclusion") in ACTIONS else None,
             "projects": figures.get("projects"),
             **{name: severity.get(name, 0) for name in SEVERITY_ZH},
             "open": (figures.get("review") or {}).get("open"),
             "review": figures.get("review") or {},
             "html": (entry.get("outputs") or {}).get("html"),
             "pdf": (entry.get("outputs") or {}).get("pdf"),
+            "docx": (entry.get("outputs") or {}).get("docx"),
+            "department_html": ((department.get("outputs") or {}).get("html")),
         })
     columns = ["unit_id", "unit_name", "department", "department_id", "source_file", "status", "reason", "grade", "score",
-               "budget", "projects", *SEVERITY_ZH, "open", "review", "html", "pdf"]
+               "budget", "budget_year", "conclusion", "conclusion_rank", "projects", *SEVERITY_ZH, "open", "review",
+               "html", "pdf", "docx", "department_html"]
     frame = pd.DataFrame(rows, columns=columns)
     _, columns, ascending = SORT_ORDERS[DEFAULT_ORDER]
     return frame.sort_values(columns, ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
@@ -166,34 +174,36 @@ def overview(book: Portfolio) -> Fragment:
         ("单位数", f"{len(units)} 个（{units['department'].nunique()} 个部门）"),
         ("报告", f"已生成 {len(units) - failed} 个，失败 {failed} 个"),
         ("被拒绝的输入文件", f"{len(book.refused)} 个"),
-        ("预算合计", f"{amount(units['budget'].sum(min_count=1))} 万元"),
+        ("预算合计", budget_by_year(units)),
+        ("审核结论分布", "，".join(f"{a} {n} 个" for a in ACTIONS if (n := int((units["conclusion"] == a).sum()))) or MISSING),
         ("建议等级分布", "，".join(f"{g} {int(grades.get(g, 0))} 个" for g in (*GRADE_ORDER, NO_GRADE) if grades.get(g, 0))
          or MISSING),
         ("审核发现", "，".join(f"{label} {int(units[name].sum())} 条" for name, label in SEVERITY_ZH.items())),
     ]
-    departments = (
-        units.fillna({"department_id": ""}).groupby(["department", "department_id"], sort=True)
-        .agg(units=("unit_id", "size"), budget=("budget", lambda s: s.sum(min_count=1)),
-             failed=("status", lambda s: int((s == "failed").sum())),
-             **{name: (name, "sum") for name in SEVERITY_ZH})
-        .reset_index()
-    )
     reports = book.manifest.get("departments", {})
-    department_rows = [
-        [row.department, str(row.units), amount(row.budget), str(row.failed),
-         " / ".join(str(int(getattr(row, name))) for name in SEVERITY_ZH),
-         *_department_report(reports.get(row.department_id))]
-        for row in departments.itertuples(index=False)
-    ]
+    department_rows = []
+    for (department, department_id), members in units.fillna({"department_id": ""}).groupby(
+            ["department", "department_id"], sort=True):
+        members = members.reset_index(drop=True)
+        # a department of one unit has no report of its own: its row links the unit's
+        alone = department_id not in reports and len(members) == 1
+        report = ([_or_missing(members.at[0, "conclusion"]), ["单位报告：", _links(members.iloc[0])]] if alone else
+                  _department_report(reports.get(department_id)))
+        department_rows.append([
+            [department, element("div", members.at[0, "unit_name"], cls="note") if alone and department == NO_DEPARTMENT else None],
+            str(len(members)), budget_by_year(members, unit=""),
+            str(int((members["status"] == "failed").sum())),
+            " / ".join(str(int(members[name].sum())) for name in SEVERITY_ZH), *report])
     return Fragment(element(
         "section",
         element("p", PAGE_TITLE, cls="cover-kicker"),
         element("h1", f"共 {len(units)} 个单位"),
         definition_table(facts),
         element("h2", "按部门汇总"),
-        table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示", "部门等级", "部门报告"], department_rows,
-              widths=["28%", "8%", "14%", "7%", "15%", "12%", "16%"], numeric=(1, 2, 3)),
-        note("等级为机器建议，须经审核人核实。单位表按问题多少排列（失败的单位、得分最低的在前）。"),
+        table(["部门", "单位数", "预算（万元）", "失败", "错误 / 警告 / 提示", "审核结论", "报告"], department_rows,
+              widths=["26%", "8%", "18%", "7%", "15%", "10%", "16%"], numeric=(1, 2, 3)),
+        note("审核结论与等级须经审核人核实。预算按预算年度分别合计，不跨年度相加。只有一个单位的部门不另出部门报告，"
+             "其行链接该单位的报告。单位表按问题多少排列（失败的单位、得分最低的在前）。"),
         element("p", "点击单位表的列名可改变排序。", cls=f"note {SCREEN_ONLY}"),
         cls="cover",
     ))
@@ -204,6 +214,8 @@ SORT_ORDERS = {
     # worst first: failed units, then the lowest score, then the most errors and warnings
     "worst": ("问题多者在前", ["status", "score", "error", "warning", "unit_name"], [True, True, False, False, True]),
     "department": ("部门", ["department", "unit_name", "unit_id"], [True, True, True]),
+    # 差 first: the units a reviewer sends back
+    "conclusion": ("审核结论", ["conclusion_rank", "score", "unit_name"], [True, True, True]),
     "name": ("单位", ["unit_name", "unit_id"], [True, True]),
     "score-desc": ("得分 ↓", ["score", "unit_name"], [False, True]),
     "score-asc": ("得分 ↑", ["score", "unit_name"], [True, True]),
@@ -217,17 +229,32 @@ SORT_ORDERS = {
 DEFAULT_ORDER = "worst"
 # The units table's columns: header, width, and the sort orders its header offers.
 COLUMNS = (
-    ("部门", "14%", ("department",)),
-    ("单位", "19%", ("name",)),
-    ("等级", "6%", ()),
-    ("得分", "8%", ("score-desc", "score-asc")),
-    ("预算（万元）", "11%", ("budget-desc", "budget-asc")),
+    ("部门", "12%", ("department",)),
+    ("单位", "15%", ("name",)),
+    ("审核结论", "9%", ("conclusion",)),
+    ("得分", "7%", ("score-desc", "score-asc")),
+    ("年度", "6%", ()),
+    ("预算（万元）", "10%", ("budget-desc", "budget-asc")),
     ("项目", "6%", ()),
-    ("错误 / 警告 / 提示", "11%", ("findings-desc", "findings-asc")),
+    ("错误 / 警告 / 提示", "10%", ("findings-desc", "findings-asc")),
     ("状态", "7%", ("status",)),
     ("待处理", "7%", ("open-desc",)),
     ("报告", "11%", ()),
 )
+
+
+def _or_missing(value: object) -> str:
+    return MISSING if value is None or pd.isna(value) else str(value)
+
+
+def budget_by_year(units: pd.DataFrame, unit: str = " 万元", separator: str = "；") -> str:
+    """The budgets of ``units`` summed per budget year, never across years (``2024年 1,234.00 万元``);
+    a single year without its label where ``unit`` is empty (a table column says it)."""
+    years = units.assign(year=units["budget_year"].map(lambda y: MISSING if pd.isna(y) else f"{int(y)}年"))
+    sums = years.groupby("year", sort=True)["budget"].sum(min_count=1)
+    if len(sums) <= 1 and not unit:
+        return amount(sums.iloc[0]) if len(sums) else MISSING
+    return separator.join(f"{year} {amount(total)}{unit}" for year, total in sums.items()) or MISSING
 
 
 def sort_ranks(units: pd.DataFrame) -> pd.DataFrame:
@@ -248,6 +275,7 @@ def _sort_css() -> HtmlOnly:
         "@media print { .sort-bar, table.units-table th label.sort-direction { display: none; }"
         " table.units-table th label { color: inherit; text-decoration: none; } }",
         ".status-failed { color: #8a2c00; font-weight: bold; }",
+        ".report-link { white-space: nowrap; }",
     ]
     for order in SORT_ORDERS:
         if order == DEFAULT_ORDER:
@@ -277,10 +305,11 @@ def _review_cell(open_findings: object, review: dict) -> Content:
 
 
 def _links(row) -> Content:
-    """Links to a report's HTML and PDF (``row``: a unit row, or a result's ``outputs``)."""
-    links = [element("a", label, href=row[kind]) for kind, label in (("html", "HTML"), ("pdf", "PDF"))
-             if kind in row and pd.notna(row[kind])]
-    return [links[0], " · ", links[1]] if len(links) == 2 else (links or MISSING)
+    """Links to a report's HTML and PDF and its Word 审核意见书 (``row``: a unit row, or a
+    result's ``outputs``)."""
+    links = [element("a", label, href=row[kind], cls="report-link") for kind, label in (("html", "HTML"), ("pdf", "PDF"), ("docx", "意见书"))
+             if kind in row and isinstance(row[kind], str)]
+    return [[" · " if index else None, link] for index, link in enumerate(links)] or MISSING
 
 
 def _department_report(entry: dict[str, Any] | None) -> list[Content]:
@@ -288,7 +317,7 @@ def _department_report(entry: dict[str, Any] | None) -> list[Content]:
     if not entry:
         return [MISSING, MISSING]
     figures = entry.get("summary") or {}
-    grade = f"{figures['grade']}（{figures['score']:.2f}）" if figures.get("grade") else MISSING
+    grade = figures.get("action") or figures.get("conclusion") or MISSING
     status = STATUS_LABELS["failed"] if entry["status"] == "failed" else None
     return [grade, element("span", status, cls="status-failed") if status else _links(entry.get("outputs") or {})]
 
@@ -306,16 +335,20 @@ def _header_labels(name: str, orders: tuple[str, ...]) -> Content:
 def units_table(book: Portfolio) -> Fragment:
     units = book.units
     ranks = sort_ranks(units)
+    same_name = Counter(units["unit_name"])
     header = [element("th", _header_labels(name, orders)) for name, _, orders in COLUMNS]
     rows = []
     for index, row in units.iterrows():
         style = "; ".join(f"--rank-{order}: {int(ranks.at[index, order])}" for order in SORT_ORDERS)
         status = STATUS_LABELS.get(row["status"], row["status"])
         cells = [
-            row["department"],
-            [element("div", row["unit_name"]), element("code", row["unit_id"])],
-            row["grade"],
+            element("a", row["department"], href=row["department_html"]) if isinstance(row["department_html"], str)
+            else row["department"],
+            # the id only where two units share a name
+            [element("div", row["unit_name"]), element("code", row["unit_id"]) if same_name[row["unit_name"]] > 1 else None],
+            _or_missing(row["conclusion"]),
             MISSING if pd.isna(row["score"]) else f"{row['score']:.2f}",
+            MISSING if pd.isna(row["budget_year"]) else f"{int(row['budget_year'])}",
             amount(row["budget"]),
             MISSING if pd.isna(row["projects"]) else str(int(row["projects"])),
             " / ".join(str(int(row[name])) for name in SEVERITY_ZH),
@@ -323,7 +356,7 @@ def units_table(book: Portfolio) -> Fragment:
             _review_cell(row["open"], row["review"]),
             _links(row),
         ]
-        numeric = {3, 4, 5}
+        numeric = {3, 5, 6}
         rows.append(element("tr", [element("td", cell, cls="num" if i in numeric else None) for i, cell in enumerate(cells)],
                             style=style))
     radios = [HtmlOnly(f'<input type="radio" name="sort" id="sort-{order}" class="sort-key"'
@@ -333,7 +366,8 @@ def units_table(book: Portfolio) -> Fragment:
     colgroup = element("colgroup", [void("col", style=f"width:{width}") for _, width, _ in COLUMNS])
     body = element("table", colgroup, element("thead", element("tr", header)), element("tbody", rows),
                    cls="units-table")
-    return Fragment(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units"))
+    return Fragment(section("单位一览", _sort_css(), element("div", radios, bar, body, cls="units-sortable"), anchor="units",
+                             flows=True))
 
 
 def _grade_chart(units: pd.DataFrame):
@@ -387,7 +421,7 @@ def charts_section(book: Portfolio) -> Fragment:
     if chart is not None and units:
         caption = "图3 各单位指标值的表述方式" + (f"（数值量化比例最低的 {MAX_UNIT_BARS} 个单位）" if units > MAX_UNIT_BARS else "")
         figures.append(figure(charts.svg(chart), caption))
-    return Fragment(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts"))
+    return Fragment(section("图表", *(figures or [note("没有可比较的单位。")]), anchor="charts", flows=True))
 
 
 def problems(book: Portfolio) -> Fragment:
@@ -412,7 +446,7 @@ def problems(book: Portfolio) -> Fragment:
         body += [element("h2", "被拒绝的输入文件"),
                  table(["文件", "原因"], [[r.source_file, r.reason or MISSING] for r in book.refused.itertuples(index=False)],
                        widths=["30%", "70%"])]
-    return Fragment(section("失败与被拒绝的输入", *body, anchor="problems"))
+    return Fragment(section("失败与被拒绝的输入", *body, anchor="problems", flows=True))
 
 
 def finish(book: Portfolio, done_marker: str | None = None) -> None:

@@ -23,6 +23,8 @@ _SVG_DATA = "data:image/svg+xml;base64,"
 # A table row whose cells hold more text than this may be taller than a page: it may break
 # (every other row stays on one page, as ``break-inside: avoid`` does in print CSS).
 LONG_ROW_CHARS = 1200
+# A bracketed run this short is never broken inside (as charts.wrap_label keeps it).
+_SHORT_BRACKETS = re.compile(r"[（(【《][^（）()【】《》\s]{1,6}[）)】》]")
 # Tags written as ``el(tag, class, body)``; the template gives each its look.
 _HEADINGS = {"h2", "h3"}
 _PLAIN_TAGS = {"section", "article", "div", "p", "span", "h1", "h2", "h3", "code", "strong", "label",
@@ -39,9 +41,24 @@ def code(content: Content) -> str:
     return _node(content if isinstance(content, Element) else group(content))
 
 
+def _text(text: str) -> str:
+    """A string of text; a short bracketed run in it (``（万元）``, ``（盖章）``) is set in a box,
+    which a line never breaks inside (Typst keeps a closing bracket off a line's start, but
+    breaks between the characters inside)."""
+    parts, start = [], 0
+    for run in _SHORT_BRACKETS.finditer(text):
+        parts += [literal(text[start:run.start()])] if run.start() > start else []
+        parts.append(f"box({literal(run.group())})")
+        start = run.end()
+    if not parts:
+        return literal(text)
+    parts += [literal(text[start:])] if start < len(text) else []
+    return f"{_array(parts)}.join()"
+
+
 def _node(node: Element | HtmlOnly | str) -> str:
     if isinstance(node, str):
-        return literal(node)
+        return _text(node)
     if isinstance(node, HtmlOnly):
         return "none"
     tag = node.tag

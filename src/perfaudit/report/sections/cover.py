@@ -8,6 +8,7 @@ import pandas as pd
 from ...bundle import UnitBundle
 from ...outdir import index_link_from_report
 from ..markup import Content, Element, definition_table, element
+from .summary import conclusion_block
 from .format import (
     APPENDIX, REPORT_TITLE, SCREEN_ONLY, TECHNICAL_NOTES, projects_in_order, records, budget_year_text, note, project_label,
     section_title, shows_charts,
@@ -68,19 +69,22 @@ def cover(bundle: UnitBundle) -> Element:
     return cover_page(REPORT_TITLE, name, facts,
                       "本报告由 perfaudit 依据上列源文件自动生成，相同的源文件与配置生成相同的报告（源文件的 SHA-256 "
                       "及各项指纹见技术附注）。报告中的审核结论与等级为机器建议，须经审核人、复核人核实后签署。",
-                      signed=(bundle.review or {}).get("signoff"), settings=settings, contents=table_of_contents(bundle))
+                      signed=(bundle.review or {}).get("signoff"), settings=settings, contents=table_of_contents(bundle),
+                      conclusion=conclusion_block(bundle))
 
 
 def cover_page(kicker: str, name: str, facts: list[tuple[str, Content]], remark: str, *, signed: dict | None,
-               settings: dict, contents: Element | None = None) -> Element:
+               settings: dict, contents: Element | None = None, conclusion: Element | None = None) -> Element:
     """A report's first page: the link back to the index (on screen), its kind, the unit's (or
-    department's) name, the facts, the sign-off block and, on screen, a table of contents."""
+    department's) name, the facts, the conclusion (what a reviewer acts on: page 1 is never a bare
+    cover), the sign-off block and, on screen, a table of contents."""
     return element(
         "section",
         element("p", element("a", "← 返回单位汇总", href=index_link_from_report()), cls=f"back-link {SCREEN_ONLY}"),
         element("p", kicker, cls="cover-kicker"),
         element("h1", name, cls="unit-name"),
         definition_table(facts, cls="facts cover-facts"),
+        conclusion,
         *signoff(signed, settings),
         note(remark),
         contents,

@@ -11,7 +11,7 @@ from ...review.model import status_label
 from ...terms import SEVERITY_ZH
 from ..markup import Content, Element, element, table
 from .format import (
-    MISSING, UNIT_LEVEL, Locator, grouped, projects_in_order, records, note, project_label, section, section_title,
+    MISSING, SCREEN_ONLY, UNIT_LEVEL, numbered, Locator, grouped, projects_in_order, records, note, project_label, section, section_title,
     severity_badge, text_or_missing,
 )
 
@@ -23,34 +23,45 @@ def _finding_entry(group: list[dict], locate: Locator) -> list[Content]:
     messages = list(dict.fromkeys(finding["message"] for finding in group))
     items = {(f["evidence"], f["source_file"], f["source_ref"], f["message"]): f for f in group}
     evidence = element("ul", [
-        element("li", element("span", quote, cls="quote"), " ", element("span", locate(file, line), cls="where"),
+        element("li", element("span", quote, cls="quote"), " ", element("span", locate(file, line), cls=f"where {SCREEN_ONLY}"),
                 element("div", message, cls="item-message") if len(messages) > 1 else None, review_line(finding))
         for (quote, file, line, message), finding in items.items()
     ], cls="evidence")
     indicators = list(dict.fromkeys(finding["indicator"] for finding in group if finding["indicator"]))
     problem: list[Content] = [element("p", messages[0]) if len(messages) == 1 else None]
-    if len(indicators) > 1:
+    if len(indicators) == 1:
+        problem.append(element("p", "指标：", indicators[0], cls="indicator-list"))
+    elif len(indicators) > 1:
         problem.append(element("p", f"涉及指标（{len(indicators)} 个）：", "、".join(indicators), cls="indicator-list"))
     problem.append(evidence)
     severities = [s for s in SEVERITY_ZH if any(finding["severity"] == s for finding in group)]
     related = list(dict.fromkeys(r for f in group if f.get("related_rules") for r in f["related_rules"].split(",")))
     return [
-        [element("strong", first["rule_id"]), element("div", first["rule_name"]), element("div", first["criterion"], cls="criterion"),
-         element("div", "同因：", "、".join(related), cls="criterion") if related else None],
-        [severity_badge(s) for s in severities],
+        [element("strong", first["rule_id"], cls=SCREEN_ONLY), element("div", first["rule_name"]),
+         element("div", first["criterion"], cls="criterion"),
+         element("div", "同因：", "、".join(related), cls=f"criterion {SCREEN_ONLY}") if related else None],
+        severity_badge(_most_severe(severities)),
         problem,
         [*(element("p", suggestion) for suggestion in dict.fromkeys(f["suggestion"] for f in group)),
          element("p", "依据：", first["basis"], cls="basis") if first["basis"] else None],
     ]
 
 
+def _most_severe(severities: list[str]) -> str:
+    """One mark per row: the most severe of a collapsed entry's findings (``severities`` in
+    ``SEVERITY_ZH`` order, most severe first)."""
+    return severities[0]
+
+
 def review_line(finding: dict) -> Element:
-    """A finding's id (what the review file and ``perfaudit review`` name it by) and, when a
+    """A finding's short number (``问题12``, what a reviewer writes on the printed report), on
+    screen with its id (what the review file and ``perfaudit review`` name it by) and, when a
     reviewer gave them, its status, reason and note."""
     status = finding.get("review_status")
     told = [("审核意见", status_label(status) if status else None), ("理由", finding.get("review_reason")),
             ("备注", finding.get("review_note"))]
-    return element("div", element("code", finding["finding_id"], cls="finding-id"),
+    return element("div", element("strong", finding.get("number") or MISSING, cls="finding-number"),
+                   element("code", finding["finding_id"], cls=f"finding-id {SCREEN_ONLY}"),
                    [[" · ", f"{label}：", element("strong", text) if label == "审核意见" else text] for label, text in told if text],
                    cls="review")
 
@@ -67,7 +78,7 @@ def review_block(bundle: UnitBundle) -> list[Content]:
              [element("span", f["evidence"], cls="quote"), " ",
               element("span", locate(f["source_file"], f["source_ref"]), cls="where"), element("div", f["message"])],
              review_line(f)]
-            for f in records(aside.sort_values(["rule_rank", "rule_id"], kind="stable"))
+            for f in records(numbered(bundle, aside).sort_values(["rule_rank", "rule_id"], kind="stable"))
         ]
         parts += [element("h2", f"已排除和已整改的发现（{len(rows)} 条，不计入评级和审核结论）"),
                   table(["规则", "项目", "问题及原文证据", "审核意见"], rows, widths=["15%", "20%", "40%", "25%"], cls="findings")]
@@ -102,7 +113,7 @@ def _common_problem(problem: dict, findings: list[dict], labels: dict, total: in
                 element("span", quote, cls="quote") if quote else None,
                 "——" if quote and len(messages) > 1 else None,
                 f["message"] if len(messages) > 1 else None,
-                element("span", f"（{locate(f['source_file'], f['source_ref'])}）", cls="where"),
+                element("span", f"（{locate(f['source_file'], f['source_ref'])}）", cls=f"where {SCREEN_ONLY}"),
                 element("span", " ", review_line(f).children, cls="review"),  # inline: the lists stay short
             ])
             short = short and not quote and len(messages) == 1
@@ -111,8 +122,8 @@ def _common_problem(problem: dict, findings: list[dict], labels: dict, total: in
     count = len(problem["project_ids"])
     return element(
         "article",
-        element("h3", f"{problem['rule_id']} {problem['rule_name']}（{count} 个项目）"),
-        element("p", [severity_badge(s) for s in severities], " ",
+        element("h3", element("span", problem["rule_id"], " ", cls=SCREEN_ONLY), f"{problem['rule_name']}（{count} 个项目）"),
+        element("p", severity_badge(_most_severe(severities)), " ",
                 f"{total} 个项目中有 {count} 个：" if count < total else f"全部 {count} 个项目：",
                 next(iter(messages)) if len(messages) == 1 else "各项目的情况如下。"),
         element("ul", items, cls="evidence common-projects" + (" two-columns" if short else "")),
@@ -132,11 +143,12 @@ def findings_section(bundle: UnitBundle) -> Element:
     common = bundle.grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
     # Catalogue order within a project; the audit's order (by line) within a rule.
-    ordered = records(findings.sort_values(["rule_rank", "rule_id"], kind="stable"))
+    ordered = records(numbered(bundle, findings).sort_values(["rule_rank", "rule_id"], kind="stable"))
     parts: list[Content] = [note(
         f"共 {len(findings)} 条发现。出现在半数以上项目中的问题作为共性问题集中说明一次；各项目只列其特有的问题，"
-        "同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。原文证据照录源文件文字，行号指源文件中的行。"
-        "每条证据后为发现编号（审核意见文件按此编号记录）及审核意见；未注明审核意见的为待审核。")]
+        "同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。原文证据照录源文件文字。"
+        "每条证据后为问题号（如“问题12”，供审核人批注；与审核意见文件中发现编号的对应见 HTML 报告和发现清单）"
+        "及审核意见；未注明审核意见的为待审核。")]
     if common:
         by_finding = {f["finding_id"]: f for f in ordered}
         parts.append(element(
@@ -149,7 +161,7 @@ def findings_section(bundle: UnitBundle) -> Element:
         parts.append(element("article", element("h2", UNIT_LEVEL), _findings_table(by_project[None], locate), cls="project"))
     for project in projects:
         own = by_project.get(project["project_id"])
-        shared = [p["rule_id"] for p in common if project["project_id"] in p["project_ids"]]
+        shared = [p["rule_name"] for p in common if project["project_id"] in p["project_ids"]]
         parts.append(element(
             "article",
             element("h2", labels[project["project_id"]]),

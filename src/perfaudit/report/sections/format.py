@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...bundle import UnitBundle
 from ...taxonomy import BENEFIT, COST, OUTPUT, SATISFACTION
-from ...terms import SEVERITY_ZH
+from ...terms import SEVERITY_ZH, finding_numbers
 from ..markup import Content, Element, element, void
 
 REPORT_TITLE = "项目支出绩效目标审核报告"
@@ -64,9 +64,10 @@ def observed_text(value: object) -> str:
     return MISSING if value is None else str(value)
 
 
-def section(title: str, *body: Content, anchor: str) -> Element:
-    """A top-level report section: its h1 is a PDF bookmark and starts a new printed page."""
-    return element("section", element("h1", title), *body, cls="report-section", id=anchor)
+def section(title: str, *body: Content, anchor: str, flows: bool = False) -> Element:
+    """A top-level report section: its h1 is a PDF bookmark and starts a new printed page, unless
+    it ``flows`` on from what precedes it (no page left under half full)."""
+    return element("section", element("h1", title), *body, cls="report-section" + (" flows" if flows else ""), id=anchor)
 
 
 def shows_charts(bundle: UnitBundle) -> bool:
@@ -124,6 +125,11 @@ class Locator:
 
 
 
+def deduction_name(deduction: dict) -> str:
+    """A deduction as the printed report names it: the rule's name, its code left to the notes."""
+    return deduction["label"].removeprefix(deduction["rule_id"]).strip()
+
+
 def largest_deductions(grade: dict) -> list[dict]:
     """The rules that cost the unit most points, largest first: rule id, Chinese label, number of
     findings and points deducted (``audit.grade`` computed and sorted them)."""
@@ -169,6 +175,14 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     labels = ordered["rule_id"] + " " + ordered["rule_name"]
     counts = pd.crosstab(labels, ordered["severity"]).reindex(columns=list(SEVERITY_ZH), fill_value=0)
     return counts.reindex(list(dict.fromkeys(labels)))
+
+
+def numbered(bundle: UnitBundle, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (findings of ``bundle``) with each finding's short number (``问题12``), counted
+    over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
+    every = bundle.all_findings
+    numbers = dict(zip(every["finding_id"], finding_numbers(every, every["rule_rank"])))
+    return frame.assign(number=frame["finding_id"].map(numbers))
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

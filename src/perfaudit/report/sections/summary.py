@@ -12,7 +12,7 @@ from ...validation import ValidationResult
 from .. import charts
 from ..markup import Element, definition_table, element, table
 from .format import (
-    FUNDING_SOURCES, MISSING, projects_in_order, amount, category_counts, figure, largest_deductions, project_label, section,
+    FUNDING_SOURCES, MISSING, projects_in_order, amount, category_counts, figure, largest_deductions, deduction_name, project_label, section,
     section_title, shows_charts, text_or_missing,
 )
 from .notes import validation_status
@@ -84,8 +84,8 @@ def conclusion_block(bundle: UnitBundle) -> Element:
         element("h2", "审核结论（机器建议）"),
         element("p", element("span", conclusion["action"], cls="grade-letter"),
                 f"审核结果为“{conclusion['action']}”：{conclusion['consequence']}（财预〔2015〕88号第二十五条）。", conclusion["reason"]),
-        element("p", f"建议等级 {grade['grade']}（{grade['score']:.2f} 分）；扣分最多的三项：", "；".join(
-            f"{d['label']}（扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)) or "无"),
+        element("p", f"建议等级 {grade['grade']}（{grade['score']:.2f} 分，满分 100，计分方法见技术附注）；扣分最多的三项：", "；".join(
+            f"{deduction_name(d)}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)) or "无"),
         element("h3", f"错误（{len(errors)} 项）"),
         element("ul", error_items) if error_items else element("p", "无错误。"),
         element("h3", "各项目（问题多者在前）"),
@@ -119,23 +119,25 @@ def summary(bundle: UnitBundle) -> Element:
         ("数据质量校验", validation_status(ValidationResult.from_dict(bundle.validation))),
         ("审核意见", review_state(bundle)),
     ]
+    # flows on from the cover's conclusion: facts and the grade's breakdown fill page 1's rest
     return section(
         section_title(bundle, "summary"),
-        conclusion_block(bundle),
         element("h2", "基本情况"),
         definition_table(overview),
         element("h2", "预算总额与资金来源（万元）"),
         _funding_table(bundle),
-        grade_block(bundle.grade),
+        grade_block(bundle.grade, headline=False),
         anchor="summary",
+        flows=True,
     )
 
 
-def grade_block(grade: dict) -> Element:
-    """The machine-suggested grade, its score and the breakdown by review criterion."""
+def grade_block(grade: dict, *, headline: bool = True) -> Element:
+    """The machine-suggested grade, its score and the breakdown by review criterion; without
+    ``headline`` the breakdown only (the grade and its largest deductions said once, above)."""
     rows = [
         [item["label"], f"{item['weight']:g}", str(item["findings"]),
-         " / ".join(str(item[s]) for s in SEVERITY_ZH), f"{item['penalty']:g}", f"{item['score']:.2f}"]
+         " / ".join(str(item[s]) for s in SEVERITY_ZH), f"{item['penalty']:.2f}", f"{item['score']:.2f}"]
         for item in grade["breakdown"]
     ]
     scored = sum(item["findings"] for item in grade["breakdown"])
@@ -145,11 +147,12 @@ def grade_block(grade: dict) -> Element:
                  str(grade["findings"]), "", "", f"{grade['score']:.2f}"])
     return element(
         "div",
-        element("h2", "建议等级（机器建议）"),
-        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100，计分方法见技术附注）"),
+        element("h2", "建议等级（机器建议）" if headline else "评分明细"),
+        element("p", element("span", grade["grade"], cls="grade-letter"), f"综合得分 {grade['score']:.2f} 分（满分 100，计分方法见技术附注）")
+        if headline else None,
         element("p", "扣分最多的三项：", "；".join(
-            f"{d['label']}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)
-        ) or "无"),
+            f"{deduction_name(d)}（{d['findings']} 条，扣 {d['points']:.2f} 分）" for d in largest_deductions(grade)
+        ) or "无") if headline else None,
         element("p", grade["cap"]["reason_zh"]) if grade.get("cap") else None,
         table(["审核要点", "权重", "发现数", "错误 / 警告 / 提示", "平均扣分", "得分"], rows,
               widths=["18%", "12%", "14%", "20%", "16%", "20%"], numeric=(1, 2, 4, 5)),
@@ -171,4 +174,5 @@ def chart_section(bundle: UnitBundle) -> Element | None:
         section_title(bundle, "charts"),
         figure(charts.svg(chart), "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
         anchor="charts",
+        flows=True,  # a chart of a page or less: after the grade's breakdown, not on a page of its own
     )
