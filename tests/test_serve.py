@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import re
 import os
 import shutil
 import signal
@@ -240,7 +241,10 @@ def _seed_near_a_band(inputs: Path, out: Path) -> str:
 
 
 def _grade(browser) -> str:
-    return browser.evaluate("(document.querySelector('.grade .grade-letter') || {}).textContent || ''").strip()
+    """The unit's grade as page 1 states it, in its conclusion block (建议等级 X（…分）)."""
+    text = browser.evaluate("(document.querySelector('.conclusion') || {}).textContent || ''")
+    found = re.search(r"建议等级 (\S)（", text)
+    return found.group(1) if found else ""
 
 
 def _conclusion(browser) -> str:
