@@ -4,6 +4,7 @@ unless the rule is about the project as a whole."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import audit_fixtures as af
@@ -379,3 +380,14 @@ def test_the_pipeline_validates_once_and_audits_with_that_validation(monkeypatch
     monkeypatch.setattr(pipeline, "validate", lambda dataset: calls.append(dataset) or checked)
     audited = pipeline.audit(one(), af.DEFAULTS)
     assert len(calls) == 1 and audited.validation is checked
+
+
+def test_s11_a_blank_basis_column_is_one_finding_naming_its_indicators():
+    """A 批复表 whose 指标标准或依据 column is left blank (a real one: 黄石党校, 13 rows) states one
+    cause: one finding for the project, not one per row; one blank cell among filled ones stays its own."""
+    blank = [(*i[:4], {**(i[4] if len(i) > 4 else {}), "basis": None}) for i in GOOD]
+    found = af.findings(af.dataset(Project(indicators=blank), layout="B"), "S11")
+    assert len(found) == 1, found[["indicator", "message"]].to_string()
+    finding = found.iloc[0]
+    assert pd.isna(finding["indicator"]) and "全部为空" in finding["message"]
+    assert all(i[2] in finding["evidence"] for i in GOOD)

@@ -224,12 +224,22 @@ def s10(data: AuditInput):
 )
 def s11(data: AuditInput):
     lexicon = data.lexicon
-    with_basis = {p["project_id"] for p in data.projects if p["has_basis"]}
+    for project in data.projects:
+        if not project["has_basis"]:
+            continue
+        named = [row for row in data.indicators_of(project["project_id"]) if row["name_n"]]
+        empty = [row for row in named if not row["basis_n"]]
+        if len(named) > 1 and len(empty) == len(named):  # the column left blank: one cause, said once
+            yield on_project(
+                project, f"指标值确定依据一栏全部为空（{len(empty)} 个指标都没有写明依据）。",
+                evidence="、".join(row["name"] for row in empty), line=empty[0]["source_line"],
+            )
+            continue
+        for row in empty:
+            yield on_indicator(row, "指标值确定依据为空。", about_name=True)
     for row in data.indicators:
         basis = row["basis_n"]
         if not basis:
-            if row["project_id"] in with_basis and row["name_n"]:
-                yield on_indicator(row, "指标值确定依据为空。", about_name=True)
             continue
         evidence = f"{row['name']}：{row['basis']}"
         satisfaction = row["name_satisfaction"] or row["is_satisfaction_level"]
