@@ -3,8 +3,11 @@
     python benchmarks/corpus.py --units 200 --seed 7 --out /tmp/corpus
 
 The three bundled samples are read with perfaudit's own ingest; their 30 projects (with goals,
-funding and indicators) form a pool. Unit ``i`` gets a layout and a physical form in turn (A, B,
-C × rows, one cell per line), a unique name, code and department, and 2–12 projects drawn from
+funding and indicators) form a pool. Units are grouped into departments the way a city's are
+(``department_sizes``: a quarter of the departments with one unit, the others 2–30, about a dozen
+on average); every document names its department (A in its header, B and C on a cover, which
+Tianjin's budget books have). Unit ``i`` gets a layout and a physical form in turn (A, B,
+C × rows, one cell per line), a unique name and code, and 2–12 projects drawn from
 the whole pool — so projects of a layout-A sample reappear in layout-B and C tables and the
 other way round — with perturbed names, amounts, spending plans and indicator values. One file
 per unit; the same ``--units`` and ``--seed`` give byte-identical files.
@@ -36,7 +39,11 @@ LAYOUTS = ("A", "B", "C")
 FORMS = ("rows", "cells")
 PLACES = ("天津市", "巨鹿县", "广州市", "保定市", "邯郸市", "佛山市", "滨海新区", "邢台市", "东莞市", "河西区", "南开区", "平乡县")
 ORGS = ("文学艺术界联合会", "群众艺术馆", "图书馆", "文化馆", "博物馆", "美术馆", "档案馆", "少年宫", "科技馆", "非遗保护中心")
-DEPARTMENTS = ("文化广电和旅游局", "文学艺术界联合会", "教育局", "档案局", "科学技术局")
+DEPARTMENTS = ("文化广电和旅游局", "文学艺术界联合会", "教育局", "档案局", "科学技术局", "民政局", "卫生健康委员会",
+               "农业农村局", "水务局", "交通运输局", "生态环境局", "住房和城乡建设局")
+# Units per department as a city's budget has them: a quarter of the departments have one unit,
+# the others 2 to 30 (about a dozen per department on average).
+SINGLE_UNIT_SHARE, LARGEST_DEPARTMENT = 0.25, 30
 NAME_VARIANTS = ("", "（续建）", "（第二期）", "专项", "补助", "（{year}年）")
 
 
@@ -173,7 +180,7 @@ def write_b(unit: dict, projects: list[Project]) -> str:
 
 
 def write_c(unit: dict, projects: list[Project]) -> str:
-    lines = [""]
+    lines = ["", unit["department"], f"{unit['year']} 年部门预算绩效文本", ""]
     for n, p in enumerate(projects, start=1):
         lines += [
             f"{n}.{p.name}绩效目标表", "", f"{unit['code']}{unit['name']}", "", "单位：万元", "",
@@ -190,18 +197,39 @@ def write_c(unit: dict, projects: list[Project]) -> str:
 WRITERS = {"A": write_a, "B": write_b, "C": write_c}
 
 
+def department_sizes(units: int, rng: random.Random) -> list[int]:
+    """Units per department, in order, adding up to ``units``."""
+    sizes: list[int] = []
+    while sum(sizes) < units:
+        size = 1 if rng.random() < SINGLE_UNIT_SHARE else rng.randint(2, LARGEST_DEPARTMENT)
+        sizes.append(min(size, units - sum(sizes)))
+    return sizes
+
+
+def departments(units: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(place, department name) of each unit: consecutive units share a department."""
+    names = [(place, f"{place}{department}") for department in DEPARTMENTS for place in PLACES]
+    rng.shuffle(names)
+    chosen = []
+    for number, size in enumerate(department_sizes(units, rng)):
+        place, name = names[number % len(names)]
+        if number >= len(names):  # more departments than names: the n-th city-wide one of its kind
+            name = f"{name}第{number // len(names) + 1}分局"
+        chosen += [(place, name)] * size
+    return chosen
+
+
 def generate(units: int, seed: int, out: Path) -> list[Path]:
     """Write ``units`` documents (one unit each) to ``out``; returns their paths."""
     rng = random.Random(seed)
     pool = project_pool()
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for i in range(units):
+    for i, (place, department) in enumerate(departments(units, rng)):
         layout, form = LAYOUTS[i % 3], FORMS[(i // 3) % 2]
-        place = PLACES[rng.randrange(len(PLACES))]
         unit = {
             "name": f"{place}{ORGS[rng.randrange(len(ORGS))]}第{i + 1}分支机构",
-            "department": f"{place}{DEPARTMENTS[rng.randrange(len(DEPARTMENTS))]}",
+            "department": department,
             "code": f"{500000 + i:06d}",
             "year": rng.choice((2024, 2025)),
         }

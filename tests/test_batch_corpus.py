@@ -1,5 +1,6 @@
 """The benchmark's synthetic corpus: every generated document is read cleanly, units are unique,
-all three layouts in both physical forms occur, and a seed gives the same bytes."""
+all three layouts in both physical forms occur, units are grouped into departments as a city's
+are, and a seed gives the same bytes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from perfaudit.ingest import ingest_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from corpus import generate  # noqa: E402
+import random  # noqa: E402
+
+from corpus import department_sizes, generate  # noqa: E402
 
 
 def test_twenty_generated_units_ingest_cleanly(tmp_path):
@@ -32,3 +35,18 @@ def test_same_seed_same_corpus(tmp_path):
     again = [p.read_bytes() for p in generate(6, 3, tmp_path / "b")]
     other = [p.read_bytes() for p in generate(6, 4, tmp_path / "c")]
     assert first == again and first != other
+
+
+def test_departments_are_grouped_like_a_citys():
+    sizes = department_sizes(1000, random.Random(1))
+    assert sum(sizes) == 1000 and max(sizes) <= 30
+    assert 0.15 <= sizes.count(1) / len(sizes) <= 0.35  # about a quarter with one unit
+    assert 9 <= 1000 / len(sizes) <= 15  # about a dozen units per department
+
+
+def test_every_layout_names_its_department(tmp_path):
+    generate(40, 1, tmp_path / "a")
+    units = ingest_paths([tmp_path / "a"]).dataset.units
+    assert units["department"].notna().all()  # C too, on its cover
+    per_department = units.groupby("department_id").size()
+    assert per_department.max() >= 2 and len(per_department) < len(units)
