@@ -18,7 +18,10 @@ In one run, on the same corpus (``corpus.py``) and in the same environment, it t
     ``--previous-ref`` given more than once measures each of those commits the same way (e.g. the
     fresh-kernel-per-unit route of the commit before the kernel pool);
 (c) ``perfaudit run`` over all units (HTML + PDF, index included), and then a no-change re-run,
-    with the mean seconds per unit of each step on a worker (notebook, HTML, PDF, opinion);
+    with the mean seconds per unit of each step on a worker (notebook, HTML, PDF, opinion), and
+    the CPU budget: CPU seconds per unit of each step (the driver's ingest, validation, audit and
+    bundles; each report's bundle read, notebook — its kernel included —, HTML, PDF and Word; the
+    department reports; the index) and of what no step accounts for, from ``run.json``;
 
 and prints for each seconds per unit (wall clock) and CPU seconds per unit, their ratios, the
 peak memory of each run (the summed RSS of its whole process tree: driver, workers, zygotes,
@@ -201,6 +204,29 @@ def unit_phases(summary: dict) -> str:
     return ", ".join(f"{step} {sum(values) / len(values):.2f} s" for step, values in steps.items())
 
 
+# The steps of the CPU budget, as run.json names them: the driver's (once per run, per chunk of
+# units), each unit report's (the notebook's kernel included in "execute"), the department reports'
+# and the index's.
+DRIVER_STEPS = {"read": "ingest", "validate": "validate", "audit": "audit", "bundles": "bundles"}
+REPORT_STEPS = {"figures": "bundle read + index figures", "execute": "notebook", "html": "HTML", "pdf": "PDF",
+                "docx": "Word"}
+
+
+def cpu_budget(summary: dict, total_cpu: float) -> list[tuple[str, float]]:
+    """CPU seconds per unit of each step of a run (``run.json``), and what no step accounts for
+    (worker and kernel starts, kernel resets, papermill's and the driver's own work, logs):
+    the process tree's CPU minus the steps'."""
+    units = max(1, len(summary["units"]))
+    budget = [(label, summary["cpu"].get(step, 0.0) / units) for step, label in DRIVER_STEPS.items()]
+    budget += [(label, sum(unit["cpu"].get(step, 0.0) for unit in summary["units"]) / units)
+               for step, label in REPORT_STEPS.items()]
+    budget.append((f"department reports ({len(summary['departments'])})",
+                   sum(sum(entry["cpu"].values()) for entry in summary["departments"]) / units))
+    budget.append(("index", summary["cpu"].get("index", 0.0) / units))
+    budget.append(("other", total_cpu / units - sum(seconds for _, seconds in budget)))
+    return budget
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -261,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
     routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}"))
-    phases = unit_phases(json.loads((out / "run.json").read_text(encoding="utf-8")))
+    first_run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    phases = unit_phases(first_run)
+    budget = cpu_budget(first_run, measure.cpu)
     rerun = perfaudit_run(corpus, out, args.workers)
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
 
@@ -279,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         if run is not new:
             rows.append((f"new route vs {name}", f"{wall / new_wall:.1f}x faster, {cpu / new_cpu:.1f}x less CPU"))
     rows.append(("new route, per unit on a worker", phases))
+    rows.append(("new route, CPU s per unit by step", ", ".join(f"{label} {seconds:.3f}" for label, seconds in budget)))
     rows.append(("no-change re-run", f"{rerun.seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun.code})"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))

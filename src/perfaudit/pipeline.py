@@ -31,6 +31,7 @@ from .fingerprint import settings_fingerprint, suites_fingerprint
 from .model import Dataset
 from .outdir import OutputFolder
 from .settings import Settings, load_settings
+from .timing import StepClock
 
 if TYPE_CHECKING:
     from .audit import AuditResult
@@ -61,13 +62,18 @@ class Audited:
     audit: "AuditResult"
 
 
-def audit(dataset: Dataset, settings: Settings, reviews: "Mapping[str, Review] | None" = None) -> Audited:
+def audit(dataset: Dataset, settings: Settings, reviews: "Mapping[str, Review] | None" = None,
+          clock: StepClock | None = None) -> Audited:
     """Validate, then audit with that validation. ``reviews``: the reviewers' dispositions per unit
-    (``review.file``; None: the machine's findings without review columns)."""
+    (``review.file``; None: the machine's findings without review columns); ``clock``: gets the
+    time of each (steps ``validate``, ``audit``)."""
     from .audit import audit_dataset
 
-    validation = validate(dataset)
-    return Audited(validation, audit_dataset(dataset, settings, validation, reviews))
+    clock = clock or StepClock()
+    with clock("validate"):
+        validation = validate(dataset)
+    with clock("audit"):
+        return Audited(validation, audit_dataset(dataset, settings, validation, reviews))
 
 
 def with_rule_columns(findings: pd.DataFrame) -> pd.DataFrame:
@@ -82,17 +88,24 @@ def with_rule_columns(findings: pd.DataFrame) -> pd.DataFrame:
 
 def write_unit_bundles(
     dataset: Dataset, root: Path, settings: Settings, *, unit_ids: list[str] | None = None,
-    reviews: "Mapping[str, Review] | None" = None,
+    reviews: "Mapping[str, Review] | None" = None, clock: StepClock | None = None,
 ) -> dict[str, Path]:
     """Validate and audit the whole dataset, then write the bundle of each unit (default: all).
-    ``reviews``: the reviewers' dispositions per unit (``review.file``; none: every finding undecided)."""
+    ``reviews``: the reviewers' dispositions per unit (``review.file``; none: every finding undecided);
+    ``clock``: gets the time of each step (``validate``, ``audit``, ``bundles``)."""
+    reviews, clock = reviews or {}, clock or StepClock()
+    audited = audit(dataset, settings, reviews, clock)
+    with clock("bundles"):
+        return _write_unit_bundles(dataset, root, settings, audited, unit_ids, reviews)
+
+
+def _write_unit_bundles(dataset: Dataset, root: Path, settings: Settings, audited: Audited, unit_ids: list[str] | None,
+                        reviews: "Mapping[str, Review]") -> dict[str, Path]:
     from .audit.grade import project_points
     from .fonts import report_settings as resolved_report_settings
     from .review.apply import counting, review_summary
     from .review.model import Review
 
-    reviews = reviews or {}
-    audited = audit(dataset, settings, reviews)
     fingerprints = {"rules": settings_fingerprint(settings), "suites": suites_fingerprint()}
     report_settings = resolved_report_settings(settings)
     grade_config = audited.audit.grade_config

@@ -38,6 +38,9 @@ class BatchSummary:
     stopped_by: int | None = None  # the signal that stopped the run (SIGINT, SIGTERM)
     error: str | None = None  # why the run stopped before its end (it then exits 2)
     seconds: float = 0.0
+    # CPU seconds of the run's steps outside the reports: the driver's (read, validate, audit,
+    # bundles) and the index's; each report's are in its entry
+    cpu: dict[str, float] = field(default_factory=dict)
     run_json: Path | None = None
     finished: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -63,6 +66,7 @@ class BatchSummary:
             "out_dir": str(self.out_dir),
             "finished": self.finished,
             "seconds": round(self.seconds, 3),
+            "cpu": {step: round(value, 3) for step, value in self.cpu.items()},
             "executor": self.executor,
             "workers": self.workers,
             "interrupted": self.interrupted,
@@ -99,6 +103,7 @@ def _run_entry(run: UnitRun) -> dict[str, Any]:
         "error_class": run.result.error_class if run.status == FAILED else None,
         "error": run.result.error if run.status == FAILED else None,
         "seconds": run.result.seconds if run.status != SKIPPED else {},
+        "cpu": run.result.cpu if run.status != SKIPPED else {},
         "outputs": run.result.outputs,
     }
 

@@ -53,7 +53,8 @@ class UnitResult:
     reason: str | None = None
     error_class: str | None = None
     error: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall clock per step
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU per step (the kernel's included)
     outputs: dict[str, str] = field(default_factory=dict)
     worker: str | None = None
     finished: str | None = None

@@ -19,6 +19,7 @@ from ..outdir import OutputFolder
 from ..resources import DEPARTMENT_NOTEBOOK, PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, notebook as shipped_notebook
 from ..review.file import read_reviews, review_digest
 from ..settings import Settings, load_settings
+from ..timing import StepClock
 from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
@@ -266,7 +267,8 @@ def _chunks(units: list[UnitPlan]) -> Iterator[list[UnitPlan]]:
         yield units[start:start + CHUNK_UNITS]
 
 
-def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: list[UnitPlan], reviews: dict) -> None:
+def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: list[UnitPlan], reviews: dict,
+                   clock: StepClock) -> None:
     """Validate and audit the documents of these units, in one go (with their reviewers'
     dispositions), and write their bundles."""
     from ..model import Dataset
@@ -275,7 +277,8 @@ def _write_bundles(ingested, settings: Settings, bundle_root: Path, to_build: li
     files = {unit.source_file for unit in to_build}
     subset = Dataset(**{name: frame[frame["source_file"].isin(files)].reset_index(drop=True)
                         for name, frame in ingested.dataset.tables().items()})
-    write_unit_bundles(subset, bundle_root, settings, unit_ids=sorted(unit.unit_id for unit in to_build), reviews=reviews)
+    write_unit_bundles(subset, bundle_root, settings, unit_ids=sorted(unit.unit_id for unit in to_build), reviews=reviews,
+                       clock=clock)
 
 
 def _index_fingerprint(manifest: Manifest, recipe: dict[str, str], out_dir: Path) -> str | None:
@@ -331,24 +334,25 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
         if not options.dry_run:
             _clear_staging(out_dir)
             manifest.save(out_dir)  # take in the journal of an interrupted run: it now holds only ours
-        ingested = None
+        ingested, clock = None, StepClock()
         if _needs_reading(found, manifest, recipe, selection, out_dir):
             from ..pipeline import read_documents
 
-            ingested = read_documents(inputs, year=options.year, settings=settings)
+            with clock("read"):
+                ingested = read_documents(inputs, year=options.year, settings=settings)
         files, units = _files_and_units(found, manifest, ingested)
         plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
         from ..ingest.discovery import scan
 
         plan.skipped = {name: why for name, _, why in scan(inputs).skipped}
-        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor)
+        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor, cpu=clock.cpu)
         if options.dry_run:
             summary.seconds = time.perf_counter() - started
             return summary
         manifest.recipe, manifest.files = recipe, files
         manifest.report_settings = resolved_report
         try:
-            _execute(plan, summary, manifest, ingested, settings, options, notebook)
+            _execute(plan, summary, manifest, ingested, settings, options, notebook, clock)
         except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
             summary.error = str(error)
             raise
@@ -363,7 +367,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
 
 
 def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, settings: Settings,
-             options: BatchOptions, notebook: Path) -> None:
+             options: BatchOptions, notebook: Path, clock: StepClock) -> None:
     from .executors import make_executor
     from .progress import Progress
     from .task import build_index
@@ -427,11 +431,12 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
                 chunk = [unit for unit in chunk if unit.unit_id not in refused]
                 if not chunk:
                     continue
-                _write_bundles(ingested, settings, bundle_root, chunk, reviews)
+                _write_bundles(ingested, settings, bundle_root, chunk, reviews, clock)
                 executor.submit([unit.task(bundle_root, out_dir, notebook if options.notebook else None) for unit in chunk])
                 executor.drain(collect, progress.tick, wait=False)
             # Departments last: their bundles add up the unit bundles written above.
-            tasks, failed = _department_tasks(departments_to_build, settings, bundle_root, out_dir)
+            with clock("bundles"):
+                tasks, failed = _department_tasks(departments_to_build, settings, bundle_root, out_dir)
             for result in failed:
                 collect(result)
             executor.submit(tasks)
@@ -440,9 +445,11 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
         manifest.save(out_dir)
         try:
             try:
-                summary.index = executor.call(build_index, str(out_dir), manifest.report_settings)
+                index = executor.call(build_index, str(out_dir), manifest.report_settings)
             except WorkerLost:  # the cluster is gone: the index of what was built, made here
-                summary.index = build_index(str(out_dir), manifest.report_settings)
+                index = build_index(str(out_dir), manifest.report_settings)
+            summary.index = index.files
+            clock.add_cpu("index", index.cpu)
             manifest.index = {"fingerprint": _index_fingerprint(manifest, manifest.recipe, out_dir)}
         except (JobError, WorkerLost, PerfauditError) as error:
             summary.index_error = str(error).strip().splitlines()[-1]

@@ -42,7 +42,7 @@ def warm_up() -> None:
     kernels.start_worker()
 
 
-def build_index(out_dir: str, report_settings: dict[str, Any]) -> dict[str, str]:
+def build_index(out_dir: str, report_settings: dict[str, Any]):
     """The portfolio index of ``out_dir`` (a job for a worker, where the report stack is loaded)."""
     from ..report import kernels, report_portfolio
 
@@ -83,16 +83,23 @@ def run_unit(task: UnitTask) -> UnitResult:
     with _unit_log(log_path) as log:
         log.info("unit %s (%s) from %s, worker %s", task.unit_id, task.unit_name, task.source_file, worker)
         figures = None
+        figures_cpu = time.process_time()
         try:
+            # read once here, for the index's figures and the Word opinion (the kernel reads its own)
             if task.kind == DEPARTMENT:
-                figures = department_figures(read_department(bundle_root, task.unit_id))
-                report = report_department(bundle_root, task.unit_id, out_dir, kernels=kernels.reused(), log_file=log_path)
+                department = read_department(bundle_root, task.unit_id)
+                figures = department_figures(department)
+                figures_cpu = time.process_time() - figures_cpu
+                report = report_department(bundle_root, task.unit_id, out_dir, kernels=kernels.reused(), log_file=log_path,
+                                           department=department)
             else:
-                figures = unit_figures(read_bundle(bundle_root, task.unit_id))
+                bundle = read_bundle(bundle_root, task.unit_id)
+                figures = unit_figures(bundle)
+                figures_cpu = time.process_time() - figures_cpu
                 report = report_unit(
                     bundle_root, task.unit_id, out_dir,
                     notebook=Path(task.notebook) if task.notebook else None,
-                    kernels=kernels.reused(), log_file=log_path,
+                    kernels=kernels.reused(), log_file=log_path, bundle=bundle,
                 )
         except Exception as error:  # a unit that cannot even start its report fails alone
             log.error("failed: %s", traceback.format_exc())
@@ -111,6 +118,7 @@ def run_unit(task: UnitTask) -> UnitResult:
                 error_class=report.error_class,
                 error=report.error,
                 seconds=dict(report.seconds),
+                cpu={"figures": round(figures_cpu, 3), **report.cpu},
                 outputs=outputs,
                 summary=figures,
                 kind=task.kind,

@@ -36,8 +36,10 @@ from ..atomic import replace_dir, write_bytes, write_text
 from ..errors import ReportError
 from ..fingerprint import sha256_bytes
 from ..outdir import OPINION_FILE, PROVENANCE_FILE, REPORT_STEM, OutputFolder, staging_dir
+from ..timing import StepClock
 
 if TYPE_CHECKING:
+    from ..bundle import DepartmentBundle, UnitBundle
     from .kernels import KernelSource
 
 OK, FAILED = "ok", "failed"
@@ -55,7 +57,8 @@ class UnitReport:
     files: tuple[str, ...] = ()
     error_class: str | None = None
     error: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall clock per step
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU per step, the notebook's kernel included
 
     @property
     def ok(self) -> bool:
@@ -81,11 +84,13 @@ def _provenance(meta: dict, staging: Path, record: UnitReport, started: datetime
 
 
 def report_unit(bundle_root: Path, unit_id: str, out_dir: Path, *, notebook: Path | None = None,
-                kernels: "KernelSource | None" = None, log_file: Path | None = None) -> UnitReport:
+                kernels: "KernelSource | None" = None, log_file: Path | None = None,
+                bundle: "UnitBundle | None" = None) -> UnitReport:
     """Write one unit's report files (see the module docstring); returns what happened.
 
     ``notebook`` replaces ``notebooks/unit_audit.ipynb`` (tests); ``kernels`` is where the notebook
-    runs (default: a new kernel, ``kernels.fresh()``), ``log_file`` where the kernel's own output goes.
+    runs (default: a new kernel, ``kernels.fresh()``), ``log_file`` where the kernel's own output goes;
+    ``bundle``: the unit's bundle if the caller has read it already (read here otherwise).
     """
     from ..bundle import read_bundle, read_meta
     from ..resources import UNIT_NOTEBOOK, notebook as shipped_notebook
@@ -96,22 +101,23 @@ def report_unit(bundle_root: Path, unit_id: str, out_dir: Path, *, notebook: Pat
     return _report(
         notebook or shipped_notebook(UNIT_NOTEBOOK), {"unit_id": unit_id, "bundle_dir": str(bundle_root.resolve())},
         record_id=unit_id, final=OutputFolder(out_dir).unit_report(unit_id), title=f"{meta['unit_name']} {REPORT_TITLE}",
-        settings=meta["report_settings"], opinion=lambda: opinion_docx(read_bundle(bundle_root, unit_id)),
+        settings=meta["report_settings"], opinion=lambda: opinion_docx(bundle or read_bundle(bundle_root, unit_id)),
         provenance={"sources": meta["sources"], "fingerprints": meta["fingerprints"]},
         kernels=kernels, log_file=log_file,
     )
 
 
 def report_department(bundle_root: Path, department_id: str, out_dir: Path, *, kernels: "KernelSource | None" = None,
-                      log_file: Path | None = None) -> UnitReport:
+                      log_file: Path | None = None, department: "DepartmentBundle | None" = None) -> UnitReport:
     """Write one department's report files (``out_dir/departments/<id>/``, the same files as a
-    unit's) from its department bundle and its units' bundles; returns what happened."""
+    unit's) from its department bundle and its units' bundles; returns what happened.
+    ``department``: that bundle if the caller has read it already."""
     from ..bundle import read_department
     from ..resources import DEPARTMENT_NOTEBOOK, notebook as shipped_notebook
     from .opinion import department_opinion_docx
     from .sections.department import REPORT_TITLE
 
-    department = read_department(bundle_root, department_id)
+    department = department or read_department(bundle_root, department_id)
     sources = sorted({(s["file"], s["sha256"]) for unit in department.units for s in unit.meta["sources"]})
     return _report(
         shipped_notebook(DEPARTMENT_NOTEBOOK), {"department_id": department_id, "bundle_dir": str(bundle_root.resolve())},
@@ -123,13 +129,22 @@ def report_department(bundle_root: Path, department_id: str, out_dir: Path, *, k
     )
 
 
-def report_portfolio(out_dir: Path, report_settings: dict, *, kernels: "KernelSource | None" = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class IndexReport:
+    """The portfolio index written: ``files`` {"html": ..., "pdf": ...} relative to the output
+    folder, and the CPU seconds it took (its kernel's included)."""
+
+    files: dict[str, str]
+    cpu: float
+
+
+def report_portfolio(out_dir: Path, report_settings: dict, *, kernels: "KernelSource | None" = None) -> IndexReport:
     """Write the portfolio index (``OUT/index.html`` and ``index.pdf``) from the output folder's
-    manifest; returns {"html": ..., "pdf": ...} relative to ``out_dir``. Raises ReportError when
-    its notebook fails (the run reports it and exits 1)."""
+    manifest. Raises ReportError when its notebook fails (the run reports it and exits 1)."""
     from ..resources import PORTFOLIO_NOTEBOOK, notebook as shipped_notebook
     from .portfolio import PAGE_TITLE
 
+    own_cpu = time.process_time()
     out = OutputFolder(out_dir)
     staging = out.index_staging()
     shutil.rmtree(staging, ignore_errors=True)
@@ -142,7 +157,8 @@ def report_portfolio(out_dir: Path, report_settings: dict, *, kernels: "KernelSo
     write_text(out.index("html"), html)
     write_bytes(out.index("pdf"), pdf)
     shutil.rmtree(staging, ignore_errors=True)
-    return {kind: out.relative(out.index(kind)) for kind in ("html", "pdf")}
+    return IndexReport({kind: out.relative(out.index(kind)) for kind in ("html", "pdf")},
+                       round(time.process_time() - own_cpu + execution.kernel_cpu, 3))
 
 
 def _execute(notebook: Path, parameters: dict[str, str], staging: Path, *, settings: dict,
@@ -163,21 +179,19 @@ def _execute(notebook: Path, parameters: dict[str, str], staging: Path, *, setti
 
 
 def _export(notebook, *, title: str, settings: dict, appendix: tuple[bool, bool] | None,
-            seconds: dict[str, float] | None = None) -> tuple[str, bytes]:
+            steps: StepClock | None = None) -> tuple[str, bytes]:
     """The executed notebook as HTML and PDF (``appendix``: whether each keeps the appendix cell;
-    None: the exporters' default); ``seconds`` gets the time each took."""
+    None: the exporters' default); ``steps`` gets the time each took."""
     from .pdf import render_pdf
     from .render import render_html
 
-    seconds = {} if seconds is None else seconds
+    steps = steps or StepClock()
     fonts = {"font_family": settings["cjk_font_family"], "mono_font_family": settings["mono_font_family"]}
     html_appendix, pdf_appendix = ({}, {}) if appendix is None else ({"appendix": appendix[0]}, {"appendix": appendix[1]})
-    clock = time.perf_counter()
-    html = render_html(notebook, title=title, **fonts, **html_appendix)
-    seconds["html"] = round(time.perf_counter() - clock, 3)
-    clock = time.perf_counter()
-    pdf = render_pdf(notebook, title=title, cjk_font_file=settings["cjk_font_file"], **fonts, **pdf_appendix)
-    seconds["pdf"] = round(time.perf_counter() - clock, 3)
+    with steps("html"):
+        html = render_html(notebook, title=title, **fonts, **html_appendix)
+    with steps("pdf"):
+        pdf = render_pdf(notebook, title=title, cjk_font_file=settings["cjk_font_file"], **fonts, **pdf_appendix)
     return html, pdf
 
 
@@ -192,21 +206,20 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
     staging.mkdir(parents=True)
     executed, html_path, pdf_path = (staging / f"{REPORT_STEM}.{ext}" for ext in ("ipynb", "html", "pdf"))
     opinion_path = staging / OPINION_FILE
-    seconds: dict[str, float] = {}
+    steps = StepClock()
 
-    clock = time.perf_counter()
-    execution = _execute(notebook, parameters, staging, settings=settings, kernels=kernels, log_file=log_file)
-    seconds["execute"] = round(time.perf_counter() - clock, 3)
+    with steps("execute"):
+        execution = _execute(notebook, parameters, staging, settings=settings, kernels=kernels, log_file=log_file)
+    steps.add_cpu("execute", execution.kernel_cpu)
     error: Exception | None = execution.error
     if error is None:
         try:
             html, pdf = _export(execution.notebook, title=title, settings=settings,
-                                appendix=("html" in settings["appendix"], "pdf" in settings["appendix"]), seconds=seconds)
+                                appendix=("html" in settings["appendix"], "pdf" in settings["appendix"]), steps=steps)
             html_path.write_text(html, encoding="utf-8")
             pdf_path.write_bytes(pdf)
-            clock = time.perf_counter()
-            opinion_path.write_bytes(opinion())
-            seconds["docx"] = round(time.perf_counter() - clock, 3)
+            with steps("docx"):
+                opinion_path.write_bytes(opinion())
         except Exception as exc:  # a rendering failure fails this unit, not the batch
             error = exc
             for path in (html_path, pdf_path, opinion_path):
@@ -219,7 +232,8 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
         error_class=(getattr(error, "cause", None) or type(error).__name__) if error else None,
         # the files the message names are read where they end up, not in the staging folder
         error=str(error).replace(str(staging), str(final)) if error else None,
-        seconds=seconds,
+        seconds=steps.seconds,
+        cpu=steps.cpu,
     )
     try:
         written = _provenance(provenance, staging, record, started)
@@ -231,4 +245,4 @@ def _report(notebook: Path, parameters: dict[str, str], *, record_id: str, final
     return record
 
 
-__all__ = ["FAILED", "OK", "UnitReport", "report_department", "report_portfolio", "report_unit"]
+__all__ = ["FAILED", "OK", "IndexReport", "UnitReport", "report_department", "report_portfolio", "report_unit"]

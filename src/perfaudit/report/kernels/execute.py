@@ -8,12 +8,13 @@ normally when a cell calls ``sys.exit``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nbformat
 import papermill
+import psutil
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
@@ -93,6 +94,20 @@ papermill_engines.register(ENGINE_NAME, _Engine)
 class Execution:
     notebook: nbformat.NotebookNode | None
     error: ReportError | None
+    kernel_cpu: float = 0.0  # CPU seconds the kernel process used while it ran the notebook
+
+
+def kernel_cpu_seconds(manager: AsyncKernelManager) -> float:
+    """CPU seconds (user + system) the manager's kernel process has used so far; 0 when it has
+    none or is gone."""
+    pid = getattr(getattr(manager, "provisioner", None), "pid", None)
+    if not pid:
+        return 0.0
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system
 
 
 def run_notebook(
@@ -111,7 +126,9 @@ def run_notebook(
     if not notebook.is_file():
         raise ReportError(f"{notebook}: notebook not found")
     manager = kernels.acquire(log_file)
+    started = kernel_cpu_seconds(manager)
     execution = _execute(notebook, output, parameters, done_marker, cell_timeout, manager)
+    execution = replace(execution, kernel_cpu=max(0.0, kernel_cpu_seconds(manager) - started))
     kernels.release(manager, clean=execution.error is None)
     return execution
 
