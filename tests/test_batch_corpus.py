@@ -50,3 +50,17 @@ def test_every_layout_names_its_department(tmp_path):
     assert units["department"].notna().all()  # C too, on its cover
     per_department = units.groupby("department_id").size()
     assert per_department.max() >= 2 and len(per_department) < len(units)
+
+
+def test_reading_in_parallel_gives_the_same_tables_and_refusals(tmp_path):
+    from pandas.testing import assert_frame_equal
+
+    from perfaudit.ingest import PARALLEL_FROM
+
+    generate(PARALLEL_FROM, 5, tmp_path / "a")
+    (tmp_path / "a" / "unit00003_C_rows.txt").write_bytes(b"\xff\xfe not a document")  # refused, in the middle
+    serial = ingest_paths([tmp_path / "a"])
+    parallel = ingest_paths([tmp_path / "a"], processes=2)
+    assert len(serial.refused) == 1 and serial.files == parallel.files
+    for name, frame in serial.dataset.tables().items():
+        assert_frame_equal(frame, parallel.dataset.tables()[name])

@@ -40,11 +40,13 @@ if TYPE_CHECKING:
     from .validation import ValidationResult
 
 
-def read_documents(paths: list[Path], *, year: int | None = None, settings: Settings | None = None) -> "IngestResult":
-    """Every document under ``paths`` (files or folders) -> the Dataset, with one outcome per file."""
+def read_documents(paths: list[Path], *, year: int | None = None, settings: Settings | None = None,
+                   processes: int = 1) -> "IngestResult":
+    """Every document under ``paths`` (files or folders) -> the Dataset, with one outcome per file;
+    ``processes`` > 1: many documents are read in parallel."""
     from .ingest import ingest_paths
 
-    return ingest_paths(paths, year=year, settings=settings)
+    return ingest_paths(paths, year=year, settings=settings, processes=processes)
 
 
 def validate(dataset: Dataset, *, data_docs_dir: Path | None = None) -> "ValidationResult":

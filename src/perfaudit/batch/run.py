@@ -338,8 +338,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
         if _needs_reading(found, manifest, recipe, selection, out_dir):
             from ..pipeline import read_documents
 
-            with clock("read"):
-                ingested = read_documents(inputs, year=options.year, settings=settings)
+            with clock("read"):  # on every core of this machine: no worker is started yet
+                ingested = read_documents(inputs, year=options.year, settings=settings, processes=os.cpu_count() or 1)
         files, units = _files_and_units(found, manifest, ingested)
         plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
         from ..ingest.discovery import scan
