@@ -7,13 +7,16 @@ kinsoku or row splitting: the few OXML elements are set here, and nothing else i
 
 from __future__ import annotations
 
+import functools
 import re
+from copy import deepcopy
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 # Fonts as a bureau's Word has them, each with the font Word and LibreOffice use where it is
 # missing (w:altName in the font table): 仿宋_GB2312 is absent from recent Windows, 仿宋 is not.
@@ -206,8 +209,9 @@ def table(document, header: list[str], rows: list[list[str]], widths_cm: list[fl
     """A grid table in 五号: fixed column widths (given in cm, summing to the text width), the
     header repeated on each page, and rows that never split across pages."""
     assert abs(sum(widths_cm) - TEXT_WIDTH_CM) < 0.05, (widths_cm, TEXT_WIDTH_CM)
-    grid = document.add_table(rows=1, cols=len(header))
-    grid.style = "Table Grid"
+    grid = document.add_table(rows=0, cols=len(header))
+    # the style by its id: python-docx's name lookup scans every style for the default, per table
+    grid._tbl.tblStyle_val = document.styles["Table Grid"].style_id
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     width = grid._tbl.tblPr.find(qn("w:tblW"))  # python-docx writes it (type auto); autofit False: fixed layout
@@ -215,25 +219,52 @@ def table(document, header: list[str], rows: list[list[str]], widths_cm: list[fl
     width.set(qn("w:type"), "dxa")
     for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):
         col.set(qn("w:w"), str(round(width * 567)))
+    alignments = [WD_ALIGN_PARAGRAPH.CENTER if index in center else WD_ALIGN_PARAGRAPH.RIGHT if index in right else None
+                  for index in range(len(header))]
     for values in [header, *rows]:
-        row = grid.rows[0] if values is header else grid.add_row()
-        trpr = row._tr.get_or_add_trPr()
-        _on(trpr, "w:cantSplit")
-        if values is header:
-            _on(trpr, "w:tblHeader")
-        for index, (cell, text, width) in enumerate(zip(row.cells, values, widths_cm)):
-            cell.width = Cm(width)
-            lines = str(text).split("\n")
-            cell.text = ""
-            for number, line in enumerate(lines):
-                p = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-                p.paragraph_format.line_spacing = 1.0
-                if values is header or index in center:
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif index in right:
-                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                run = p.add_run(line)
-                run.font.size = Pt(TABLE_PT)
-                if values is header:
-                    run.bold = True
-                    _east_asian(run._r.get_or_add_rPr(), HEADING_FONT)
+        is_header = values is header
+        row = deepcopy(_row(is_header))
+        for text, width, alignment in zip(values, widths_cm, alignments):
+            cell = deepcopy(_cell(width))
+            for number, line in enumerate(str(text).split("\n")):
+                p = deepcopy(_cell_paragraph(WD_ALIGN_PARAGRAPH.CENTER if is_header else alignment, is_header))
+                if number == 0:  # the empty run python-docx leaves in a cleared cell (kept: the same bytes as ever)
+                    p[-1].addprevious(OxmlElement("w:r"))
+                p[-1].text = line
+                cell.append(p)
+            row.append(cell)
+        grid._tbl.append(row)
+
+
+# A table is built from copies of one formatted row, cell and paragraph (per kind): python-docx's
+# proxies cost a quarter of a millisecond per cell, setting each property through get-or-add.
+@functools.cache
+def _row(header: bool):
+    tr = OxmlElement("w:tr")
+    trpr = tr.get_or_add_trPr()
+    _on(trpr, "w:cantSplit")
+    if header:
+        _on(trpr, "w:tblHeader")
+    return tr
+
+
+@functools.cache
+def _cell(width_cm: float):
+    tc = OxmlElement("w:tc")
+    tc.width = Cm(width_cm)
+    return tc
+
+
+@functools.cache
+def _cell_paragraph(alignment: WD_ALIGN_PARAGRAPH | None, header: bool):
+    """A table paragraph with one empty run, formatted (its text is set on copies)."""
+    p = Paragraph(OxmlElement("w:p"), None)
+    p.paragraph_format.line_spacing = 1.0
+    if alignment is not None:
+        p.alignment = alignment
+    run = p.add_run()
+    run.font.size = Pt(TABLE_PT)
+    if header:
+        run.bold = True
+        _east_asian(run._r.get_or_add_rPr(), HEADING_FONT)
+    return p._p
