@@ -2,7 +2,9 @@
 margins, 仿宋 body, 黑体 headings, 小标宋 title, the page number ``— n —`` in the footer, East
 Asian line breaking (no line starting with closing punctuation), headings kept with what follows,
 table rows that do not split across pages. python-docx has no API for fields, East Asian fonts,
-kinsoku or row splitting: the few OXML elements are set here, and nothing else is.
+kinsoku or row splitting: the few OXML elements are set here, and nothing else is. Tables are
+built from copies of one row, cell and paragraph formatted through python-docx (its proxies cost
+0.3 ms per cell, the copies 0.04 ms), and the blank letter is made once per process.
 """
 
 from __future__ import annotations
@@ -239,16 +241,16 @@ def table(document, header: list[str], rows: list[list[str]], widths_cm: list[fl
             cell = deepcopy(_cell(width))
             for number, line in enumerate(str(text).split("\n")):
                 p = deepcopy(_cell_paragraph(WD_ALIGN_PARAGRAPH.CENTER if is_header else alignment, is_header))
+                run = p[-1]
+                run.text = line  # python-docx's run text: tabs and line breaks as Word's elements
                 if number == 0:  # the empty run python-docx leaves in a cleared cell (kept: the same bytes as ever)
-                    p[-1].addprevious(OxmlElement("w:r"))
-                p[-1].text = line
+                    run.addprevious(OxmlElement("w:r"))
                 cell.append(p)
             row.append(cell)
         grid._tbl.append(row)
 
 
-# A table is built from copies of one formatted row, cell and paragraph (per kind): python-docx's
-# proxies cost a quarter of a millisecond per cell, setting each property through get-or-add.
+# The formatted row, cell and paragraph of a table, per kind, that ``table`` copies.
 @functools.cache
 def _row(header: bool):
     tr = OxmlElement("w:tr")

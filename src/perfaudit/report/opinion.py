@@ -282,10 +282,11 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     if own:
         heading("各项目存在的问题及修改意见")
         for number, project in enumerate(project_records, start=1):
-            if project["project_id"] not in own:
+            mine = own.get(project["project_id"])
+            if not mine:
                 continue
             paragraph(document, f"{number}. {project['project_name']}", bold=True, indent=True, keep=True)
-            table(document, ["指标或事项", "存在问题", "修改意见"], _rows_per_indicator(own[project["project_id"]]), PROBLEM_WIDTHS)
+            table(document, ["指标或事项", "存在问题", "修改意见"], _rows_per_indicator(mine), PROBLEM_WIDTHS)
         quiet = [str(p["project_name"]) for p in project_records if p["project_id"] not in own]
         if quiet:
             paragraph(document, f"其余项目（{'、'.join(quiet)}）除共性问题外未发现其他问题。", indent=True)
