@@ -234,7 +234,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     grade, findings = bundle.grade, bundle.findings.to_dict("records")
     year = _year_text(bundle.dataset.units["budget_year"])
     projects = bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
-    project_records = projects.to_dict("records")
+    project_records = projects[["project_id", "project_name", "budget_total"]].to_dict("records")  # what the letter states
     by_project: dict[str, list[dict]] = {}
     for finding in findings:
         by_project.setdefault(finding["project_id"], []).append(finding)
