@@ -123,11 +123,11 @@ def _rows_per_indicator(findings: list[dict]) -> list[list[str]]:
     return rows
 
 
-def _cited_bases(findings: list[dict], head: dict[str, Any]) -> list[str]:
-    """审核依据: the regulations the applied rules cite (by full title and number, deduplicated, in
-    the order of ``REGULATIONS``), the local practice where a rule rests on no numbered regulation,
-    and the configured local bases."""
-    bases = list(dict.fromkeys(f["basis"] for f in findings if not pd.isna(f.get("basis"))))
+def _cited_bases(bases: Iterable[object], head: dict[str, Any]) -> list[str]:
+    """审核依据: the regulations the applied rules cite (``bases``: the findings' ``basis``; by full
+    title and number, deduplicated, in the order of ``REGULATIONS``), the local practice where a rule
+    rests on no numbered regulation, and the configured local bases."""
+    bases = list(dict.fromkeys(basis for basis in bases if not pd.isna(basis)))
     lines = [f"{title}（{number}）" for number, title in REGULATIONS.items() if any(number in b for b in bases)]
     if head["practice_basis"] and any("常规做法" in b or not any(n in b for n in REGULATIONS) for b in bases):
         lines.append(clause(head["practice_basis"]))
@@ -243,7 +243,8 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     _letter_start(document, head, f"{year}年度{TITLE}" if year else TITLE, str(unit["unit_name"]))
     total = projects["budget_total"].sum(min_count=1)
     _received(document, f"你单位报送的{year + '年度' if year else ''}项目支出绩效目标（{len(projects)} 个项目"
-              + (f"，预算合计 {amount(total)} 万元" if not pd.isna(total) else "") + "）", _cited_bases(findings, head))
+              + (f"，预算合计 {amount(total)} 万元" if not pd.isna(total) else "") + "）",
+              _cited_bases(bundle.findings["basis"], head))
     heading = _Numbered(document)
     heading("总体意见")
     _overall(document, grade["conclusion"], grade["score"], _deduction_names(grade), "你单位项目支出绩效目标")
@@ -306,11 +307,10 @@ def department_opinion_docx(department: DepartmentBundle) -> bytes:
     document = new_letter()
     head = _letterhead(department.report_settings)
     record = department.record
-    findings = [finding for unit in department.units for finding in unit.findings.to_dict("records")]
     year = _year_text(y for unit in department.units for y in unit.dataset.units["budget_year"])
     _letter_start(document, head, f"{year}年度{DEPARTMENT_TITLE}" if year else DEPARTMENT_TITLE, department.department_name)
     _received(document, f"你部门报送的{year + '年度' if year else ''}项目支出绩效目标（{len(department.units)} 个单位）",
-              _cited_bases(findings, head))
+              _cited_bases((basis for unit in department.units for basis in unit.findings["basis"]), head))
     heading = _Numbered(document)
     heading("总体意见")
     _overall(document, record["conclusion"], record["score"], _deduction_names(record), "你部门项目支出绩效目标")
