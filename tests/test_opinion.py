@@ -13,15 +13,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from lxml import etree
 
 import variants
 from perfaudit.bundle import read_bundle, read_department
 from perfaudit.ingest import ingest_paths, read_document
 from perfaudit.model import Dataset
 from perfaudit.pipeline import write_department_bundles, write_unit_bundles
-from perfaudit.report.letter import clause
+from perfaudit.report.letter import _set_text, clause
 from perfaudit.report.opinion import DEPARTMENT_TITLE, LONGEST_PROBLEM, REGULATIONS, TITLE, department_opinion_docx, opinion_docx
 from perfaudit.errors import ConfigError
 from perfaudit.fonts import report_settings
@@ -169,7 +171,19 @@ def test_a_number_pattern_the_letter_cannot_fill_is_refused(pattern):
 
 def test_opinion_bytes_are_deterministic(bundles):
     bundle = read_bundle(bundles, "c-721001-9b9aa6fb")
-    assert opinion_docx(bundle) == opinion_docx(read_bundle(bundles, "c-721001-9b9aa6fb"))
+    first = opinion_docx(bundle)
+    for unit_id in SAMPLES:  # letters copy shared formatted elements: writing one changes none of them
+        opinion_docx(read_bundle(bundles, unit_id))
+    department_opinion_docx(read_department(bundles, _department_ids(bundles)[0]))
+    assert first == opinion_docx(read_bundle(bundles, "c-721001-9b9aa6fb"))
+
+
+@pytest.mark.parametrize("text", ["", "指标", " 前后有空格 ", "　全角空格　", "甲\t乙", "一\n二\n\n三", "回车\r换行", "\t", "<&>"])
+def test_run_text_is_set_as_python_docx_sets_it(text):
+    expected, written = OxmlElement("w:r"), OxmlElement("w:r")
+    expected.text = text  # python-docx: tabs and breaks as elements, xml:space where spaces must stay
+    _set_text(written, text)
+    assert etree.tostring(written) == etree.tostring(expected)
 
 
 def test_document_text_stays_text(bundles, tmp_path):

@@ -77,16 +77,21 @@ def _year_text(years: Iterable[object]) -> str:
     return "、".join(str(y) for y in known)
 
 
-def _worst_first(findings: pd.DataFrame) -> pd.DataFrame:
-    order = findings["severity"].map(_SEVERITY_ORDER)
-    return findings.assign(_order=order).sort_values(["_order", "rule_rank"], kind="stable").drop(columns="_order")
+def _last_if_missing(value: object) -> tuple[bool, object]:
+    """A sort key that puts missing values last (as pandas' ``na_position="last"``)."""
+    return (True, 0) if pd.isna(value) else (False, value)
 
 
-def _problem_names(findings: pd.DataFrame, limit: int = MAIN_PROBLEMS) -> str:
+def _worst_first(findings: list[dict]) -> list[dict]:
+    """Findings (records) most severe first, then in the catalogue's order; stable."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)), _last_if_missing(f["rule_rank"])))
+
+
+def _problem_names(findings: list[dict], limit: int = MAIN_PROBLEMS) -> str:
     """The main problems in words: the distinct problem names, most severe first."""
-    if findings.empty:
+    if not findings:
         return "未发现问题"
-    names = list(dict.fromkeys(_worst_first(findings)["rule_name"]))
+    names = list(dict.fromkeys(f["rule_name"] for f in _worst_first(findings)))
     return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
 
 
@@ -99,29 +104,30 @@ def _brief(text: str, limit: int = LONGEST_PROBLEM) -> str:
     return (text[:cut] if cut > 0 else text[:limit]) + "等"
 
 
-def _rows_per_indicator(findings: pd.DataFrame) -> list[list[str]]:
+def _rows_per_indicator(findings: list[dict]) -> list[list[str]]:
     """One row per indicator (or per problem where a finding concerns no indicator): what it is,
     its problems, and ONE 修改意见 (the most severe finding's), in the document's order."""
-    ordered = findings.sort_values(["source_line", "rule_rank"], kind="stable", na_position="last")
-    keys = ordered.apply(lambda f: ("indicator", f["indicator"]) if not pd.isna(f["indicator"]) else ("rule", f["rule_id"]), axis=1)
+    groups: dict[tuple[str, object], list[dict]] = {}
+    for finding in sorted(findings, key=lambda f: (_last_if_missing(f["source_line"]), _last_if_missing(f["rule_rank"]))):
+        key = ("rule", finding["rule_id"]) if pd.isna(finding["indicator"]) else ("indicator", finding["indicator"])
+        groups.setdefault(key, []).append(finding)
     rows = []
-    for key in dict.fromkeys(keys):
-        group = ordered[[k == key for k in keys]]
-        first = _worst_first(group).iloc[0]
-        problems = "；".join(dict.fromkeys(_brief(clause(m)) for m in group["message"]))
+    for key, group in groups.items():
+        first = _worst_first(group)[0]
+        problems = "；".join(dict.fromkeys(_brief(clause(f["message"])) for f in group))
         if key[0] == "indicator":  # one indicator, one fix: the most severe finding's
             rows.append([str(key[1]), sentence(problems), sentence(first["suggestion"])])
         else:  # one problem at several places (two placeholders …): each place's fix
-            fixes = "；".join(dict.fromkeys(clause(s) for s in group["suggestion"]))
+            fixes = "；".join(dict.fromkeys(clause(f["suggestion"]) for f in group))
             rows.append([str(first["rule_name"]), sentence(problems), sentence(fixes)])
     return rows
 
 
-def _cited_bases(findings: pd.DataFrame, head: dict[str, Any]) -> list[str]:
-    """审核依据: the regulations the applied rules cite (by full title and number, deduplicated, in
-    the order of ``REGULATIONS``), the local practice where a rule rests on no numbered regulation,
-    and the configured local bases."""
-    bases = list(dict.fromkeys(findings["basis"].dropna())) if "basis" in findings else []
+def _cited_bases(bases: Iterable[object], head: dict[str, Any]) -> list[str]:
+    """审核依据: the regulations the applied rules cite (``bases``: the findings' ``basis``; by full
+    title and number, deduplicated, in the order of ``REGULATIONS``), the local practice where a rule
+    rests on no numbered regulation, and the configured local bases."""
+    bases = list(dict.fromkeys(basis for basis in bases if not pd.isna(basis)))
     lines = [f"{title}（{number}）" for number, title in REGULATIONS.items() if any(number in b for b in bases)]
     if head["practice_basis"] and any("常规做法" in b or not any(n in b for n in REGULATIONS) for b in bases):
         lines.append(clause(head["practice_basis"]))
@@ -225,15 +231,20 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     document = new_letter()
     head = _letterhead(bundle.report_settings)
     unit = bundle.dataset.units.iloc[0]
-    grade, findings = bundle.grade, bundle.findings
+    grade, findings = bundle.grade, bundle.findings.to_dict("records")
     year = _year_text(bundle.dataset.units["budget_year"])
     projects = bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
+    project_records = projects[["project_id", "project_name", "budget_total"]].to_dict("records")  # what the letter states
+    by_project: dict[str, list[dict]] = {}
+    for finding in findings:
+        by_project.setdefault(finding["project_id"], []).append(finding)
     conclusions = grade.get("project_conclusions", {})
 
     _letter_start(document, head, f"{year}年度{TITLE}" if year else TITLE, str(unit["unit_name"]))
     total = projects["budget_total"].sum(min_count=1)
     _received(document, f"你单位报送的{year + '年度' if year else ''}项目支出绩效目标（{len(projects)} 个项目"
-              + (f"，预算合计 {amount(total)} 万元" if not pd.isna(total) else "") + "）", _cited_bases(findings, head))
+              + (f"，预算合计 {amount(total)} 万元" if not pd.isna(total) else "") + "）",
+              _cited_bases(bundle.findings["basis"], head))
     heading = _Numbered(document)
     heading("总体意见")
     _overall(document, grade["conclusion"], grade["score"], _deduction_names(grade), "你单位项目支出绩效目标")
@@ -241,11 +252,10 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     if len(projects):
         heading("各项目审核结果")
         rows = []
-        for number, project in enumerate(projects.to_dict("records"), start=1):
+        for number, project in enumerate(project_records, start=1):
             result = conclusions.get(project["project_id"])
-            own = findings[findings["project_id"] == project["project_id"]]
             rows.append([str(number), str(project["project_name"]), amount(project["budget_total"]),
-                         result["action"] if result else "—", _problem_names(own)])
+                         result["action"] if result else "—", _problem_names(by_project.get(project["project_id"], []))])
         table(document, ["序号", "项目名称", "预算（万元）", "审核结果", "主要问题"], rows,
               CONCLUSION_WIDTHS, center=(0, 3), right=(2,))
         actions = [a for a in ACTIONS if any(r["action"] == a for r in conclusions.values())]
@@ -253,28 +263,32 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
         if legend:
             paragraph(document, f"注：审核结果{legend}。", size=12)
 
-    names = dict(zip(projects["project_id"], projects["project_name"]))
+    names = {project["project_id"]: project["project_name"] for project in project_records}
     common = grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
     if common:
         heading("共性问题")
         _common_problems(document, common, names, "project_ids", "项目")
 
-    unit_level = findings[findings["project_id"].isna()]
-    if len(unit_level):
+    unit_level = [f for f in findings if pd.isna(f["project_id"])]
+    if unit_level:
         heading("单位整体存在的问题及修改意见")
         table(document, ["事项", "存在问题", "修改意见"], _rows_per_indicator(unit_level), PROBLEM_WIDTHS)
 
-    own = findings[findings["project_id"].notna() & ~findings["finding_id"].isin(in_common)]
-    if len(own):
+    own = {}  # each project's findings not stated among the common problems
+    for project_id, group in by_project.items():
+        mine = [f for f in group if f["finding_id"] not in in_common]
+        if mine and not pd.isna(project_id):
+            own[project_id] = mine
+    if own:
         heading("各项目存在的问题及修改意见")
-        for number, project in enumerate(projects.to_dict("records"), start=1):
-            mine = own[own["project_id"] == project["project_id"]]
-            if mine.empty:
+        for number, project in enumerate(project_records, start=1):
+            mine = own.get(project["project_id"])
+            if not mine:
                 continue
             paragraph(document, f"{number}. {project['project_name']}", bold=True, indent=True, keep=True)
             table(document, ["指标或事项", "存在问题", "修改意见"], _rows_per_indicator(mine), PROBLEM_WIDTHS)
-        quiet = [str(p["project_name"]) for p in projects.to_dict("records") if own[own["project_id"] == p["project_id"]].empty]
+        quiet = [str(p["project_name"]) for p in project_records if p["project_id"] not in own]
         if quiet:
             paragraph(document, f"其余项目（{'、'.join(quiet)}）除共性问题外未发现其他问题。", indent=True)
 
@@ -293,11 +307,10 @@ def department_opinion_docx(department: DepartmentBundle) -> bytes:
     document = new_letter()
     head = _letterhead(department.report_settings)
     record = department.record
-    findings = pd.concat([unit.findings for unit in department.units], ignore_index=True)
     year = _year_text(y for unit in department.units for y in unit.dataset.units["budget_year"])
     _letter_start(document, head, f"{year}年度{DEPARTMENT_TITLE}" if year else DEPARTMENT_TITLE, department.department_name)
     _received(document, f"你部门报送的{year + '年度' if year else ''}项目支出绩效目标（{len(department.units)} 个单位）",
-              _cited_bases(findings, head))
+              _cited_bases((basis for unit in department.units for basis in unit.findings["basis"]), head))
     heading = _Numbered(document)
     heading("总体意见")
     _overall(document, record["conclusion"], record["score"], _deduction_names(record), "你部门项目支出绩效目标")
