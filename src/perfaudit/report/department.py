@@ -63,10 +63,8 @@ def totals_check(department: DepartmentBundle) -> pd.DataFrame:
     """Per funding column: the sum of the units' projects, the sum of the units' declared rows
     (layout A's unit rows), the document totals stated (合计 rows, once per document) and the
     differences against the projects' sum; NaN where the documents state nothing."""
-    units = department.units
-    projects = pd.concat([u.dataset.projects[list(AMOUNT_COLUMNS)] for u in units], ignore_index=True)
-    declared = pd.concat([u.dataset.declared_totals[["scope", "source_file", "source_line", *AMOUNT_COLUMNS]] for u in units],
-                         ignore_index=True)
+    projects = pd.concat([u.dataset.projects for u in department.units], ignore_index=True)
+    declared = pd.concat([u.dataset.declared_totals for u in department.units], ignore_index=True)
     declared_unit_rows = declared[declared["scope"] == "unit"]
     documents = declared[declared["scope"] == "document"].drop_duplicates(["source_file", "source_line"])
     rows = []
