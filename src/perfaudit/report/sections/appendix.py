@@ -113,7 +113,7 @@ def department_targets(bundle: UnitBundle) -> Element | None:
 def has_department_targets(bundle: UnitBundle) -> bool:
     """Whether the unit has 部门整体 goals, tasks or own indicators (``department_target_parts`` is
     not None), without building them: a department report asks it of every unit."""
-    return not bundle.dataset.unit_targets.empty or bool(bundle.dataset.indicators["scope"].eq("unit").any())
+    return not bundle.dataset.unit_targets.empty or bool((bundle.dataset.indicators["scope"].array == "unit").any())
 
 
 def department_target_parts(bundle: UnitBundle) -> list[Content] | None:
