@@ -2,16 +2,15 @@
 report kernel: the units table, the totals against the declared totals, the points lost per
 criterion.
 
-A department has up to a few dozen units: each function takes what it needs from every unit in
-one pass (a column at a time) and builds one table for the department; pandas per unit row, or a
-table per unit concatenated, would cost more than the rest of the report."""
+A department has up to a few dozen units, and several sections ask for these tables: they take
+each unit's columns as lists and build one table per department, since a pandas filter, sort or
+frame per unit (let alone per row) would cost more than the rest of the report."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..bundle import DepartmentBundle, unit_budget
@@ -56,7 +55,7 @@ def department_projects(department: DepartmentBundle) -> pd.DataFrame:
         columns["project_name"] += [names[i] for i in order]
         columns["budget"] += [budgets[i] for i in order]
         columns["action"] += [(results.get(ids[i]) or {}).get("action") for i in order]
-    return pd.DataFrame({**columns, "budget": np.array(columns["budget"], dtype=float)})
+    return pd.DataFrame(columns)
 
 
 def totals_check(department: DepartmentBundle) -> pd.DataFrame:
