@@ -216,6 +216,22 @@ def test_unit_targets_are_shown_when_present_and_none_when_absent(department_roo
     assert "五、图表分析" in render(chart_section(department))
 
 
+def test_a_unit_with_only_its_own_indicators_has_department_targets(department_root):
+    """部门整体 indicators without goals or tasks still make a targets section (the summary and
+    the chart's number ask without building it)."""
+    root, department_id = department_root
+    department = read_department(root, department_id)
+    last = department.units[-1]
+    indicators = last.dataset.indicators.copy()
+    indicators.loc[0, "scope"] = "unit"
+    department = replace(department, units=[*department.units[:-1], replace(last, dataset=replace(last.dataset, indicators=indicators))])
+    assert last.dataset.unit_targets.empty
+    html = render(targets_section(department))
+    assert last.unit_name in html and "部门整体绩效指标" in html and indicators.loc[0, "level3"] in html
+    assert "各单位的文件均未列出部门整体绩效目标" not in render(summary(department))
+    assert "五、图表分析" in render(chart_section(department))
+
+
 def test_department_opinion_has_the_conclusion_units_and_common_problems(department_root):
     root, department_id = department_root
     department = read_department(root, department_id)

@@ -1,9 +1,14 @@
 """What a department report shows, computed from its bundle (``bundle.DepartmentBundle``) in the
 report kernel: the units table, the totals against the declared totals, the points lost per
-criterion."""
+criterion.
+
+A department has up to a few dozen units, and several sections ask for these tables: they take
+each unit's columns as lists and build one table per department, since a pandas filter, sort or
+frame per unit (let alone per row) would cost more than the rest of the report."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pandas as pd
@@ -12,12 +17,13 @@ from ..bundle import DepartmentBundle, unit_budget
 from ..model import AMOUNT_COLUMNS
 from ..terms import SEVERITIES
 
+
 def unit_rows(department: DepartmentBundle) -> list[dict[str, Any]]:
     """One row per unit: budget, projects, indicators, grade, counts by severity, conclusion, weight."""
     weights = department.record["weights"]
     rows = []
     for unit in department.units:
-        findings = unit.findings
+        severities = Counter(unit.findings["severity"].tolist())
         rows.append({
             "unit_id": unit.unit_id,
             "unit_name": unit.unit_name,
@@ -26,7 +32,7 @@ def unit_rows(department: DepartmentBundle) -> list[dict[str, Any]]:
             "indicators": len(unit.dataset.indicators),
             "grade": unit.grade["grade"],
             "score": unit.grade["score"],
-            **{s: int((findings["severity"] == s).sum()) for s in SEVERITIES},
+            **{s: severities[s] for s in SEVERITIES},
             "conclusion": unit.grade["conclusion"]["label"],
             "weight": weights[unit.unit_id],
         })
@@ -36,17 +42,20 @@ def unit_rows(department: DepartmentBundle) -> list[dict[str, Any]]:
 def department_projects(department: DepartmentBundle) -> pd.DataFrame:
     """Every unit's projects with their unit's name and their review result (``action``: 优 良 中 差,
     None where the bundle has none), in the units' and the projects' order."""
-    frames = []
+    columns: dict[str, list] = {"unit_id": [], "unit_name": [], "project_name": [], "budget": [], "action": []}
     for unit in department.units:
         results = unit.grade.get("project_conclusions", {})
-        projects = unit.dataset.projects.sort_values("seq")
-        frames.append(pd.DataFrame({
-            "unit_id": unit.unit_id, "unit_name": unit.unit_name, "project_name": projects["project_name"].astype(str),
-            "budget": projects["budget_total"].astype(float),
-            "action": [(results.get(p) or {}).get("action") for p in projects["project_id"]],
-        }))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["unit_id", "unit_name", "project_name", "budget", "action"])
+        projects = unit.dataset.projects
+        order = projects["seq"].argsort().tolist()  # the order of sort_values("seq")
+        names = projects["project_name"].astype(str).tolist()
+        budgets = projects["budget_total"].astype(float).tolist()
+        ids = projects["project_id"].tolist()
+        columns["unit_id"] += [unit.unit_id] * len(order)
+        columns["unit_name"] += [unit.unit_name] * len(order)
+        columns["project_name"] += [names[i] for i in order]
+        columns["budget"] += [budgets[i] for i in order]
+        columns["action"] += [(results.get(ids[i]) or {}).get("action") for i in order]
+    return pd.DataFrame(columns)
 
 
 def totals_check(department: DepartmentBundle) -> pd.DataFrame:
@@ -72,8 +81,9 @@ def unit_totals(department: DepartmentBundle) -> pd.DataFrame:
     rows = []
     for unit in department.units:
         declared = unit.dataset.declared_totals
-        row = declared[(declared["scope"] == "unit") & (declared["unit_id"] == unit.unit_id)]
-        stated = row["budget_total"].iloc[0] if len(row) else float("nan")
+        rows_stated = zip(declared["scope"].tolist(), declared["unit_id"].tolist(), declared["budget_total"].tolist())
+        stated = next((total for scope, unit_id, total in rows_stated if _equals(scope, "unit") and _equals(unit_id, unit.unit_id)),
+                      float("nan"))
         budget = unit_budget(unit)
         rows.append({"unit_id": unit.unit_id, "unit_name": unit.unit_name, "projects": budget, "declared": stated,
                      "diff": stated - budget if budget is not None else float("nan")})
@@ -87,12 +97,14 @@ def mismatched(difference: object, tolerance: float) -> bool:
 
 def criterion_losses(department: DepartmentBundle) -> pd.DataFrame:
     """Points each unit lost per review criterion (weight − points earned): units × criteria."""
-    rows = {unit.unit_name if _unique_names(department) else f"{unit.unit_name} {unit.unit_id}":
+    names = [unit.unit_name for unit in department.units]
+    unique = len(set(names)) == len(names)
+    rows = {unit.unit_name if unique else f"{unit.unit_name} {unit.unit_id}":
             {item["label"]: round(item["weight"] - item["score"], 2) for item in unit.grade["breakdown"]}
             for unit in department.units}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _unique_names(department: DepartmentBundle) -> bool:
-    names = [unit.unit_name for unit in department.units]
-    return len(set(names)) == len(names)
+def _equals(value: object, expected: str) -> bool:
+    """``value == expected`` for a table's string cell, which may be NA (never equal)."""
+    return isinstance(value, str) and value == expected

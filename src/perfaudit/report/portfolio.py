@@ -57,14 +57,13 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
     severities = findings["severity"].value_counts() if findings is not None else pd.Series(dtype=int)
     rules = rule_counts(findings) if findings is not None and not findings.empty else pd.DataFrame()
     values = quantification_counts(dataset.projects, dataset.indicators).sum()
-    budget = dataset.projects["budget_total"].sum(min_count=1)
     return {
         "unit_name": str(unit["unit_name"]),
         "department": None if pd.isna(unit["department"]) else str(unit["department"]),
         "budget_year": None if pd.isna(unit["budget_year"]) else int(unit["budget_year"]),
         "projects": int(len(dataset.projects)),
         "indicators": int(len(dataset.indicators)),
-        "budget": None if pd.isna(budget) else round(float(budget), 2),
+        "budget": _budget(bundle),
         "grade": grade.get("grade"),
         "score": grade.get("score"),
         "conclusion": (grade.get("conclusion") or {}).get("action"),
@@ -79,7 +78,7 @@ def unit_figures(bundle: UnitBundle) -> dict[str, Any]:
 def department_figures(department: DepartmentBundle) -> dict[str, Any]:
     """What the index shows of one department."""
     record = department.record
-    budgets = [unit_figures(unit)["budget"] for unit in department.units]
+    budgets = [_budget(unit) for unit in department.units]
     return {
         "department_name": department.department_name,
         "units": len(department.units),
@@ -89,6 +88,12 @@ def department_figures(department: DepartmentBundle) -> dict[str, Any]:
         "action": record["conclusion"].get("action"),
         "budget": round(sum(b for b in budgets if b is not None), 2) if any(b is not None for b in budgets) else None,
     }
+
+
+def _budget(bundle: UnitBundle) -> float | None:
+    """The unit's budget as the index shows it: its projects' 总计 (万元), to the cent."""
+    budget = bundle.dataset.projects["budget_total"].sum(min_count=1)
+    return None if pd.isna(budget) else round(float(budget), 2)
 
 
 def unit_review_figures(bundle: UnitBundle) -> dict[str, Any]:

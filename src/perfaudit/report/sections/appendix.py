@@ -110,13 +110,19 @@ def department_targets(bundle: UnitBundle) -> Element | None:
     return section("部门整体绩效目标", *parts, anchor="department") if parts is not None else None
 
 
+def has_department_targets(bundle: UnitBundle) -> bool:
+    """Whether the unit has 部门整体 goals, tasks or own indicators (``department_target_parts`` is
+    not None), without building them: a department report asks it of every unit."""
+    return not bundle.dataset.unit_targets.empty or bool((bundle.dataset.indicators["scope"].array == "unit").any())
+
+
 def department_target_parts(bundle: UnitBundle) -> list[Content] | None:
     """What ``department_targets`` shows (the department report shows it per unit); None without any."""
+    if not has_department_targets(bundle):
+        return None
     targets = records(bundle.dataset.unit_targets.sort_values("target_id"))
     indicators = bundle.dataset.indicators
     own = records(indicators[indicators["scope"].eq("unit").fillna(False).astype(bool)].sort_values("seq"))
-    if not targets and not own:
-        return None
     locate = Locator(bundle)
     parts: list[Content] = [note("以下为部门整体支出绩效目标申报表中的年度总体目标、年度主要任务及部门整体绩效指标，文字照录源文件。")]
     goals = [row for row in targets if row["kind"] == "goal"]

@@ -15,7 +15,7 @@ from ...terms import ACTIONS, SEVERITY_ZH
 from .. import charts
 from ..department import criterion_losses, department_projects, mismatched, totals_check, unit_rows, unit_totals
 from ..markup import Content, Element, definition_table, element, table
-from .appendix import department_target_parts
+from .appendix import department_target_parts, has_department_targets
 from .cover import cover_page
 from .format import (
     FUNDING_SOURCES, MISSING, NUMERALS, TECHNICAL_NOTES, amount, budget_year_text, deduction_name, figure, largest_deductions, note,
@@ -84,19 +84,21 @@ def summary(department: DepartmentBundle) -> Element:
     """部门审核结论: the suggested action, the grade rolled up from the units, and the units table."""
     record = department.record
     conclusion = record["conclusion"]
+    units = unit_rows(department)
     rows = [
         [_unit_link(row["unit_id"], row["unit_name"]),
          amount(row["budget"]), str(row["projects"]), str(row["indicators"]),
          f"{row['grade']}（{row['score']:.2f}）", " / ".join(str(row[s]) for s in SEVERITY_ZH),
          row["conclusion"], f"{row['weight']:.1%}"]
-        for row in unit_rows(department)
+        for row in units
     ]
     totals = [
-        "合计", amount(sum(r["budget"] or 0.0 for r in unit_rows(department))), str(record["projects"]),
+        "合计", amount(sum(r["budget"] or 0.0 for r in units)), str(record["projects"]),
         str(sum(len(u.dataset.indicators) for u in department.units)), f"{record['grade']}（{record['score']:.2f}）",
         " / ".join(str(record[s]) for s in SEVERITY_ZH), conclusion["label"], "100%",
     ]
     unweighted = [u.unit_name for u in department.units if u.unit_id in record["unweighted"]]
+    projects = department_projects(department)
     # the conclusion itself is on the cover (page 1); the units and the breakdown flow on from it
     return section(
         "一、部门审核结论",
@@ -107,9 +109,9 @@ def summary(department: DepartmentBundle) -> Element:
         if not unweighted else note("单位名称链接到该单位的审核报告。没有预算数、不计权重的单位：", "、".join(unweighted), "。"),
         element("h2", "各单位的审核结论与主要问题"),
         table(["单位", "审核结论", "主要问题（扣分最多）"], _unit_problems(department), widths=["28%", "22%", "50%"]),
-        *_budget_by_result(department),
-        *_projects_at_risk(department),
-        None if _unit_targets(department) else note("各单位的文件均未列出部门整体绩效目标。"),
+        *_budget_by_result(department, projects),
+        *_projects_at_risk(projects),
+        None if _has_targets(department) else note("各单位的文件均未列出部门整体绩效目标。"),
         grade_block(record, headline=False),
         # the unit report's formula is in its 技术附注; the department's roll-up is stated here
         element("p", "计分方法：", record["formula_zh"], cls="machine-mark"),
@@ -125,14 +127,13 @@ def _unit_problems(department: DepartmentBundle) -> list[list[Content]]:
             for unit in department.units]
 
 
-def _budget_by_result(department: DepartmentBundle) -> list[Content]:
-    """The projects' budget (万元) by review result, summed per budget year where the units'
-    years differ (never across years)."""
-    projects = department_projects(department)
+def _budget_by_result(department: DepartmentBundle, projects: pd.DataFrame) -> list[Content]:
+    """The projects' budget (万元) by review result (``projects``: ``department_projects``), summed
+    per budget year where the units' years differ (never across years)."""
     years = {unit.unit_id: unit.dataset.units["budget_year"].iloc[0] for unit in department.units}
-    projects["year"] = projects["unit_id"].map(lambda u: MISSING if pd.isna(years[u]) else f"{int(years[u])}年")
+    labels = {unit_id: MISSING if pd.isna(year) else f"{int(year)}年" for unit_id, year in years.items()}
     rows = []
-    for year, own in projects.groupby("year", sort=True):
+    for year, own in projects.groupby(projects["unit_id"].map(labels), sort=True):
         total = own["budget"].sum(min_count=1)
         for action in ACTIONS:
             chosen = own[own["action"] == action]
@@ -147,9 +148,9 @@ def _budget_by_result(department: DepartmentBundle) -> list[Content]:
                   widths=["18%", "18%", "16%", "24%", "24%"], numeric=(2, 3, 4))]
 
 
-def _projects_at_risk(department: DepartmentBundle) -> list[Content]:
-    """The largest projects whose result sends them back (差, then 中), by budget."""
-    projects = department_projects(department)
+def _projects_at_risk(projects: pd.DataFrame) -> list[Content]:
+    """The largest of ``projects`` (``department_projects``) whose result sends them back (差, then
+    中), by budget."""
     risky = projects[projects["action"].isin(AT_RISK)].sort_values("budget", ascending=False, kind="stable")
     if risky.empty:
         return [element("h2", "风险较大的项目"), note("没有审核结果为“中”或“差”的项目。")]
@@ -208,6 +209,11 @@ def common_problems_section(department: DepartmentBundle) -> Element:
     return section("三、共性问题", *(items or [note(none)]), anchor="common", flows=True)
 
 
+def _has_targets(department: DepartmentBundle) -> bool:
+    """Whether any unit has 部门整体 goals, tasks or indicators (cheaper than building them)."""
+    return any(has_department_targets(unit) for unit in department.units)
+
+
 def _unit_targets(department: DepartmentBundle) -> list[Content]:
     """Each unit's 部门整体 goals, tasks and indicators (as its unit report shows them)."""
     parts: list[Content] = []
@@ -232,6 +238,6 @@ def chart_section(department: DepartmentBundle) -> Element | None:
     losses = criterion_losses(department)
     segments = {label: (list(losses[label]), colour) for label, colour in zip(losses.columns, charts.PALETTE)}
     chart = charts.stacked_bars(list(losses.index), segments, xlabel="扣分（分）", total_format="{:.1f}")
-    number = NUMERALS[4 if _unit_targets(department) else 3]
+    number = NUMERALS[4 if _has_targets(department) else 3]
     return section(f"{number}、图表分析", figure(charts.svg(chart), "图1 各单位按审核要点的扣分"),
                    note("每个单位满分 100 分；条形为各审核要点失去的分数，越长问题越多。"), anchor="charts", flows=True)
