@@ -12,7 +12,7 @@ Every file is compared byte for byte, except what is not deterministic, which is
   own path, which papermill records in the parameters, is replaced by ``OUT``;
 - ``provenance.json``: when, how long and on which host a report was made, and the SHA-256 of its
   ``report.ipynb`` (which holds those timings);
-- ``manifest.json`` and ``run.json``: timings, workers, and the recipe with the fingerprints
+- ``manifest.json`` and ``run.json``: timings (wall clock and CPU), workers, and the recipe with the fingerprints
   derived from it (its ``code`` component is the package's source, which a change changes by
   definition);
 - ``logs/``: left out (every line has a time stamp, process ids and durations).
@@ -31,7 +31,7 @@ from typing import Any
 
 _NOTEBOOK_TIMES = ("start_time", "end_time", "duration")
 _PROVENANCE_RUN = ("started", "finished", "seconds", "host")
-_RESULT_RUN = ("finished", "seconds", "worker", "fingerprint")
+_RESULT_RUN = ("finished", "seconds", "cpu", "worker", "fingerprint")
 
 
 @dataclass
@@ -94,12 +94,12 @@ def normalised(relative: str, data: bytes, root: Path) -> Any:
         return value
     if relative == "run.json":
         value = json.loads(data.decode("utf-8").replace(str(root), "OUT"))
-        for key in ("started", "finished", "seconds", "workers"):
+        for key in ("started", "finished", "seconds", "cpu", "workers"):
             value.pop(key, None)
         for runs in ("units", "departments"):
             for run in value.get(runs, []):
-                run.pop("seconds", None)
-                run.pop("worker", None)
+                for key in ("seconds", "cpu", "worker"):
+                    run.pop(key, None)
         return value
     return data
 
