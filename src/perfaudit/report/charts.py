@@ -189,14 +189,16 @@ def _cells(axes, values: pd.DataFrame, colour, text, title: str) -> None:
     for i in range(rows):
         for j in range(columns):
             value = values.iat[i, j]
-            axes.add_patch(Rectangle((j, i), 1, 1, facecolor=colour(value), edgecolor="white", linewidth=1.5))
+            axes.add_artist(Rectangle((j, i), 1, 1, facecolor=colour(value), edgecolor="white", linewidth=1.5))
             axes.text(j + 0.5, i + 0.5, text(value), ha="center", va="center", fontsize=7.5)
     axes.set_xlim(0, columns)
     axes.set_ylim(rows, 0)
     axes.set_xticks([j + 0.5 for j in range(columns)], list(values.columns), fontsize=8)
     axes.xaxis.tick_top()
     axes.tick_params(length=0)
-    axes.set_title(title, fontsize=8.5, pad=16)
+    axes.set_title(title, fontsize=8.5, pad=16, y=1.0)
+    axes.xaxis.set_label_coords(0, 0)
+    axes.yaxis.set_label_coords(0, 0)
     for spine in axes.spines.values():
         spine.set_visible(False)
 
