@@ -180,12 +180,15 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(list(dict.fromkeys(labels)))
 
 
-def numbered(bundle: UnitBundle, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (findings of ``bundle``) with each finding's short number (``问题12``), counted
-    over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
+def numbered_records(bundle: UnitBundle, frame: pd.DataFrame) -> list[dict]:
+    """``frame`` (findings of ``bundle``) as records in catalogue order (rule rank, then rule id;
+    the audit's order within a rule), each with its short number (``问题12``) as ``number``,
+    counted over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
     every = bundle.all_findings
-    numbers = dict(zip(every["finding_id"], finding_numbers(every, every["rule_rank"])))
-    return frame.assign(number=frame["finding_id"].map(numbers))
+    numbers = dict(zip(every["finding_id"].tolist(), finding_numbers(every, every["rule_rank"]).tolist()))
+    ordered = sorted(records(frame), key=lambda f: (f["rule_rank"] is None, f["rule_rank"] or 0,
+                                                    f["rule_id"] is None, f["rule_id"] or ""))
+    return [{**finding, "number": numbers.get(finding["finding_id"])} for finding in ordered]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
