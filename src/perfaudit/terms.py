@@ -63,8 +63,10 @@ def finding_numbers(findings: pd.DataFrame, rule_rank: pd.Series) -> pd.Series:
     # groupby cost five times more at this size.
     seqs = [float(match.group(1)) if isinstance(project, str) and (match := _PROJECT_SEQ.search(project)) else 0.0
             for project in findings["project_id"].astype("string").tolist()]
-    keys = zip(findings["unit_id"].astype(str).tolist(), seqs, map(_missing_last, rule_rank.astype(float).tolist()),
-               map(_missing_last, findings["source_line"].astype(float).tolist()), findings["finding_id"].astype(str).tolist())
+    keys = zip(findings["unit_id"].astype(str).tolist(), seqs,
+               map(_missing_last, rule_rank.astype(float).tolist()),
+               map(_missing_last, findings["source_line"].astype(float).tolist()),
+               findings["finding_id"].astype(str).tolist())
     numbers, counts = [""] * len(findings), {}
     for position, key in sorted(enumerate(keys), key=lambda item: item[1]):
         counts[key[0]] = counts.get(key[0], 0) + 1

@@ -12,8 +12,8 @@ from ...validation import ValidationResult
 from .. import charts
 from ..markup import Element, definition_table, element, table
 from .format import (
-    FUNDING_SOURCES, MISSING, grouped, projects_in_order, records, amount, category_counts, figure, largest_deductions, deduction_name, project_label, section,
-    section_title, shows_charts, text_or_missing,
+    FUNDING_SOURCES, MISSING, projects_in_order, amount, category_counts, figure, largest_deductions, deduction_name, project_label, section,
+    section_title, shows_charts, text_or_missing, grouped, records,
 )
 from .notes import validation_status
 
@@ -174,7 +174,7 @@ def chart_section(bundle: UnitBundle) -> Element | None:
     chart = charts.project_overview(labels, category_counts(projects, bundle.dataset.indicators), points.round(2))
     return section(
         section_title(bundle, "charts"),
-        figure(charts.svg(chart), "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
+        figure(chart, "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
         anchor="charts",
         flows=True,  # a chart of a page or less: after the grade's breakdown, not on a page of its own
     )
