@@ -39,7 +39,9 @@ def configure_fonts(font_file: str, family: str) -> None:
     """Chart style for this process: the CJK font (a clear error when it is missing), no TeX."""
     if not Path(font_file).is_file():
         raise ReportError(f"{font_file}: CJK font not found (Debian: apt-get install fonts-noto-cjk)")
-    font_manager.fontManager.addfont(font_file)
+    # Once per process: every call would add the file's faces again and empty the font lookup's cache.
+    if not any(entry.fname == str(font_file) for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(font_file)
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
