@@ -60,7 +60,8 @@ def _main_problem(findings: list[dict]) -> str:
     the first in audit order among equals."""
     if not findings:
         return "未发现问题"
-    first = min(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)), f["rule_rank"]))
+    first = min(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)),
+                                         f["rule_rank"] is None, f["rule_rank"] or 0))
     return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if len(findings) > 1 else "")
 
 
