@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from perfaudit.audit.grade import project_points
 from perfaudit.cli import APPENDIX_CHOICES, build_parser
 from perfaudit.errors import ConfigError
-from perfaudit.report.charts import wrap_label
+from perfaudit.report.charts import project_overview, wrap_label
 from perfaudit.fonts import report_settings
 from perfaudit.report.fragment import Fragment
 from perfaudit.report.markup import element, table
@@ -66,6 +66,23 @@ def test_indicator_categories_count_cost_apart_and_show_what_is_missing():
     counts = category_counts(projects, indicators)
     assert counts.to_dict("index") == {"p1": {"产出": 1, "效益": 1, "满意度": 0, "成本": 1},
                                        "p2": {"产出": 0, "效益": 0, "满意度": 0, "成本": 1}}
+
+
+def test_the_overview_chart_is_the_same_svg_whatever_was_drawn_before_it():
+    """The overview's figure is reused from unit to unit (a kernel draws one per unit): a chart
+    drawn again after a taller one with more columns and a shorter one is byte for byte the same."""
+    def chart(rows: int, criteria: list[str]) -> str:
+        labels = [f"{i + 1}. 项目{'甲乙丙丁' * (i + 1)}（第{i + 1}期）" for i in range(rows)]
+        categories = pd.DataFrame([[i % 3, 1, 0, i % 2] for i in range(rows)], columns=["产出", "效益", "满意度", "成本"])
+        deductions = pd.DataFrame([[(i + j) / 4 for j in range(len(criteria))] for i in range(rows)], columns=criteria)
+        return project_overview(labels, categories, deductions)
+
+    first = chart(4, ["完整性", "相关性"])
+    others = [chart(12, ["完整性", "相关性", "适当性", "可行性"]), chart(3, ["完整性"])]
+    assert chart(4, ["完整性", "相关性"]) == first
+    assert first not in others and "可行性" not in first and "4. 项目" in first
+    assert first.count(">缺<") == 8  # a category without indicators: 3 + 1 + 2 + 2 of the 4 rows
+    assert ">0<" not in first and ">0.25<" in first  # no points lost: a blank cell
 
 
 def test_project_points_follow_the_grade_formula_per_project():

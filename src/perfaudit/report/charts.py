@@ -10,6 +10,7 @@ would otherwise give tofu boxes).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -17,8 +18,8 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..errors import ReportError
@@ -38,7 +39,9 @@ def configure_fonts(font_file: str, family: str) -> None:
     """Chart style for this process: the CJK font (a clear error when it is missing), no TeX."""
     if not Path(font_file).is_file():
         raise ReportError(f"{font_file}: CJK font not found (Debian: apt-get install fonts-noto-cjk)")
-    font_manager.fontManager.addfont(font_file)
+    # Once per process: every call would add the file's faces again and empty the font lookup's cache.
+    if not any(entry.fname == str(font_file) for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(font_file)
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
@@ -184,39 +187,77 @@ def _shade(share: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * share * 0.85):02x}" for c in DEDUCTION_COLOUR)
 
 
-def _cells(axes, values: pd.DataFrame, colour, text, title: str) -> None:
+def _fill_panel(axes, values: pd.DataFrame, colour, text) -> None:
+    """A panel's cells: ``values`` coloured by ``colour`` and labelled by ``text``, as one collection
+    of squares (hundreds of patch artists cost more to make and draw than the drawing itself) and
+    a label where there is one to show; the columns named above."""
     rows, columns = values.shape
+    grid = values.to_numpy()
+    squares = [((j, i), (j + 1, i), (j + 1, i + 1), (j, i + 1)) for i in range(rows) for j in range(columns)]
+    axes.add_collection(PolyCollection(squares, facecolors=[colour(value) for value in grid.flat], edgecolors="white",
+                                       linewidths=1.5, joinstyle="miter"), autolim=False)
     for i in range(rows):
         for j in range(columns):
-            value = values.iat[i, j]
-            axes.add_patch(Rectangle((j, i), 1, 1, facecolor=colour(value), edgecolor="white", linewidth=1.5))
-            axes.text(j + 0.5, i + 0.5, text(value), ha="center", va="center", fontsize=7.5)
+            if label := text(grid[i, j]):
+                axes.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7.5)
     axes.set_xlim(0, columns)
     axes.set_ylim(rows, 0)
     axes.set_xticks([j + 0.5 for j in range(columns)], list(values.columns), fontsize=8)
+
+
+def _panel(figure: Figure, title: str):
+    """An empty panel: column labels on top, no tick marks or frame."""
+    axes = figure.add_axes((0, 0, 1, 1))
     axes.xaxis.tick_top()
     axes.tick_params(length=0)
-    axes.set_title(title, fontsize=8.5, pad=16)
+    # Placed, not measured: pad 16 clears the one-line column labels, and the panels have no axis
+    # labels, so matplotlib's search for overlapping tick labels would move nothing.
+    axes.set_title(title, fontsize=8.5, pad=16, y=1.0)
+    axes.xaxis.set_label_coords(0, 0)
+    axes.yaxis.set_label_coords(0, 0)
     for spine in axes.spines.values():
         spine.set_visible(False)
+    return axes
 
 
-def project_overview(labels: list[str], categories: pd.DataFrame, deductions: pd.DataFrame) -> Figure:
+class _ProjectOverview:
+    """The overview's figure and its two panels, made once per process and refilled for each chart:
+    a report kernel draws one per unit, and making a figure's panels (axes, ticks, titles) costs a
+    third of the chart. Refilled, it writes the same SVG as a new figure would."""
+
+    def __init__(self):
+        self.figure = Figure(figsize=(WIDTH_IN, 1))
+        self.left = _panel(self.figure, "指标类别（指标个数）")
+        self.right = _panel(self.figure, "审核要点扣分（分）")
+        self.right.set_yticks([])
+
+    def svg(self, labels: list[str], categories: pd.DataFrame, deductions: pd.DataFrame) -> str:
+        for axes in (self.left, self.right):
+            for artist in [*axes.collections, *axes.texts]:
+                artist.remove()
+        wrapped, most_lines = label_lines(labels, 19)  # 19 characters of 7.5 pt fill the left margin
+        row = max(0.28, LINE_IN * most_lines + 0.06)
+        height = row * len(labels) + OVERVIEW_TOP_IN + 0.1
+        self.figure.set_size_inches(WIDTH_IN, height)
+        bottom, panel_height = 0.1 / height, row * len(labels) / height
+        self.left.set_position((OVERVIEW_LEFT_IN / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN, panel_height))
+        self.right.set_position(((OVERVIEW_LEFT_IN + PANEL_IN + GAP_IN) / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN,
+                                 panel_height))
+        _fill_panel(self.left, categories, lambda n: PRESENT_COLOUR if n else MISSING_COLOUR,
+                    lambda n: str(int(n)) if n else "缺")
+        most = max(float(deductions.to_numpy().max(initial=0)), 1.0)
+        _fill_panel(self.right, deductions, lambda v: _shade(v / most), lambda v: f"{v:g}" if v else "")
+        self.left.set_yticks([i + 0.5 for i in range(len(labels))], wrapped, fontsize=7.5)
+        return svg(self.figure)
+
+
+@functools.cache
+def _overview() -> _ProjectOverview:
+    return _ProjectOverview()
+
+
+def project_overview(labels: list[str], categories: pd.DataFrame, deductions: pd.DataFrame) -> str:
     """Per project (a row each, in ``labels`` order): left, how many indicators it has of each
     category (``categories``: counts, 0 shown as 缺); right, the points its findings cost under each
-    review criterion (``deductions``), shaded by size."""
-    wrapped, most_lines = label_lines(labels, 19)  # 19 characters of 7.5 pt fill the left margin
-    row = max(0.28, LINE_IN * most_lines + 0.06)
-    height = row * len(labels) + OVERVIEW_TOP_IN + 0.1
-    figure = Figure(figsize=(WIDTH_IN, height))
-    bottom, panel_height = 0.1 / height, row * len(labels) / height
-    left = figure.add_axes((OVERVIEW_LEFT_IN / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN, panel_height))
-    right = figure.add_axes(((OVERVIEW_LEFT_IN + PANEL_IN + GAP_IN) / WIDTH_IN, bottom, PANEL_IN / WIDTH_IN, panel_height))
-    _cells(left, categories, lambda n: PRESENT_COLOUR if n else MISSING_COLOUR, lambda n: str(int(n)) if n else "缺",
-           "指标类别（指标个数）")
-    most = max(float(deductions.to_numpy().max(initial=0)), 1.0)
-    _cells(right, deductions, lambda v: _shade(v / most), lambda v: f"{v:g}" if v else "",
-           "审核要点扣分（分）")
-    left.set_yticks([i + 0.5 for i in range(len(labels))], wrapped, fontsize=7.5)
-    right.set_yticks([])
-    return figure
+    review criterion (``deductions``), shaded by size. As SVG text (``svg``): the figure is reused."""
+    return _overview().svg(labels, categories, deductions)

@@ -11,7 +11,7 @@ from ...review.model import status_label
 from ...terms import SEVERITY_ZH
 from ..markup import Content, Element, element, table
 from .format import (
-    MISSING, SCREEN_ONLY, UNIT_LEVEL, numbered, Locator, grouped, projects_in_order, records, note, project_label, section, section_title,
+    MISSING, SCREEN_ONLY, UNIT_LEVEL, numbered_records, Locator, grouped, projects_in_order, records, note, project_label, section, section_title,
     severity_badge, text_or_missing,
 )
 
@@ -78,7 +78,7 @@ def review_block(bundle: UnitBundle) -> list[Content]:
              [element("span", f["evidence"], cls="quote"), " ",
               element("span", locate(f["source_file"], f["source_ref"]), cls="where"), element("div", f["message"])],
              review_line(f)]
-            for f in records(numbered(bundle, aside).sort_values(["rule_rank", "rule_id"], kind="stable"))
+            for f in numbered_records(bundle, aside)
         ]
         parts += [element("h2", f"已排除和已整改的发现（{len(rows)} 条，不计入评级和审核结论）"),
                   table(["规则", "项目", "问题及原文证据", "审核意见"], rows, widths=["15%", "20%", "40%", "25%"], cls="findings")]
@@ -143,7 +143,7 @@ def findings_section(bundle: UnitBundle) -> Element:
     common = bundle.grade.get("common_problems", [])
     in_common = {finding_id for problem in common for finding_id in problem["finding_ids"]}
     # Catalogue order within a project; the audit's order (by line) within a rule.
-    ordered = records(numbered(bundle, findings).sort_values(["rule_rank", "rule_id"], kind="stable"))
+    ordered = numbered_records(bundle, findings)
     parts: list[Content] = [note(
         f"共 {len(findings)} 条发现。出现在半数以上项目中的问题作为共性问题集中说明一次；各项目只列其特有的问题，"
         "同一规则的多条发现合并为一项，列出涉及的指标及每条原文证据。原文证据照录源文件文字。"

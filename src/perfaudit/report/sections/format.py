@@ -5,6 +5,7 @@ row came from, and the tables counted from a bundle. Every piece of text goes th
 from __future__ import annotations
 
 import base64
+from collections import Counter
 
 import pandas as pd
 
@@ -157,8 +158,10 @@ def category_counts(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.Data
     """Indicators per project (rows, in ``projects`` order) and category (columns, ``INDICATOR_CATEGORIES``)."""
     cost = (indicators["level1"] == COST) | (indicators["level2"] == "成本指标")
     category = indicators["level1"].where(~cost, COST).map({v: k for k, v in INDICATOR_CATEGORIES.items()})
-    counts = pd.crosstab(indicators["project_id"], category)
-    return counts.reindex(index=projects["project_id"], columns=list(INDICATOR_CATEGORIES), fill_value=0)
+    counts = Counter(zip(indicators["project_id"].tolist(), category.tolist()))  # a crosstab costs 4× more
+    project_ids = projects["project_id"].tolist()
+    return pd.DataFrame([[counts[(project_id, name)] for name in INDICATOR_CATEGORIES] for project_id in project_ids],
+                        index=pd.Index(project_ids, name="project_id"), columns=list(INDICATOR_CATEGORIES))
 
 
 def quantification_counts(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -177,17 +180,22 @@ def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(list(dict.fromkeys(labels)))
 
 
-def numbered(bundle: UnitBundle, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (findings of ``bundle``) with each finding's short number (``问题12``), counted
-    over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
+def numbered_records(bundle: UnitBundle, frame: pd.DataFrame) -> list[dict]:
+    """``frame`` (findings of ``bundle``) as records in catalogue order (rule rank, then rule id;
+    the audit's order within a rule), each with its short number (``问题12``) as ``number``,
+    counted over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
     every = bundle.all_findings
-    numbers = dict(zip(every["finding_id"], finding_numbers(every, every["rule_rank"])))
-    return frame.assign(number=frame["finding_id"].map(numbers))
+    numbers = dict(zip(every["finding_id"].tolist(), finding_numbers(every, every["rule_rank"]).tolist()))
+    ordered = sorted(records(frame), key=lambda f: (f["rule_rank"] is None, f["rule_rank"] or 0,
+                                                    f["rule_id"] is None, f["rule_id"] or ""))
+    return [{**finding, "number": numbers.get(finding["finding_id"])} for finding in ordered]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with None for missing values (plain Python is faster than pandas at this size)."""
-    return [{key: None if pd.isna(value) else value for key, value in row.items()} for row in frame.to_dict("records")]
+    """Rows as dicts with None for missing values (plain Python is faster than pandas at this size;
+    one conversion of the whole frame, as ``to_dict("records")`` boxes nullable values one by one)."""
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in frame.to_numpy(dtype=object, na_value=None).tolist()]
 
 
 def grouped(rows: list[dict], key: str) -> dict[object, list[dict]]:

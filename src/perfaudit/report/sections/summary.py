@@ -13,7 +13,7 @@ from .. import charts
 from ..markup import Element, definition_table, element, table
 from .format import (
     FUNDING_SOURCES, MISSING, projects_in_order, amount, category_counts, figure, largest_deductions, deduction_name, project_label, section,
-    section_title, shows_charts, text_or_missing,
+    section_title, shows_charts, text_or_missing, grouped, records,
 )
 from .notes import validation_status
 
@@ -39,27 +39,30 @@ def _severity_counts(findings: pd.DataFrame) -> dict[str, int]:
 
 def projects_worst_first(bundle: UnitBundle) -> list[dict]:
     """Projects worst first: by review result (差, 中, 良, 优), then errors, warnings,
-    then their order; each with its ``conclusion`` and its ``findings``."""
+    then their order; each with its ``conclusion`` and its ``findings`` (records, in audit order)."""
     conclusions = bundle.grade.get("project_conclusions", {})
-    findings = bundle.findings
+    by_project = grouped(records(bundle.findings), "project_id")
     projects = []
-    for project in bundle.dataset.projects.sort_values("seq").to_dict("records"):
-        own = findings[findings["project_id"] == project["project_id"]]
+    for project in records(bundle.dataset.projects.sort_values("seq")):
+        own = by_project.get(project["project_id"], [])
         conclusion = conclusions.get(project["project_id"])
         rank = ACTIONS[::-1].index(conclusion["action"]) if conclusion else len(ACTIONS)
-        counts = [int((own["severity"] == s).sum()) for s in ("error", "warning")]
+        counts = [sum(finding["severity"] == s for finding in own) for s in ("error", "warning")]
         projects.append({**project, "conclusion": conclusion, "findings": own, "_key": (rank, -counts[0], -counts[1], project["seq"])})
     return sorted(projects, key=lambda p: p["_key"])
 
 
-def _main_problem(findings: pd.DataFrame) -> str:
-    """A project's main problem in one line: its most severe finding's rule (and how many more)."""
-    if findings.empty:
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def _main_problem(findings: list[dict]) -> str:
+    """A project's main problem in one line: its most severe finding's rule (and how many more);
+    the first in audit order among equals."""
+    if not findings:
         return "未发现问题"
-    ordered = findings.assign(_order=findings["severity"].map({s: rank for rank, s in enumerate(SEVERITIES)}))
-    first = ordered.sort_values(["_order", "rule_rank"], kind="stable").iloc[0]
-    more = len(findings) - 1
-    return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if more else "")
+    first = min(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)),
+                                         f["rule_rank"] is None, f["rule_rank"] or 0))
+    return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if len(findings) > 1 else "")
 
 
 def conclusion_block(bundle: UnitBundle) -> Element:
@@ -71,7 +74,7 @@ def conclusion_block(bundle: UnitBundle) -> Element:
     projects = projects_worst_first(bundle)
     rows = [
         [p["project_name"], amount(p["budget_total"]),
-         " / ".join(str(int((p["findings"]["severity"] == s).sum())) for s in SEVERITY_ZH),
+         " / ".join(str(sum(finding["severity"] == s for finding in p["findings"])) for s in SEVERITY_ZH),
          p["conclusion"]["label"] if p["conclusion"] else MISSING, _main_problem(p["findings"])]
         for p in projects
     ]
@@ -172,7 +175,7 @@ def chart_section(bundle: UnitBundle) -> Element | None:
     chart = charts.project_overview(labels, category_counts(projects, bundle.dataset.indicators), points.round(2))
     return section(
         section_title(bundle, "charts"),
-        figure(charts.svg(chart), "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
+        figure(chart, "图1 各项目的指标类别（左：指标个数，“缺”为未设置）与各审核要点扣分（右：该项目的发现所扣分数，未按项目数平均）"),
         anchor="charts",
         flows=True,  # a chart of a page or less: after the grade's breakdown, not on a page of its own
     )
