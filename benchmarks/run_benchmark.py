@@ -212,6 +212,15 @@ REPORT_STEPS = {"figures": "bundle read + index figures", "execute": "notebook",
                 "docx": "Word"}
 
 
+def run_budget(out: Path, total_cpu: float) -> str | None:
+    """The CPU budget of the run in ``out`` as one line (None for a route whose run.json has no
+    CPU per step: code older than that bookkeeping)."""
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    if "cpu" not in summary:
+        return None
+    return ", ".join(f"{label} {seconds:.3f}" for label, seconds in cpu_budget(summary, total_cpu))
+
+
 def cpu_budget(summary: dict, total_cpu: float) -> list[tuple[str, float]]:
     """CPU seconds per unit of each step of a run (``run.json``), and what no step accounts for
     (worker and kernel starts, kernel resets, papermill's and the driver's own work, logs):
@@ -257,11 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(documents)} units in {corpus}; {os.cpu_count()} CPUs ({cpu_model()}), "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
 
-    routes: list[tuple[str, Measure, int, str]] = []  # (name, measure, units, note)
+    routes: list[tuple[str, Measure, int, str, str | None]] = []  # (name, measure, units, note, CPU budget)
     naive_docs = documents[: args.naive_units] if args.naive_units else documents
     measure = naive(work, naive_docs)
     print(f"naive loop: {measure.seconds:.1f} s for {len(naive_docs)} units", flush=True)
-    routes.append(("naive loop", measure, len(naive_docs), ""))
+    routes.append(("naive loop", measure, len(naive_docs), "", None))
 
     for ref in [ref for ref in args.previous_ref or ["auto"] if ref != "none"]:
         commit, env = previous_route(work, previous_commit() if ref == "auto" else ref)
@@ -273,11 +282,12 @@ def main(argv: list[str] | None = None) -> int:
             previous_corpus.mkdir(parents=True)
             for document in previous_docs:
                 shutil.copy2(document, previous_corpus / document.name)
-        out = work / f"reports-{args.units}-{args.seed}-previous"
+        out = work / f"reports-{args.units}-{args.seed}-previous-{commit[:12]}"
         shutil.rmtree(out, ignore_errors=True)
         measure = perfaudit_run(previous_corpus, out, args.workers, env)
         print(f"previous route: {measure.seconds:.1f} s for {len(previous_docs)} units (exit {measure.code})", flush=True)
-        routes.append((f"previous route ({commit[:8]})", measure, len(previous_docs), f"exit {measure.code}"))
+        routes.append((f"previous route ({commit[:8]})", measure, len(previous_docs), f"exit {measure.code}",
+                       run_budget(out, measure.cpu)))
 
     out = work / f"reports-{args.units}-{args.seed}"
     shutil.rmtree(out, ignore_errors=True)
@@ -286,17 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"perfaudit run failed (exit {measure.code})")
     first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     built = sum(1 for entry in first["units"].values() if entry["status"] == "ok")
-    routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}"))
-    first_run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    phases = unit_phases(first_run)
-    budget = cpu_budget(first_run, measure.cpu)
+    routes.append(("new route", measure, len(documents), f"{built} reports, exit {measure.code}", run_budget(out, measure.cpu)))
+    phases = unit_phases(json.loads((out / "run.json").read_text(encoding="utf-8")))
     rerun = perfaudit_run(corpus, out, args.workers)
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
 
     new = routes[-1][1]
     new_wall, new_cpu = new.seconds / len(documents), new.cpu / len(documents)
     rows = [("units", f"{len(documents)}  (seed {args.seed})")]
-    for name, run, units, note in routes:
+    for name, run, units, note, budget in routes:
         wall, cpu = run.seconds / units, run.cpu / units
         rows += [
             (f"{name}, s/unit", f"{wall:.2f}  ({run.seconds:.1f} s for {units} units{'; ' + note if note else ''})"),
@@ -304,10 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             (f"{name}, peak RSS", f"{run.peak / 2**30:.2f} GB"),
             (f"{name}, CPU steal, load", f"{run.steal:.0%} steal, load average {run.load:.1f} at the end"),
         ]
+        if budget:
+            rows.append((f"{name}, CPU s per unit by step", budget))
         if run is not new:
             rows.append((f"new route vs {name}", f"{wall / new_wall:.1f}x faster, {cpu / new_cpu:.1f}x less CPU"))
     rows.append(("new route, per unit on a worker", phases))
-    rows.append(("new route, CPU s per unit by step", ", ".join(f"{label} {seconds:.3f}" for label, seconds in budget)))
     rows.append(("no-change re-run", f"{rerun.seconds:.2f} s  ({summary['counts']['skipped']} skipped, exit {rerun.code})"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
