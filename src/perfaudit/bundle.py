@@ -80,6 +80,13 @@ def unit_sources(dataset: Dataset) -> list[dict[str, str]]:
     return [{"file": str(row.source_file), "sha256": str(row.source_sha256)} for row in documents.itertuples(index=False)]
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain dicts, None for a missing value (column by column: a frame-wide
+    astype(object) costs milliseconds per bundle)."""
+    columns = {name: [None if pd.isna(value) else value for value in frame[name].tolist()] for name in frame.columns}
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
 def write_bundle(
     root: Path,
     dataset: Dataset,
@@ -107,7 +114,7 @@ def write_bundle(
         raise ReportError(f"bundle for {unit_id}: findings lack the columns {missing}")
     sources = unit_sources(dataset)
     grade_text, validation_text, review_text = json_text(grade), json_text(validation), json_text(review)
-    findings_text = canonical_json(findings.astype(object).where(findings.notna(), None).to_dict("records"))
+    findings_text = canonical_json(_records(findings))
     meta = {
         "format": BUNDLE_FORMAT,
         "unit_id": unit_id,
