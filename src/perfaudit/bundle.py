@@ -36,7 +36,7 @@ from . import __version__
 from .atomic import json_text, replace_dir, write_json
 from .errors import ReportError
 from .fingerprint import canonical_json, sha256_text, sources_fingerprint
-from .model import Dataset
+from .model import Dataset, read_parquet
 from .outdir import BundleFolder, staging_dir
 
 BUNDLE_FORMAT = 1
@@ -183,13 +183,13 @@ def read_bundle(root: Path, unit_id: str | None = None) -> UnitBundle:
         validation=json.loads((folder / BundleFolder.VALIDATION).read_text(encoding="utf-8")),
         set_aside=set_aside(findings),
         review=json.loads(review.read_text(encoding="utf-8")) if review.is_file() else None,
-        points=pd.read_parquet(folder / BundleFolder.POINTS),
+        points=read_parquet(folder / BundleFolder.POINTS),
     )
 
 
 def read_findings(root: Path, unit_id: str) -> pd.DataFrame:
     """Every finding of a unit's bundle (set aside or not), as written."""
-    return pd.read_parquet(BundleFolder(root).unit_file(unit_id, BundleFolder.FINDINGS))
+    return read_parquet(BundleFolder(root).unit_file(unit_id, BundleFolder.FINDINGS))
 
 
 def unit_budget(bundle: UnitBundle) -> float | None:

@@ -14,6 +14,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
+from pandas.api.types import pandas_dtype
 
 # dtype names are pandas extension dtypes so that missing values stay <NA> and ids stay strings.
 STR = "string"
@@ -212,11 +214,29 @@ def take_each(frame: pd.DataFrame, positions: list[np.ndarray]) -> list[pd.DataF
     return [taken.iloc[start:end].reset_index(drop=True) for start, end in zip([0, *ends], ends)]
 
 
+def read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file as ``pd.read_parquet`` reads it, at half the cost: one file, without the
+    dataset layer pandas' reader goes through."""
+    with pq.ParquetFile(path) as file:
+        return file.read().to_pandas()
+
+
+_DTYPES = {name: {column: pandas_dtype(dtype) for column, dtype in columns.items()} for name, columns in TABLES.items()}
+
+
+def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table as read from Parquet with the contract's dtypes. pandas restores them from the
+    file's metadata, so this converts only a file written otherwise (a conversion costs more than the read)."""
+    if list(frame.columns) == list(_DTYPES[name]) and frame.dtypes.to_dict() == _DTYPES[name]:
+        return frame
+    return frame.astype(TABLES[name])
+
+
 def make_table(name: str, records: list[dict]) -> pd.DataFrame:
-    """Build one contract table from row dicts: exactly the contract's columns, in order, typed."""
-    columns = TABLES[name]
-    frame = pd.DataFrame.from_records(records, columns=list(columns))
-    return frame.astype(columns)
+    """Build one contract table from row dicts: exactly the contract's columns, in order, typed
+    (a key a row lacks: null). Column by column: a frame of objects converted afterwards costs 3x."""
+    return pd.DataFrame({column: pd.array([record.get(column) for record in records], dtype=dtype)
+                         for column, dtype in TABLES[name].items()})
 
 
 @dataclass(frozen=True)
@@ -284,9 +304,4 @@ class Dataset:
 
     @classmethod
     def read(cls, directory: Path) -> "Dataset":
-        return cls(
-            **{
-                name: pd.read_parquet(directory / f"{name}.parquet").astype(TABLES[name])
-                for name in TABLES
-            }
-        )
+        return cls(**{name: _typed(read_parquet(directory / f"{name}.parquet"), name) for name in TABLES})
