@@ -36,7 +36,7 @@ from . import __version__
 from .atomic import json_text, replace_dir, write_json
 from .errors import ReportError
 from .fingerprint import canonical_json, sha256_text, sources_fingerprint
-from .model import Dataset, read_parquet
+from .model import Dataset, read_parquet, write_parquet
 from .outdir import BundleFolder, staging_dir
 
 BUNDLE_FORMAT = 1
@@ -132,8 +132,8 @@ def write_bundle(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     dataset.write(staging / BundleFolder.TABLES)
-    findings.to_parquet(staging / BundleFolder.FINDINGS, index=False)
-    points.to_parquet(staging / BundleFolder.POINTS)
+    write_parquet(findings, staging / BundleFolder.FINDINGS)
+    write_parquet(points, staging / BundleFolder.POINTS, index=True)
     for name, text in ((BundleFolder.GRADE, grade_text), (BundleFolder.VALIDATION, validation_text),
                        (BundleFolder.REVIEW, review_text), (BundleFolder.META, json_text(meta))):
         (staging / name).write_text(text, encoding="utf-8")
