@@ -28,7 +28,7 @@ import pandas as pd
 
 from .bundle import DEPARTMENT_FORMAT, RULE_COLUMNS, read_bundle, unit_budget, write_bundle, write_department
 from .fingerprint import settings_fingerprint, suites_fingerprint
-from .model import Dataset
+from .model import NO_ROWS, Dataset, row_positions, take_each
 from .outdir import OutputFolder
 from .settings import Settings, load_settings
 from .timing import StepClock
@@ -112,21 +112,28 @@ def _write_unit_bundles(dataset: Dataset, root: Path, settings: Settings, audite
     report_settings = resolved_report_settings(settings)
     grade_config = audited.audit.grade_config
     review_file = OutputFolder(Path()).review_file  # as the report names it: relative to the output folder
+    unit_ids = unit_ids if unit_ids is not None else sorted(dataset.units["unit_id"])
+    slices = dataset.per_unit(unit_ids)
+    validations = audited.validation.per_unit(unit_ids)
+    findings = with_rule_columns(audited.audit.findings)
+    own_rows = row_positions(findings["unit_id"])
+    counted = counting(findings)
+    points = project_points(counted, grade_config)  # per project: each unit's rows are its projects'
+    points_rows = row_positions(pd.Series(points.index.map(dict(zip(counted["project_id"], counted["unit_id"])))))
     written = {}
-    for unit_id in unit_ids if unit_ids is not None else sorted(dataset.units["unit_id"]):
-        findings = audited.audit.for_unit(unit_id)
+    for unit_id, own in zip(unit_ids, take_each(findings, [own_rows.get(unit_id, NO_ROWS) for unit_id in unit_ids])):
         review = reviews.get(unit_id) or Review(unit_id)
         written[unit_id] = write_bundle(
             root,
-            dataset.for_unit(unit_id),
+            slices[unit_id],
             unit_id=unit_id,
-            findings=with_rule_columns(findings),
+            findings=own,
             grade=audited.audit.grade_record(unit_id),
-            validation=audited.validation.for_unit(unit_id).to_dict(),
+            validation=validations[unit_id].to_dict(),
             fingerprints=fingerprints,
             report_settings=report_settings,
-            review=review_summary(review, findings, review_file(unit_id).as_posix()),
-            points=project_points(counting(findings), grade_config),
+            review=review_summary(review, own, review_file(unit_id).as_posix()),
+            points=points.iloc[points_rows.get(unit_id, NO_ROWS)],
         )
     return written
 

@@ -1,7 +1,7 @@
 """The outcome of validating a dataset: plain dataclasses, JSON round-trip, no GX import.
 
 This is what leaves the validate stage: the audit rules read it (``failures``), the unit bundle
-stores one unit's slice of it (``for_unit`` + ``to_json``) and the report kernel reads it back
+stores one unit's slice of it (``for_unit``/``per_unit`` + ``to_json``) and the report kernel reads it back
 (``from_json``) without importing great_expectations.
 
 An expectation is either *row-level* (GX checks each row: its failures are rows, each named by
@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .atomic import write_text
 from .errors import SuiteError
@@ -74,11 +73,13 @@ class ExpectationOutcome:
         """Data failed this expectation (an error is not a failure)."""
         return not self.success and self.error is None
 
-    def for_rows(self, keep) -> "ExpectationOutcome":
-        """The outcome restricted to the offending rows for which ``keep(row)`` is true."""
-        if not self.row_level or self.error is not None:
-            return self
-        rows = tuple(row for row in self.offending if keep(row))
+    @property
+    def sliced(self) -> bool:
+        """Whether a unit's slice keeps part of this outcome (its offending rows) rather than all of it."""
+        return self.row_level and self.error is None
+
+    def with_rows(self, rows: tuple[OffendingRow, ...]) -> "ExpectationOutcome":
+        """The outcome restricted to ``rows``, some of its offending rows (``sliced`` outcomes only)."""
         return replace(self, offending=rows, success=not rows, observed=len(rows))
 
 
@@ -114,7 +115,7 @@ class ValidationResult:
     """Every suite's outcome for one batch of documents, or one unit's slice of it.
 
     ``unit_files`` maps each unit to the files it was read from: rows without a unit (documents,
-    a document's 合计) belong to every unit of their file, as in ``Dataset.for_unit``.
+    a document's 合计) belong to every unit of their file, as in ``Dataset.per_unit``.
     """
 
     tables: tuple[TableResult, ...]
@@ -165,24 +166,47 @@ class ValidationResult:
         return outcome.offending
 
     # --- per unit ---------------------------------------------------------------------------
-    def belongs_to(self, row: OffendingRow, unit_id: str) -> bool:
-        if row.unit_id is not None:
-            return row.unit_id == unit_id
-        return row.source_file in self.unit_files.get(unit_id, ())
-
     def for_unit(self, unit_id: str) -> "ValidationResult":
         """The slice a unit's report shows: its own offending rows, the batch's table-level outcomes."""
-        if unit_id not in self.unit_files:
-            raise KeyError(unit_id)
-        keep = partial(self.belongs_to, unit_id=unit_id)
-        return ValidationResult(
-            tables=tuple(
-                replace(table, outcomes=tuple(outcome.for_rows(keep) for outcome in table.outcomes))
-                for table in self.tables
-            ),
-            unit_files={unit_id: self.unit_files[unit_id]},
-            unit_id=unit_id,
-        )
+        return self.per_unit([unit_id])[unit_id]
+
+    def per_unit(self, unit_ids: Iterable[str]) -> dict[str, "ValidationResult"]:
+        """``for_unit`` of each unit, each offending row sorted to its units once (a pass over every
+        row per unit would cost units x rows). KeyError for a unit the result does not know."""
+        unit_ids = list(unit_ids)
+        units_of_file: dict[str, list[str]] = {}
+        for unit_id in unit_ids:
+            for source_file in self.unit_files[unit_id]:
+                units_of_file.setdefault(source_file, []).append(unit_id)
+
+        def owners(row: OffendingRow) -> Iterable[str]:
+            if row.unit_id is not None:
+                return (row.unit_id,)
+            return units_of_file.get(row.source_file, ())
+
+        tables: dict[str, list[TableResult]] = {unit_id: [] for unit_id in unit_ids}
+        for table in self.tables:
+            outcomes: dict[str, list[ExpectationOutcome]] = {unit_id: [] for unit_id in unit_ids}
+            for outcome in table.outcomes:
+                if not outcome.sliced:
+                    for unit_id in unit_ids:
+                        outcomes[unit_id].append(outcome)
+                    continue
+                rows: dict[str, list[OffendingRow]] = {unit_id: [] for unit_id in unit_ids}
+                for row in outcome.offending:
+                    for unit_id in owners(row):
+                        if unit_id in rows:
+                            rows[unit_id].append(row)
+                clean = outcome.with_rows(())
+                for unit_id in unit_ids:
+                    outcomes[unit_id].append(outcome.with_rows(tuple(rows[unit_id])) if rows[unit_id] else clean)
+            for unit_id in unit_ids:
+                tables[unit_id].append(replace(table, outcomes=tuple(outcomes[unit_id])))
+        return {
+            unit_id: ValidationResult(tables=tuple(tables[unit_id]), unit_files={unit_id: self.unit_files[unit_id]},
+                                      unit_id=unit_id)
+            for unit_id in unit_ids
+        }
 
     # --- text -------------------------------------------------------------------------------
     def summary_lines(self, max_rows: int = 3) -> list[str]:
@@ -220,8 +244,9 @@ class ValidationResult:
     # --- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         units = {}
+        slices = {self.unit_id: self} if self.unit_id is not None else self.per_unit(self.unit_files)
         for unit_id in sorted(self.unit_files):
-            unit = self if self.unit_id == unit_id else self.for_unit(unit_id)
+            unit = slices[unit_id]
             units[unit_id] = {
                 "source_files": list(self.unit_files[unit_id]),
                 "status": unit.status,

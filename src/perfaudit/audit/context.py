@@ -170,8 +170,15 @@ class AuditInput:
     def indicators_of(self, project_id: str) -> list[Row]:
         return self._by_project.get(project_id, [])
 
+    @cached_property
+    def _projects_by_id(self) -> dict[str, Row]:
+        by_id: dict[str, Row] = {}
+        for project in self.projects:
+            by_id.setdefault(project["project_id"], project)
+        return by_id
+
     def project(self, project_id: str | None) -> Row | None:
-        return next((p for p in self.projects if p["project_id"] == project_id), None)
+        return self._projects_by_id.get(project_id)
 
     def budget_year(self, project_id: str | None) -> int | None:
         """The budget year of the document a project was read from."""
@@ -181,8 +188,15 @@ class AuditInput:
     def indicator_at(self, project_id: str | None, seq: int | None) -> Row | None:
         return next((r for r in self.indicators_of(project_id) if r["seq"] == seq), None)
 
+    @cached_property
+    def _units_by_file(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for unit in self.units:
+            grouped.setdefault(unit["source_file"], []).append(unit["unit_id"])
+        return grouped
+
     def units_of_file(self, source_file: str) -> list[str]:
-        return [u["unit_id"] for u in self.units if u["source_file"] == source_file]
+        return list(self._units_by_file.get(source_file, []))
 
     def failures(self, expectation_id: str) -> tuple:
         """Offending rows of one expectation of the validation result (the engine supplies it)."""

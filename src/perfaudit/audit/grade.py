@@ -30,11 +30,13 @@ warning less than an info (for rules without an override).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
 from ..errors import ConfigError
+from ..model import NO_ROWS, row_positions, take_each
 from ..terms import ACTIONS
 from .registry import CRITERIA, SEVERITIES, rule_named
 
@@ -281,23 +283,29 @@ def grade_records(
     ``unmeasurable``: per project id, as ``unmeasurable_benefit_shares`` gives it."""
     check_grade_config(config)
     unmeasurable = unmeasurable or {}
+    unit_ids = list(units["unit_id"])
+    own_rows, member_rows = row_positions(findings["unit_id"]), row_positions(projects["unit_id"])
     records = {}
-    for unit_id, unit_name in zip(units["unit_id"], units["unit_name"]):
-        own = findings[findings["unit_id"] == unit_id]
-        members = projects[projects["unit_id"] == unit_id].sort_values("seq")
+    for unit_id, unit_name, own, members in zip(
+            unit_ids, units["unit_name"], take_each(findings, [own_rows.get(u, NO_ROWS) for u in unit_ids]),
+            take_each(projects, [member_rows.get(u, NO_ROWS) for u in unit_ids])):
+        members = members.sort_values("seq")
+        items: dict[str | None, list[tuple[str, str, str]]] = {}  # by project id, None: the unit's own
+        for project_id, item in zip(own["project_id"], _items(own)):
+            items.setdefault(None if pd.isna(project_id) else project_id, []).append(item)
         graded = {}
         for project_id, budget in zip(members["project_id"], members["budget_total"]):
-            items = _items(own[own["project_id"] == project_id])
-            graded[project_id] = {"findings": items, "budget": None if pd.isna(budget) else float(budget),
-                                  "grade": grade_project(items, config, unmeasurable.get(project_id, (0, 0)))}
-        unit = grade_projects(graded, _items(own[own["project_id"].isna()]), config)
+            graded[project_id] = {"findings": items.get(project_id, []), "budget": None if pd.isna(budget) else float(budget),
+                                  "grade": grade_project(items.get(project_id, []), config, unmeasurable.get(project_id, (0, 0)))}
+        unit = grade_projects(graded, items.get(None, []), config)
         weights = unit.pop("weights")
+        severities = Counter(own["severity"])
         records[unit_id] = {
             "unit_id": unit_id,
             "unit_name": unit_name,
             "projects": len(members),
             "findings": len(own),
-            **{s: int((own["severity"] == s).sum()) for s in SEVERITIES},
+            **{s: severities[s] for s in SEVERITIES},
             **unit,
             "project_grades": {
                 project_id: {**{k: p["grade"][k] for k in ("score", "grade", "cap")}, "budget": p["budget"], "weight": weights[project_id]}

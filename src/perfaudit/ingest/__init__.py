@@ -97,15 +97,15 @@ class IngestResult:
 
 
 def _unit_clash(dataset: Dataset, seen: dict[str, tuple[str, str]]) -> str | None:
-    for unit in dataset.units.itertuples():
-        if unit.unit_id in seen:
-            other_name, other_file = seen[unit.unit_id]
-            if squash(other_name) != squash(unit.unit_name):
+    for unit_id, unit_name in zip(dataset.units["unit_id"], dataset.units["unit_name"]):
+        if unit_id in seen:
+            other_name, other_file = seen[unit_id]
+            if squash(other_name) != squash(unit_name):
                 return (
-                    f"unit {unit.unit_name!r} gets id {unit.unit_id}, the same as unit {other_name!r} "
+                    f"unit {unit_name!r} gets id {unit_id}, the same as unit {other_name!r} "
                     f"in {other_file}: two different units cannot share an id"
                 )
-            return f"unit {unit.unit_name!r} ({unit.unit_id}) is also in {other_file}: one document per unit"
+            return f"unit {unit_name!r} ({unit_id}) is also in {other_file}: one document per unit"
     return None
 
 
@@ -169,8 +169,8 @@ def ingest_paths(
         if clash:
             outcomes.append(FileOutcome(source_file, path, error=f"{source_file}: {clash}"))
             continue
-        for unit in dataset.units.itertuples():
-            seen_units[unit.unit_id] = (unit.unit_name, source_file)
+        for unit_id, unit_name in zip(dataset.units["unit_id"], dataset.units["unit_name"]):
+            seen_units[unit_id] = (unit_name, source_file)
         parts.append(dataset)
         outcomes.append(
             FileOutcome(
