@@ -31,7 +31,7 @@ from ..settings import load_settings
 from ..fonts import find_cjk_font, report_settings
 from .fragment import TYPST_MIME
 from .markup import element
-from .render import recorded_report, removed_tags
+from .render import keeps_appendix, recorded_report, removed_tags
 from .typeset import code, literal
 
 TEMPLATE = ("templates", "perfaudit", "report.typ")
@@ -120,9 +120,7 @@ class TypstPDFExporter(Exporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         record = recorded_report(nb)
         settings = record.get("settings", {})
-        formats = settings["appendix"] if "appendix" in settings else _default("appendix")
-        appendix = self.appendix if self.appendix is not None else "pdf" in formats
-        self._tag_remover.remove_cell_tags = removed_tags(appendix)
+        self._tag_remover.remove_cell_tags = removed_tags(keeps_appendix(record, self.appendix, "pdf"))
         notebook, resources = super().from_notebook_node(nb, resources, **kw)
         title = (resources.get("perfaudit") or {}).get("title") or record.get("title") or notebook.metadata.get("title")
         source = self.source(notebook, title, settings)

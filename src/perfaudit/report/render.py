@@ -50,6 +50,16 @@ def recorded_report(notebook: nbformat.NotebookNode) -> dict:
     return {}
 
 
+def keeps_appendix(record: dict, given: bool | None, output: str) -> bool:
+    """Whether the ``output`` format ("html", "pdf") keeps the appendix cell: ``given`` to its
+    exporter, else as the notebook's recorded ``[report] appendix`` says, else as this
+    environment's configuration says."""
+    if given is not None:
+        return given
+    settings = record.get("settings", {})
+    return output in (settings["appendix"] if "appendix" in settings else _default("appendix"))
+
+
 class ReportHTMLExporter(HTMLExporter):
     """Report notebook -> the report page (one inline stylesheet, no scripts, no inputs)."""
 
@@ -74,9 +84,7 @@ class ReportHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         record = recorded_report(nb)
         settings = record.get("settings", {})
-        formats = settings["appendix"] if "appendix" in settings else _default("appendix")
-        appendix = self.appendix if self.appendix is not None else "html" in formats
-        self._tag_remover.remove_cell_tags = removed_tags(appendix)
+        self._tag_remover.remove_cell_tags = removed_tags(keeps_appendix(record, self.appendix, "html"))
         resources = dict(resources or {})
         given = resources.get("perfaudit") or {}
         resources["perfaudit"] = {
