@@ -44,12 +44,22 @@ RESTORE_CODE = "import perfaudit.report.kernels.state as _perfaudit_state\n_perf
 
 
 class PooledKernelClient(AsyncKernelClient):
-    """The pool kernel's one client: nbclient asks for a client and starts its channels for
-    every notebook; the channels (and the heartbeat thread) are started once and kept."""
+    """The pool kernel's one client: nbclient asks for a client, starts its channels and waits
+    for the kernel to be ready for every notebook; the channels (and the heartbeat thread) are
+    started once and kept, and the kernel is waited for once, when it starts."""
+
+    _ready = False
 
     def start_channels(self, *args, **kwargs) -> None:
         if not self.channels_running:
             super().start_channels(*args, **kwargs)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        # jupyter_client ends every wait by listening for 0.2 s of IOPub silence: 0.2 s of idle
+        # wall clock per unit, on a kernel that has just answered the pool's reset.
+        if not self._ready:
+            await super().wait_for_ready(timeout)
+            self._ready = True
 
 
 class PooledKernelManager(ForkedReportKernelManager):
