@@ -8,10 +8,12 @@ Exit codes: 0 success, 1 data failed a check or a unit failed, 2 usage or input 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import PerfauditError
@@ -463,5 +465,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+def program() -> NoReturn:
+    """The ``perfaudit`` command (and ``python -m perfaudit``): ``main``, then exit."""
+    code = main()
+    # Without it, the interpreter's exit walks every object Great Expectations and pandas made
+    # (≈0.7 s after a batch run, measured); atexit handlers and flushing are unchanged.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    program()
