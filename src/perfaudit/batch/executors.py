@@ -12,7 +12,9 @@ hanging or crashing unit fails alone, with the same reasons, on either:
   are read from it, reports and logs written to it).
 
 Interface: ``submit(tasks)`` queues tasks (the driver submits each chunk of units as soon as
-its bundles are written, so workers start while it prepares the next); ``drain(on_result,
+its bundles are written, so workers start while it prepares the next; ``first=True`` puts them
+ahead of those waiting: a department's report takes a few units' time, and a run whose last
+task is one has a worker idle while it ends); ``drain(on_result,
 on_tick, wait=...)`` hands finished results to ``on_result`` in the calling thread (with
 ``wait``, until every submitted task is done, calling ``on_tick`` while it waits);
 ``call(function, *args)`` runs one other job (the portfolio index) on a worker;
@@ -21,6 +23,7 @@ on_tick, wait=...)`` hands finished results to ``on_result`` in the calling thre
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -65,19 +68,21 @@ class LocalExecutor(_Results):
         out = OutputFolder(out_dir)
         out.logs.mkdir(parents=True, exist_ok=True)
         self.workers = [WorkerProcess(out.log(f"worker-{slot + 1}")) for slot in range(workers)]
-        self._pending: queue.Queue[UnitTask | None] = queue.Queue()
+        # (rank, order, task): rank 0 first (a closing feeder's None), then 1 (first=True), then 2
+        self._pending: queue.PriorityQueue[tuple[int, int, UnitTask | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
         for worker in self.workers:
             worker.start()  # they import the report stack while the driver prepares the bundles
             threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
 
     def _feed(self, worker: WorkerProcess) -> None:
-        while (task := self._pending.get()) is not None:
+        while (task := self._pending.get()[2]) is not None:
             self.finished.put(run_unit_guarded(worker, task, self.timeout))
 
-    def submit(self, tasks: list[UnitTask]) -> None:
+    def submit(self, tasks: list[UnitTask], *, first: bool = False) -> None:
         self.outstanding += len(tasks)
         for task in tasks:
-            self._pending.put(task)
+            self._pending.put((1 if first else 2, next(self._order), task))
 
     def call(self, function: Callable, *args: Any) -> Any:
         return self.workers[0].call(function, args, self.timeout)
@@ -87,7 +92,7 @@ class LocalExecutor(_Results):
 
     def close(self) -> None:
         for _ in self.workers:
-            self._pending.put(None)
+            self._pending.put((0, next(self._order), None))
         for worker in self.workers:
             worker.close()
 
@@ -160,12 +165,13 @@ class DaskExecutor(_Results):
             )
         self.client.run(start_on_dask_worker, self.out_dir)
 
-    def submit(self, tasks: list[UnitTask]) -> None:
+    def submit(self, tasks: list[UnitTask], *, first: bool = False) -> None:
         self.outstanding += len(tasks)
         for task in tasks:
             try:
                 future = self.client.submit(run_unit_on_dask_worker, task, self.timeout, self.out_dir,
-                                            key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False)
+                                            key=f"perfaudit-{task.unit_id}-{task.fingerprint[:12]}", pure=False,
+                                            priority=1 if first else 0)
             except Exception as error:  # the client has lost its scheduler: the unit fails, the run goes on
                 lost = WorkerLost(f"Dask cluster lost: {_one_line(error)}")
                 self.finished.put(UnitResult.failed(task, lost.reason, lost))

@@ -74,6 +74,15 @@ def default_workers(settings: Settings) -> int:
     return configured if configured > 0 else max(1, os.cpu_count() or 1)
 
 
+def _start_executor(options: BatchOptions, settings: Settings, out_dir: Path):
+    from .executors import make_executor
+
+    batch_settings = settings.section("batch")
+    return make_executor(options.executor, options.workers or default_workers(settings),
+                         options.timeout or batch_settings["unit_timeout"],
+                         out_dir, options.scheduler, connect_timeout=batch_settings["scheduler_timeout"])
+
+
 # ------------------------------------------------------------------ what is there
 
 def scan_inputs(paths: list[Path]) -> dict[str, tuple[Path, str | None]]:
@@ -342,41 +351,51 @@ def run_batch(inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOp
         if not options.dry_run:
             _clear_staging(out_dir)
             manifest.save(out_dir)  # take in the journal of an interrupted run: it now holds only ours
-        ingested, clock = None, StepClock()
-        if _needs_reading(found, manifest, recipe, selection, out_dir):
-            from ..pipeline import read_documents
-
-            with clock("read"):  # on every core of this machine: no worker is started yet
-                ingested = read_documents(inputs, year=options.year, settings=settings, processes=os.cpu_count() or 1)
-        files, units = _files_and_units(found, manifest, ingested)
-        plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
-        from ..ingest.discovery import scan
-
-        plan.skipped = {name: why for name, _, why in scan(inputs).skipped}
-        summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor, cpu=clock.cpu)
-        if options.dry_run:
-            summary.seconds = time.perf_counter() - started
-            return summary
-        manifest.recipe, manifest.files = recipe, files
-        manifest.report_settings = resolved_report
+        ingested, clock, executor = None, StepClock(), None
         try:
-            _execute(plan, summary, manifest, ingested, settings, options, notebook, clock)
-        except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
-            summary.error = str(error)
-            raise
-        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated): run.json has the real exit code
-            summary.interrupted = True
-            summary.stopped_by = int(getattr(stop, "signum", signal.SIGINT))
-            raise
-        finally:  # also when interrupted: run.json says what was done
-            summary.seconds = time.perf_counter() - started
-            summary.run_json = write_run_json(out_dir, summary)
-        return summary
+            if _needs_reading(found, manifest, recipe, selection, out_dir):
+                from ..pipeline import read_documents
+
+                if options.executor == "local" and not options.dry_run:
+                    # Local workers import the report stack (seconds) while the documents are read.
+                    # Not a Dask cluster: the reading forks this process, and Dask's threads hold locks.
+                    executor = _start_executor(options, settings, out_dir)
+                with clock("read"):
+                    ingested = read_documents(inputs, year=options.year, settings=settings,
+                                              processes=os.cpu_count() or 1)
+            files, units = _files_and_units(found, manifest, ingested)
+            plan = make_plan(found, manifest, recipe, selection, files, units, out_dir, department_notebook)
+            from ..ingest.discovery import scan
+
+            plan.skipped = {name: why for name, _, why in scan(inputs).skipped}
+            summary = BatchSummary(out_dir=out_dir, plan=plan, executor=options.executor, cpu=clock.cpu)
+            if options.dry_run:
+                summary.seconds = time.perf_counter() - started
+                return summary
+            manifest.recipe, manifest.files = recipe, files
+            manifest.report_settings = resolved_report
+            try:
+                _execute(plan, summary, manifest, ingested, settings, options, notebook, clock, executor)
+            except PerfauditError as error:  # e.g. no Dask scheduler: the CLI prints it, exit 2
+                summary.error = str(error)
+                raise
+            except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated): run.json has the real exit code
+                summary.interrupted = True
+                summary.stopped_by = int(getattr(stop, "signum", signal.SIGINT))
+                raise
+            finally:  # also when interrupted: run.json says what was done
+                summary.seconds = time.perf_counter() - started
+                summary.run_json = write_run_json(out_dir, summary)
+            return summary
+        finally:
+            if executor is not None:  # started for nothing (nothing to build, or an unknown --unit)
+                executor.close()
 
 
 def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, settings: Settings,
-             options: BatchOptions, notebook: Path, clock: StepClock) -> None:
-    from .executors import make_executor
+             options: BatchOptions, notebook: Path, clock: StepClock, executor=None) -> None:
+    """Build what the plan says, on ``executor`` (the one started while the documents were read;
+    None: one is started here if there is anything to build), and close it once it has built."""
     from .progress import Progress
     from .task import build_index
     from .worker import JobError, WorkerLost
@@ -411,10 +430,7 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
         return
     jobs = len(plan.units) + len(plan.departments)
     progress = Progress(total=jobs, skipped=jobs - len(to_build) - len(departments_to_build), enabled=options.progress)
-    batch_settings = settings.section("batch")
-    executor = make_executor(options.executor, options.workers or default_workers(settings),
-                             options.timeout or batch_settings["unit_timeout"],
-                             out_dir, options.scheduler, connect_timeout=batch_settings["scheduler_timeout"])
+    executor = executor or _start_executor(options, settings, out_dir)
     summary.workers = executor.worker_count()  # a remote cluster has as many as it has
     before = {unit.unit_id: manifest.units.get(unit.unit_id) for unit in to_build}
     before.update({d.unit_id: manifest.departments.get(d.unit_id) for d in departments_to_build})
@@ -442,12 +458,13 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
                 _write_bundles(ingested, settings, bundle_root, chunk, reviews, clock)
                 executor.submit([unit.task(bundle_root, out_dir, notebook if options.notebook else None) for unit in chunk])
                 executor.drain(collect, progress.tick, wait=False)
-            # Departments last: their bundles add up the unit bundles written above.
+            # Department bundles last: they add up the unit bundles written above. Their reports go
+            # ahead of the units still waiting, so that the run ends with short tasks.
             with clock("bundles"):
                 tasks, failed = _department_tasks(departments_to_build, settings, bundle_root, out_dir)
             for result in failed:
                 collect(result)
-            executor.submit(tasks)
+            executor.submit(tasks, first=True)
             executor.drain(collect, progress.tick, wait=True)
         progress.close()
         manifest.save(out_dir)

@@ -110,8 +110,8 @@ def _unit_clash(dataset: Dataset, seen: dict[str, tuple[str, str]]) -> str | Non
 
 
 # From this many documents on, ``ingest_paths`` reads them in forked processes when asked to:
-# a batch reads every document before its first report can start (≈0.04 CPU s a document), and
-# its workers are not started yet, so the machine's cores are free.
+# a batch reads every document before its first report can start (≈0.04 CPU s a document), while
+# its workers (at a lower priority) only import the report stack.
 PARALLEL_FROM = 40
 
 
