@@ -9,7 +9,7 @@ Per worker, once (``warm_up``): papermill, nbconvert and Typst are imported and 
 stage starts the worker's kernels (``report.kernels.start_worker``: a zygote and a kernel pool):
 units run one after another on a kernel forked from the zygote and reset between units,
 replaced every ``pool.RECYCLE_AFTER`` units and after a unit that failed. The portfolio index
-(``build_index``) runs on a kernel of its own.
+(``build_index``) runs on the same kernel, after the units.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def build_index(out_dir: str, report_settings: dict[str, Any]):
     """The portfolio index of ``out_dir`` (a job for a worker, where the report stack is loaded)."""
     from ..report import kernels, report_portfolio
 
-    return report_portfolio(Path(out_dir), report_settings, kernels=kernels.fresh())
+    return report_portfolio(Path(out_dir), report_settings, kernels=kernels.reused())
 
 
 @contextmanager

@@ -59,7 +59,7 @@ _pool: "KernelPool | None" = None
 
 def start_worker() -> None:
     """For a process that runs many notebooks (a batch worker): start its zygote (where the
-    platform can watch forked kernels) and its kernel pool, once."""
+    platform can watch forked kernels) and its kernel pool with its first kernel, once."""
     global _zygote, _pool
     from .fork import Zygote, can_fork
     from .pool import KernelPool
@@ -67,6 +67,7 @@ def start_worker() -> None:
     if _zygote is None and can_fork():
         _zygote = Zygote()
     _pool = _pool or KernelPool(_zygote)
+    _pool.start()
 
 
 def fresh() -> KernelSource:

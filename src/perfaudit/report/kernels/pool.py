@@ -79,6 +79,16 @@ class KernelPool:
         self._units = 0  # units run on the current kernel
         self.started = 0  # kernels started so far (the tests read it)
 
+    def start(self) -> None:
+        """Start the kernel now, before the first unit asks for it (its output: the zygote's until
+        a unit's ``acquire`` points it at that unit's log). A kernel that cannot start is not an
+        error here: the first unit's ``acquire`` tries again and that unit fails with the reason."""
+        if self._manager is None:
+            try:
+                self._start(None)
+            except Exception:  # noqa: BLE001 (reported by the first unit, see above)
+                self.discard()
+
     def acquire(self, log_file: Path | None = None) -> PooledKernelManager:
         """A started kernel in the state its first unit found, for the next unit; its own output
         goes to ``log_file`` (the unit's log)."""
