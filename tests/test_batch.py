@@ -355,6 +355,41 @@ def test_worker_guard_reports_a_dying_worker(bare_worker):
         bare_worker.call(os.kill, (bare_worker.call(os.getpid, (), 30), signal.SIGKILL), 30)
 
 
+def test_tasks_submitted_first_go_ahead_of_those_waiting(monkeypatch, tmp_path):
+    import threading
+
+    from perfaudit.batch import executors
+    from perfaudit.batch.records import UnitTask
+
+    class IdleWorker:  # the queue's order is the test, not the worker
+        def __init__(self, log_file):
+            pass
+
+        start = close = lambda self: None
+
+    ran, first_taken, release = [], threading.Event(), threading.Event()
+
+    def run(worker, task, timeout):
+        ran.append(task.unit_id)
+        first_taken.set()
+        release.wait(30)
+        return UnitResult(task.unit_id, OK)
+
+    monkeypatch.setattr(executors, "WorkerProcess", IdleWorker)
+    monkeypatch.setattr(executors, "run_unit_guarded", run)
+    executor = executors.LocalExecutor(1, 30, tmp_path)
+    try:
+        task = lambda unit_id: UnitTask(unit_id, unit_id, None, "f.txt", "0" * 64, str(tmp_path), str(tmp_path))
+        executor.submit([task("u1"), task("u2"), task("u3")])
+        assert first_taken.wait(30)  # u1 is running: u2 and u3 wait
+        executor.submit([task("department")], first=True)
+        release.set()
+        executor.drain(lambda result: None, lambda: None, wait=True)
+    finally:
+        executor.close()
+    assert ran == ["u1", "department", "u2", "u3"]
+
+
 # ------------------------------------------------------------------ killed midway
 
 def test_run_killed_midway_completes_without_redoing_finished_units(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 
 from perfaudit.outdir import OutputFolder
 from perfaudit.pipeline import main as prepare_bundles
@@ -168,6 +169,26 @@ def test_a_unit_after_a_crash_or_a_timeout_gets_a_new_kernel(bundles, zygote, no
         assert execution.error is not None and "Timeout" in str(execution.error)
         assert render(bundles, TIANJIN, tmp_path / "after-timeout", notebooks["probe"], pool) == ("ok", fresh["probe"])
         assert pool.started == 3
+    finally:
+        pool.close()
+
+
+def test_a_kernel_started_ahead_serves_units_as_a_fresh_one(bundles, zygote, notebooks, fresh, tmp_path):
+    pool = KernelPool(zygote)
+    try:
+        pool.start()
+        manager = pool.acquire()
+        client = manager.client()
+        handshakes = []
+        client.kernel_info = lambda *args, **kwargs: handshakes.append(1)
+        # nbclient waits for every notebook's kernel to be ready: the pool's answered when it started
+        run_sync(client.wait_for_ready)(timeout=5)
+        assert handshakes == []
+        del client.kernel_info
+        pool.release(manager, clean=True)
+        for number in range(2):
+            assert render(bundles, TIANJIN, tmp_path / str(number), notebooks["probe"], pool) == ("ok", fresh["probe"])
+        assert pool.started == 1
     finally:
         pool.close()
 
