@@ -151,7 +151,8 @@ def naive(work: Path, documents: list[Path]) -> Measure:
 
 
 def perfaudit_run(corpus: Path, out: Path, workers: int | None, env: dict[str, str] | None = None) -> Measure:
-    command = [str(BIN / "perfaudit"), "run", str(corpus), "--out", str(out), "--no-progress"]
+    # ``-m``, not the installed script: a previous route's sources (on PYTHONPATH) may lack what it imports
+    command = [sys.executable, "-m", "perfaudit", "run", str(corpus), "--out", str(out), "--no-progress"]
     if workers:
         command += ["--workers", str(workers)]
     return timed(command, stdout=subprocess.DEVNULL, env=env)
