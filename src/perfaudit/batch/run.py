@@ -430,7 +430,8 @@ def _execute(plan: Plan, summary: BatchSummary, manifest: Manifest, ingested, se
         return
     jobs = len(plan.units) + len(plan.departments)
     progress = Progress(total=jobs, skipped=jobs - len(to_build) - len(departments_to_build), enabled=options.progress)
-    executor = executor or _start_executor(options, settings, out_dir)
+    if executor is None:
+        executor = _start_executor(options, settings, out_dir)
     summary.workers = executor.worker_count()  # a remote cluster has as many as it has
     before = {unit.unit_id: manifest.units.get(unit.unit_id) for unit in to_build}
     before.update({d.unit_id: manifest.departments.get(d.unit_id) for d in departments_to_build})
