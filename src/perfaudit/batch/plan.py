@@ -19,8 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .records import FAILED, UNIT, UnitResult, UnitTask
+from ..fingerprint import department_fingerprint
+from .records import DEPARTMENT, FAILED, UNIT, UnitResult, UnitTask
+
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 BUILD, SKIP, KEEP_FAILED = "build", "skip", "failed"
 
@@ -136,3 +141,34 @@ def decide(
     if not outputs_present(out_dir, previous):
         return BUILD, "report files missing"
     return SKIP, "up to date"
+
+
+# A department gets its own report from this many units on.
+MIN_DEPARTMENT_UNITS = 2
+
+
+def department_plans(unit_plans: list[UnitPlan], manifest: "Manifest", selection: Selection, recipe_changes: list[str],
+                     out_dir: Path, department_notebook: str) -> list[UnitPlan]:
+    """One plan per department of two or more of ``unit_plans`` (a one-unit department's report
+    would repeat its unit's, and the index links the unit's instead): built when its fingerprint
+    (its units' fingerprints and the department notebook) changed, by the rules above."""
+    members: dict[str, list[UnitPlan]] = {}
+    for unit in unit_plans:
+        if unit.department_id:  # None: a unit known only from a manifest older than departments
+            members.setdefault(unit.department_id, []).append(unit)
+    plans = []
+    for department_id, units in sorted(members.items()):
+        if len(units) < MIN_DEPARTMENT_UNITS:
+            continue
+        previous = manifest.departments.get(department_id)
+        fingerprint = department_fingerprint({u.unit_id: u.fingerprint for u in units}, department_notebook)
+        changed = previous is not None and previous.fingerprint != fingerprint and any(
+            (manifest.units.get(u.unit_id) or u).fingerprint != u.fingerprint for u in units)
+        action, reason = decide(department_id, fingerprint, previous, selection, input_changed=changed,
+                                recipe_changes=recipe_changes if changed else [], out_dir=out_dir,
+                                department_id=department_id, what="department")
+        name = next((u.department for u in units if u.department), units[0].unit_name)
+        files = ", ".join(sorted({u.source_file for u in units}))
+        plans.append(UnitPlan(department_id, name, None, files, fingerprint, action, reason, kind=DEPARTMENT,
+                              members=tuple(u.unit_id for u in units)))
+    return plans

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import ConfigError, PerfauditError, Terminated
-from ..fingerprint import changed_components, department_fingerprint, recipe_fingerprint, sha256_bytes, unit_fingerprint
+from ..fingerprint import changed_components, recipe_fingerprint, sha256_bytes, unit_fingerprint
 from ..fonts import report_settings
 from ..outdir import OutputFolder
 from ..resources import DEPARTMENT_NOTEBOOK, PORTFOLIO_NOTEBOOK, UNIT_NOTEBOOK, notebook as shipped_notebook
@@ -24,7 +24,7 @@ from .lock import OutputLock
 from .manifest import Manifest
 from .outcome import BatchSummary, UnitRun, write_run_json
 from .preflight import report_engine, writable_folder
-from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide
+from .plan import BUILD, KEEP_FAILED, SKIP, Plan, Selection, UnitPlan, decide, department_plans
 from .records import DEPARTMENT, FAILED, SKIPPED, UnitResult
 
 # Units whose bundles are prepared in one go (one validation and audit run), and submitted to the
@@ -174,7 +174,7 @@ def make_plan(found: dict, manifest: Manifest, recipe: dict[str, str], selection
     planned = {unit.unit_id for unit in plan.units}
     plan.orphaned = sorted(set(manifest.units) - planned)
     _refuse_unknown("--unit", selection.unit_ids, planned, "unit")
-    plan.departments = _department_plans(plan, manifest, selection, recipe_changes, out_dir, department_notebook)
+    plan.departments = department_plans(plan.units, manifest, selection, recipe_changes, out_dir, department_notebook)
     departments = {department.unit_id for department in plan.departments}
     plan.orphaned_departments = sorted(set(manifest.departments) - departments)
     # a one-unit department has no report of its own, but --department still selects its unit
@@ -188,37 +188,6 @@ def _refuse_unknown(option: str, asked: frozenset[str], known: set[str], what: s
     if unknown:
         raise SelectionError(f"{option} {', '.join(sorted(unknown))}: no such {what} in the inputs "
                              f"({what}s: {', '.join(sorted(known)) or 'none'})")
-
-
-# A department gets its own report from this many units on.
-MIN_DEPARTMENT_UNITS = 2
-
-
-def _department_plans(plan: Plan, manifest: Manifest, selection: Selection, recipe_changes: list[str], out_dir: Path,
-                      department_notebook: str) -> list[UnitPlan]:
-    """One plan per department of two or more planned units (``plan.py``; a one-unit department's
-    report would repeat its unit's, and the index links the unit's instead): built when its
-    fingerprint (its units' fingerprints and the department notebook) changed."""
-    members: dict[str, list[UnitPlan]] = {}
-    for unit in plan.units:
-        if unit.department_id:  # None: a unit known only from a manifest older than departments
-            members.setdefault(unit.department_id, []).append(unit)
-    plans = []
-    for department_id, units in sorted(members.items()):
-        if len(units) < MIN_DEPARTMENT_UNITS:
-            continue
-        previous = manifest.departments.get(department_id)
-        fingerprint = department_fingerprint({u.unit_id: u.fingerprint for u in units}, department_notebook)
-        changed = previous is not None and previous.fingerprint != fingerprint and any(
-            (manifest.units.get(u.unit_id) or u).fingerprint != u.fingerprint for u in units)
-        action, reason = decide(department_id, fingerprint, previous, selection, input_changed=changed,
-                                recipe_changes=recipe_changes if changed else [], out_dir=out_dir,
-                                department_id=department_id, what="department")
-        name = next((u.department for u in units if u.department), units[0].unit_name)
-        files = ", ".join(sorted({u.source_file for u in units}))
-        plans.append(UnitPlan(department_id, name, None, files, fingerprint, action, reason, kind=DEPARTMENT,
-                              members=tuple(u.unit_id for u in units)))
-    return plans
 
 
 # ------------------------------------------------------------------ doing it
