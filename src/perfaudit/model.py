@@ -214,6 +214,12 @@ def take_each(frame: pd.DataFrame, positions: list[np.ndarray]) -> list[pd.DataF
     return [taken.iloc[start:end].reset_index(drop=True) for start, end in zip([0, *ends], ends)]
 
 
+def rows_of_each(frame: pd.DataFrame, column: str, keys: Iterable[str]) -> list[pd.DataFrame]:
+    """For each key, the rows of ``frame`` whose ``column`` holds it (in table order, a fresh index)."""
+    groups = row_positions(frame[column])
+    return take_each(frame, [groups.get(key, NO_ROWS) for key in keys])
+
+
 def write_parquet(frame: pd.DataFrame, path: Path, *, index: bool = False) -> Path:
     """``frame.to_parquet(path, index=index)``, the same file, without pandas' dispatch layers."""
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=index), path)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .bundle import DEPARTMENT_FORMAT, RULE_COLUMNS, read_bundle, unit_budget, write_bundle, write_department
 from .fingerprint import settings_fingerprint, suites_fingerprint
-from .model import NO_ROWS, Dataset, row_positions, take_each
+from .model import NO_ROWS, Dataset, row_positions, rows_of_each
 from .outdir import OutputFolder
 from .settings import Settings, load_settings
 from .timing import StepClock
@@ -116,12 +116,11 @@ def _write_unit_bundles(dataset: Dataset, root: Path, settings: Settings, audite
     slices = dataset.per_unit(unit_ids)
     validations = audited.validation.per_unit(unit_ids)
     findings = with_rule_columns(audited.audit.findings)
-    own_rows = row_positions(findings["unit_id"])
     counted = counting(findings)
     points = project_points(counted, grade_config)  # per project: each unit's rows are its projects'
     points_rows = row_positions(pd.Series(points.index.map(dict(zip(counted["project_id"], counted["unit_id"])))))
     written = {}
-    for unit_id, own in zip(unit_ids, take_each(findings, [own_rows.get(unit_id, NO_ROWS) for unit_id in unit_ids])):
+    for unit_id, own in zip(unit_ids, rows_of_each(findings, "unit_id", unit_ids)):
         review = reviews.get(unit_id) or Review(unit_id)
         written[unit_id] = write_bundle(
             root,

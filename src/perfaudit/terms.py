@@ -4,8 +4,8 @@ review results, with their Chinese labels. One place, so that a report, a workbo
 
 from __future__ import annotations
 
-import math
 import re
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -64,8 +64,8 @@ def finding_numbers(findings: pd.DataFrame, rule_rank: pd.Series) -> pd.Series:
     seqs = [float(match.group(1)) if isinstance(project, str) and (match := _PROJECT_SEQ.search(project)) else 0.0
             for project in findings["project_id"].astype("string").tolist()]
     keys = zip(findings["unit_id"].astype(str).tolist(), seqs,
-               map(_missing_last, rule_rank.astype(float).tolist()),
-               map(_missing_last, findings["source_line"].astype(float).tolist()),
+               map(missing_last, rule_rank.astype(float).tolist()),
+               map(missing_last, findings["source_line"].astype(float).tolist()),
                findings["finding_id"].astype(str).tolist())
     numbers, counts = [""] * len(findings), {}
     for position, key in sorted(enumerate(keys), key=lambda item: item[1]):
@@ -77,6 +77,15 @@ def finding_numbers(findings: pd.DataFrame, rule_rank: pd.Series) -> pd.Series:
 _PROJECT_SEQ = re.compile(r"-p(\d+)$")
 
 
-def _missing_last(value: float) -> tuple[bool, float]:
-    """A sort key that puts a missing number after every other."""
-    return (True, 0.0) if math.isnan(value) else (False, value)
+def missing_last(value: Any) -> tuple[bool, Any]:
+    """A sort key that puts a missing value (None, NaN, NA) after every other (as pandas'
+    ``na_position="last"``)."""
+    return (True, 0) if value is None or pd.isna(value) else (False, value)
+
+
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def worst_first(finding: Mapping[str, Any]) -> tuple:
+    """The sort key of a finding (a record): the most severe first, then in the catalogue's order."""
+    return _SEVERITY_RANK.get(finding["severity"], len(SEVERITIES)), missing_last(finding["rule_rank"])

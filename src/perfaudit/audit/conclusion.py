@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..model import NO_ROWS, row_positions, take_each
+from ..model import rows_of_each
 from ..terms import ACTIONS  # noqa: F401  (re-exported: the results, best first: 优, 良, 中, 差)
 from .grade import LETTERS
 from .registry import REGISTRY, catalogue
@@ -88,8 +88,7 @@ def conclude(records: dict[str, dict], findings: pd.DataFrame, projects: pd.Data
     """Add to each unit's grade record its ``conclusion``, its projects' (``project_conclusions``,
     by project id, in the unit's order) and its ``common_problems``."""
     names = dict(zip(projects["project_id"], projects["project_name"]))
-    own_rows = row_positions(findings["unit_id"])
-    for (unit_id, record), own in zip(records.items(), take_each(findings, [own_rows.get(u, NO_ROWS) for u in records])):
+    for (unit_id, record), own in zip(records.items(), rows_of_each(findings, "unit_id", records)):
         record["conclusion"] = asdict(unit_conclusion(record, names, config))
         record["project_conclusions"] = {
             project_id: asdict(project_conclusion(grade, config)) for project_id, grade in record["project_grades"].items()

@@ -36,7 +36,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import ConfigError
-from ..model import NO_ROWS, row_positions, take_each
+from ..model import rows_of_each
 from ..terms import ACTIONS
 from .registry import CRITERIA, SEVERITIES, rule_named
 
@@ -284,11 +284,9 @@ def grade_records(
     check_grade_config(config)
     unmeasurable = unmeasurable or {}
     unit_ids = list(units["unit_id"])
-    own_rows, member_rows = row_positions(findings["unit_id"]), row_positions(projects["unit_id"])
     records = {}
-    for unit_id, unit_name, own, members in zip(
-            unit_ids, units["unit_name"], take_each(findings, [own_rows.get(u, NO_ROWS) for u in unit_ids]),
-            take_each(projects, [member_rows.get(u, NO_ROWS) for u in unit_ids])):
+    for unit_id, unit_name, own, members in zip(unit_ids, units["unit_name"], rows_of_each(findings, "unit_id", unit_ids),
+                                                rows_of_each(projects, "unit_id", unit_ids)):
         members = members.sort_values("seq")
         items: dict[str | None, list[tuple[str, str, str]]] = {}  # by project id, None: the unit's own
         for project_id, item in zip(own["project_id"], _items(own)):

@@ -23,11 +23,14 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..outdir import OutputFolder
 from .manifest import journal_result
 from .records import DEPARTMENT, OK, UnitResult, UnitTask
+
+if TYPE_CHECKING:
+    from ..report import IndexReport
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -42,7 +45,7 @@ def warm_up() -> None:
     kernels.start_worker()
 
 
-def build_index(out_dir: str, report_settings: dict[str, Any]):
+def build_index(out_dir: str, report_settings: dict[str, Any]) -> "IndexReport":
     """The portfolio index of ``out_dir`` (a job for a worker, where the report stack is loaded)."""
     from ..report import kernels, report_portfolio
 

@@ -22,9 +22,9 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..bundle import DepartmentBundle, UnitBundle
-from ..terms import ACTIONS, SEVERITIES
+from ..terms import ACTIONS, missing_last, worst_first
 from .letter import SEAL_RED, TITLE_FONT, TITLE_PT, clause, heading as letter_heading, new_letter, paragraph, rule_line, sentence, table
-from .sections.format import amount
+from .sections.format import amount, grouped
 
 TITLE = "项目支出绩效目标审核意见书"
 DEPARTMENT_TITLE = "部门项目支出绩效目标审核意见书"
@@ -39,7 +39,6 @@ _RULE_CODE = re.compile(r"^[A-Z]\d{2}\s*")  # deductions are labelled `S02 缺�
 CHINESE_NUMERALS = "一二三四五六七八九十"
 _FIXED_TIME = datetime(2000, 1, 1)  # core properties: the same bytes for the same bundle
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 BLANK_DATE = "　　　　年　　月　　日"
 MAIN_PROBLEMS = 3  # problems named per project in the conclusion table
 # cm: 序号, name, 预算（万元）, 审核结果, 主要问题 — wide enough that no header breaks inside its brackets.
@@ -77,21 +76,11 @@ def _year_text(years: Iterable[object]) -> str:
     return "、".join(str(y) for y in known)
 
 
-def _last_if_missing(value: object) -> tuple[bool, object]:
-    """A sort key that puts missing values last (as pandas' ``na_position="last"``)."""
-    return (True, 0) if pd.isna(value) else (False, value)
-
-
-def _worst_first(findings: list[dict]) -> list[dict]:
-    """Findings (records) most severe first, then in the catalogue's order; stable."""
-    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)), _last_if_missing(f["rule_rank"])))
-
-
 def _problem_names(findings: list[dict], limit: int = MAIN_PROBLEMS) -> str:
     """The main problems in words: the distinct problem names, most severe first."""
     if not findings:
         return "未发现问题"
-    names = list(dict.fromkeys(f["rule_name"] for f in _worst_first(findings)))
+    names = list(dict.fromkeys(f["rule_name"] for f in sorted(findings, key=worst_first)))
     return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
 
 
@@ -108,12 +97,12 @@ def _rows_per_indicator(findings: list[dict]) -> list[list[str]]:
     """One row per indicator (or per problem where a finding concerns no indicator): what it is,
     its problems, and ONE 修改意见 (the most severe finding's), in the document's order."""
     groups: dict[tuple[str, object], list[dict]] = {}
-    for finding in sorted(findings, key=lambda f: (_last_if_missing(f["source_line"]), _last_if_missing(f["rule_rank"]))):
+    for finding in sorted(findings, key=lambda f: (missing_last(f["source_line"]), missing_last(f["rule_rank"]))):
         key = ("rule", finding["rule_id"]) if pd.isna(finding["indicator"]) else ("indicator", finding["indicator"])
         groups.setdefault(key, []).append(finding)
     rows = []
     for key, group in groups.items():
-        first = _worst_first(group)[0]
+        first = min(group, key=worst_first)
         problems = "；".join(dict.fromkeys(_brief(clause(f["message"])) for f in group))
         if key[0] == "indicator":  # one indicator, one fix: the most severe finding's
             rows.append([str(key[1]), sentence(problems), sentence(first["suggestion"])])
@@ -235,9 +224,7 @@ def opinion_docx(bundle: UnitBundle) -> bytes:
     year = _year_text(bundle.dataset.units["budget_year"])
     projects = bundle.dataset.projects.sort_values("seq").reset_index(drop=True)
     project_records = projects[["project_id", "project_name", "budget_total"]].to_dict("records")  # what the letter states
-    by_project: dict[str, list[dict]] = {}
-    for finding in findings:
-        by_project.setdefault(finding["project_id"], []).append(finding)
+    by_project = grouped(findings, "project_id")
     conclusions = grade.get("project_conclusions", {})
 
     _letter_start(document, head, f"{year}年度{TITLE}" if year else TITLE, str(unit["unit_name"]))

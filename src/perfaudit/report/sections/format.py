@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...bundle import UnitBundle
 from ...taxonomy import BENEFIT, COST, OUTPUT, SATISFACTION
-from ...terms import SEVERITY_ZH, finding_numbers
+from ...terms import SEVERITY_ZH, finding_numbers, missing_last
 from ..markup import Content, Element, element, void
 
 REPORT_TITLE = "项目支出绩效目标审核报告"
@@ -186,8 +186,7 @@ def numbered_records(bundle: UnitBundle, frame: pd.DataFrame) -> list[dict]:
     counted over all the unit's findings (those set aside too, so that setting one aside moves no number)."""
     every = bundle.all_findings
     numbers = dict(zip(every["finding_id"].tolist(), finding_numbers(every, every["rule_rank"]).tolist()))
-    ordered = sorted(records(frame), key=lambda f: (f["rule_rank"] is None, f["rule_rank"] or 0,
-                                                    f["rule_id"] is None, f["rule_id"] or ""))
+    ordered = sorted(records(frame), key=lambda f: (missing_last(f["rule_rank"]), missing_last(f["rule_id"])))
     return [{**finding, "number": numbers.get(finding["finding_id"])} for finding in ordered]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ...bundle import UnitBundle
 from ...review.model import STATUS_LABELS, status_label
-from ...terms import ACTIONS, CONTEXT, CRITERION_ZH, SEVERITIES, SEVERITY_ZH
+from ...terms import ACTIONS, CONTEXT, CRITERION_ZH, SEVERITY_ZH, worst_first
 from ...validation import ValidationResult
 from .. import charts
 from ..markup import Element, definition_table, element, table
@@ -52,16 +52,12 @@ def projects_worst_first(bundle: UnitBundle) -> list[dict]:
     return sorted(projects, key=lambda p: p["_key"])
 
 
-_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-
-
 def _main_problem(findings: list[dict]) -> str:
     """A project's main problem in one line: its most severe finding's rule (and how many more);
     the first in audit order among equals."""
     if not findings:
         return "未发现问题"
-    first = min(findings, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], len(SEVERITIES)),
-                                         f["rule_rank"] is None, f["rule_rank"] or 0))
+    first = min(findings, key=worst_first)
     return f"{first['rule_name']}" + (f"等 {len(findings)} 项" if len(findings) > 1 else "")
 
 
